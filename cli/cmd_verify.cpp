@@ -1,0 +1,39 @@
+// caseflow verify — checks the hash chain of the whole log; exit 4 on any finding.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "caseflow/chain.h"
+#include "commands.h"
+
+namespace caseflow::cli {
+
+namespace {
+
+int run_verify(context& ctx) {
+  const verification v = verify_chain(ctx.store(/*must_exist=*/true));
+  const std::string head = fmt::format("{}:{}", v.events, v.head_hash.empty() ? "-" : v.head_hash);
+  if (ctx.options().json) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : v.findings)
+      findings.push_back({{"case", f.case_id}, {"seq", f.seq}, {"rule", f.rule}, {"message", f.message}});
+    print_json({{"ok", v.ok()}, {"events", v.events}, {"cases", v.cases}, {"head", head}, {"findings", findings}});
+  } else {
+    for (const auto& f : v.findings)
+      std::cout << fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message);
+    std::cout << fmt::format("{}: {} events in {} cases; head {}\n", v.ok() ? "verified" : "FAILED", v.events, v.cases,
+                             head);
+    if (v.ok()) std::cout << "write the head down: a later log that does not contain it was truncated\n";
+  }
+  return v.ok() ? k_exit_done : k_exit_verify;
+}
+
+}  // namespace
+
+void setup_verify(CLI::App& app, const global_options& options, int* exit) {
+  auto* sub = app.add_subcommand("verify", "check the event log's hash chain");
+  sub->fallthrough();
+  sub->callback([&options, exit] { *exit = guarded(options, run_verify); });
+}
+
+}  // namespace caseflow::cli

@@ -1,0 +1,29 @@
+// commands.h — the list of subcommands main() wires; each is defined in its own file.
+#pragma once
+
+#include <vector>
+
+#include "context.h"
+
+namespace caseflow::cli {
+
+void setup_validate(CLI::App& app, const global_options& options, int* exit);
+void setup_procedures(CLI::App& app, const global_options& options, int* exit);
+void setup_start(CLI::App& app, const global_options& options, int* exit);
+void setup_do(CLI::App& app, const global_options& options, int* exit);
+void setup_assign(CLI::App& app, const global_options& options, int* exit);
+void setup_note(CLI::App& app, const global_options& options, int* exit);
+void setup_show(CLI::App& app, const global_options& options, int* exit);
+void setup_list(CLI::App& app, const global_options& options, int* exit);
+void setup_history(CLI::App& app, const global_options& options, int* exit);
+void setup_org(CLI::App& app, const global_options& options, int* exit);
+void setup_verify(CLI::App& app, const global_options& options, int* exit);
+void setup_graph(CLI::App& app, const global_options& options, int* exit);
+void setup_calendar(CLI::App& app, const global_options& options, int* exit);
+
+inline std::vector<command_setup> all_commands() {
+  return {setup_validate, setup_procedures, setup_start, setup_do,     setup_assign, setup_note,    setup_show,
+          setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar};
+}
+
+}  // namespace caseflow::cli

@@ -1,0 +1,170 @@
+#include "context.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+namespace caseflow::cli {
+
+namespace {
+[[noreturn]] void fail_with(const diagnostics& problems, std::string_view what) {
+  std::string message = fmt::format("cannot load {}:", what);
+  for (const auto& d : problems)
+    if (d.level == diagnostic_level::error) message += "\n  " + to_string(d);
+  throw command_failure{k_exit_refused, message + "\n  (run `caseflow validate` for details)"};
+}
+}  // namespace
+
+void context::load_definitions() {
+  if (library_) return;
+  diagnostics problems;
+  calendars_ = load_calendars((std::filesystem::path(options_.procedures) / "calendars").string(), &problems);
+  if (has_errors(problems)) fail_with(problems, "the calendars");
+  library_ = load_procedure_library(options_.procedures, &problems);
+  if (has_errors(problems)) fail_with(problems, "the procedures");
+  org_ = load_organisation((std::filesystem::path(options_.procedures) / "org.yaml").string(), &problems);
+  if (has_errors(problems)) fail_with(problems, "the organisation");
+}
+
+const procedure_library& context::library() {
+  load_definitions();
+  return *library_;
+}
+
+const organisation& context::org() {
+  load_definitions();
+  return *org_;
+}
+
+const calendar_set& context::calendars() {
+  load_definitions();
+  return *calendars_;
+}
+
+sqlite_store& context::store(bool must_exist) {
+  if (!store_) {
+    if (must_exist && !std::filesystem::exists(options_.db))
+      throw command_failure{k_exit_refused, fmt::format("no database at {} (set --db or CASEFLOW_DB)", options_.db)};
+    store_ = std::make_unique<sqlite_store>(options_.db);
+  }
+  return *store_;
+}
+
+caseflow::runtime& context::runtime() {
+  if (!runtime_) runtime_ = std::make_unique<caseflow::runtime>(store(), library(), org(), &calendars());
+  return *runtime_;
+}
+
+instant context::now() const {
+  if (!options_.now.empty()) {
+    auto t = parse_instant(options_.now);
+    if (!t)
+      throw command_failure{k_exit_usage, fmt::format("--now '{}' is not an ISO-8601 time with a zone, e.g. "
+                                                      "2026-02-13T17:50+08:00", options_.now)};
+    return *t;
+  }
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return instant{std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count()};
+}
+
+civil_date context::today() const {
+  const std::int64_t seconds = now().seconds;
+  return civil_date{static_cast<std::int32_t>(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)};
+}
+
+std::string context::user() const {
+  if (options_.as.empty())
+    throw command_failure{k_exit_usage, "who is acting? give --as USER or set CASEFLOW_USER"};
+  return options_.as;
+}
+
+std::string context::format_time(instant t, const procedure* p) {
+  if (p && !p->calendar.empty())
+    if (const calendar* cal = calendars().find(p->calendar)) return cal->format_local(t);
+  return format_instant_utc(t);
+}
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }
+
+std::size_t display_width(std::string_view s) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = length == 1 ? c : (c & (0xFF >> (length + 1)));
+    for (std::size_t k = 1; k < length && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    // Wide: CJK, Hangul, full-width forms and CJK punctuation.
+    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    width += wide ? 2 : 1;
+    i += length;
+  }
+  return width;
+}
+
+std::string table::str() const {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows_)
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], display_width(row[i]));
+    }
+  std::string out;
+  for (const auto& row : rows_) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - display_width(row[i]) + 2, ' ');
+    }
+    out += line + '\n';
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& items) {
+  std::vector<std::pair<std::string, std::string>> sets;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw command_failure{k_exit_usage, fmt::format("--set '{}': write it as name=value", item)};
+    sets.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return sets;
+}
+
+int report_outcome(const outcome& result) {
+  switch (result.result) {
+    case outcome::status::done: return k_exit_done;
+    case outcome::status::refused:
+    case outcome::status::not_found:
+      std::cerr << "caseflow: " << result.message << '\n';
+      return k_exit_refused;
+    case outcome::status::conflict:
+      std::cerr << "caseflow: " << result.message << '\n';
+      return k_exit_conflict;
+  }
+  return k_exit_refused;
+}
+
+int guarded(const global_options& options, const std::function<int(context&)>& body) {
+  try {
+    context ctx(options);
+    return body(ctx);
+  } catch (const command_failure& failure) {
+    std::cerr << "caseflow: " << failure.message << '\n';
+    return failure.code;
+  } catch (const store_error& e) {
+    std::cerr << "caseflow: " << e.what() << '\n';
+    return k_exit_refused;
+  } catch (const std::exception& e) {
+    std::cerr << "caseflow: internal error: " << e.what() << '\n';
+    return k_exit_refused;
+  }
+}
+
+}  // namespace caseflow::cli

@@ -1,0 +1,110 @@
+// context.h — what every subcommand shares: the global options, opening the database and
+// the procedures, the clock, output helpers and the exit codes of the CLI contract.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "caseflow/calendar.h"
+#include "caseflow/loader.h"
+#include "caseflow/org.h"
+#include "caseflow/runtime.h"
+#include "caseflow/sqlite_store.h"
+
+namespace caseflow::cli {
+
+// Exit codes (DESIGN.md): scripts depend on them.
+enum exit_code : int {
+  k_exit_done = 0,
+  k_exit_refused = 1,   // refused or invalid input; nothing was written
+  k_exit_usage = 2,
+  k_exit_conflict = 3,  // lost a race with a concurrent change; nothing written, safe to retry
+  k_exit_verify = 4,    // the log failed verification
+};
+
+struct global_options {
+  std::string db = "./caseflow.db";
+  std::string procedures = "./processes";
+  std::string as;
+  std::string now;
+  bool json = false;
+};
+
+// Thrown by subcommands for a failure that ends the command with `code` and `message`
+// printed on stderr as "caseflow: message".
+struct command_failure {
+  int code;
+  std::string message;
+};
+
+// Everything a command needs, loaded on demand. Non-copyable.
+class context {
+ public:
+  explicit context(const global_options& options) : options_(options) {}
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+
+  const global_options& options() const { return options_; }
+  // The procedures, org and calendars; any load error fails the command (exit 1).
+  const procedure_library& library();
+  const organisation& org();
+  const calendar_set& calendars();
+  // The database; created when absent unless `must_exist`.
+  sqlite_store& store(bool must_exist = false);
+  caseflow::runtime& runtime();
+
+  // --now / CASEFLOW_NOW, else the system clock.
+  instant now() const;
+  // The UTC date of now().
+  civil_date today() const;
+  // --as / CASEFLOW_USER; fails with a usage error when not given.
+  std::string user() const;
+  // Local ISO-8601 in the procedure's calendar zone when known, else UTC.
+  std::string format_time(instant t, const procedure* p);
+
+ private:
+  void load_definitions();
+  const global_options& options_;
+  std::optional<procedure_library> library_;
+  std::optional<organisation> org_;
+  std::optional<calendar_set> calendars_;
+  std::unique_ptr<sqlite_store> store_;
+  std::unique_ptr<caseflow::runtime> runtime_;
+};
+
+// Prints `j` as the single JSON document on stdout.
+void print_json(const nlohmann::json& j);
+
+// Aligned text table; widths count East Asian characters as two columns.
+class table {
+ public:
+  explicit table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string str() const;
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+std::size_t display_width(std::string_view utf8);
+
+// Parses `--set k=v` items into pairs; a malformed item fails with a usage error.
+std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& items);
+
+// Maps a runtime outcome to output and an exit code (prints the message on failure).
+int report_outcome(const outcome& result);
+
+// Each subcommand: setup_X adds it to `app`; the callback sets *exit.
+using command_setup = void (*)(CLI::App& app, const global_options& options, int* exit);
+
+}  // namespace caseflow::cli
+
+namespace caseflow::cli {
+// Runs `body` with a fresh context, turning command_failure, store_error and other
+// exceptions into a message on stderr and the matching exit code.
+int guarded(const global_options& options, const std::function<int(context&)>& body);
+}  // namespace caseflow::cli

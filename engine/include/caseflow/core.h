@@ -1,0 +1,91 @@
+// caseflow/core.h — the pure heart of the engine: decide and apply.
+//
+// decide() checks a command against a procedure, the organisation and a case, and returns
+// either the events to append or a refusal that says exactly why. apply() folds one event
+// into a case. Both are pure: no I/O, no clock, no globals; the runtime (runtime.h) does
+// the reading and writing around them. Replay is the same fold as live behaviour, so the
+// two cannot disagree. Thread-safe: no shared state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "caseflow/event.h"
+#include "caseflow/org.h"
+#include "caseflow/procedure.h"
+
+namespace caseflow {
+
+// What an operator asked for.
+struct command {
+  enum class kind { start, act, assign, note };
+  kind type = kind::act;
+  std::string actor;
+  std::string action;                                      // kind::act
+  std::vector<std::pair<std::string, std::string>> sets;   // `--set name=value`, as typed
+  std::string comment;                                     // kind::act; kind::note: the note
+  std::string assignee;                                    // kind::assign
+};
+
+// Why a command was refused. Each code maps to exit status 1 in the CLI.
+enum class refusal_code {
+  unknown_action,    // no such action in the current step
+  not_permitted,     // the actor lacks the role
+  guard_failed,      // the action's guard is false
+  invalid_value,     // a --set value of the wrong type, or an unknown field
+  missing_value,     // a required field has no value
+  comment_required,
+  case_closed,       // the case is in a terminal step
+  unknown_person,
+};
+
+struct refusal {
+  refusal_code code;
+  std::string message;  // a whole sentence for the operator
+};
+
+struct decision {
+  std::vector<event> events;       // empty when refused
+  std::optional<refusal> refused;
+  explicit operator bool() const { return !refused; }
+};
+
+// When a command is decided: `now` (UTC) and the local date it falls on in the procedure's
+// calendar (delegations are dated in local days).
+struct moment {
+  instant now;
+  civil_date today;
+};
+
+// Decides `cmd` on `current` (for kind::start, a case that does not exist yet; the events
+// then carry `case_id` from `current.id`, which may be "" for the store to allocate).
+decision decide(const procedure& p, const organisation& org, const case_state& current, const command& cmd,
+                const moment& at);
+
+// Folds `e` into `current`. Total: an event the procedure does not know changes only the
+// version and times. REQUIRES: e.seq == current.seq + 1.
+case_state apply(const procedure& p, case_state current, const event& e);
+
+// An action as `show` presents it to a given user.
+struct action_option {
+  const action_def* action;
+  std::vector<std::string> roles;        // effective roles (the action's, else the step's)
+  bool permitted = false;                // the user holds (or is delegated) one of them
+  bool guard_holds = true;
+};
+std::vector<action_option> actions_for(const procedure& p, const organisation& org, const case_state& c,
+                                       std::string_view user, const moment& at);
+
+// Case state <-> JSON (the projection's `state` column). Field values are typed by `p`.
+nlohmann::json state_to_json(const case_state& c);
+case_state state_from_json(const procedure& p, const nlohmann::json& j);
+
+// Field values <-> JSON object, typed by `p`; unknown names are skipped.
+nlohmann::json fields_to_json(const field_values& fields);
+field_values fields_from_json(const procedure& p, const nlohmann::json& j);
+
+}  // namespace caseflow

@@ -1,0 +1,67 @@
+// caseflow/event.h — the events a case is the fold of, and the case state they build.
+//
+// Events are facts: once stored they are never changed. The store adds `id`, `prev_hash`
+// and `hash` (the chain); everything else is decided by the core. Both types are plain
+// values: intentionally copyable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "caseflow/value.h"
+
+namespace caseflow {
+
+// Event kinds. Strings, not an enum, so that the log reads plainly in SQL and a newer
+// engine can add kinds without renumbering.
+namespace event_kind {
+inline constexpr std::string_view case_started = "case_started";  // data: {fields}
+inline constexpr std::string_view action_taken = "action_taken";  // data: {fields} (those the action set)
+inline constexpr std::string_view assigned = "assigned";          // data: {assignee}
+inline constexpr std::string_view note_added = "note_added";      // comment holds the note
+}  // namespace event_kind
+
+struct event {
+  std::int64_t id = 0;            // position in the whole log, 1-based (set by the store)
+  std::string case_id;
+  std::int64_t seq = 0;           // position in the case's log, 1-based
+  instant at;                     // UTC
+  std::string actor;              // who acted (`system` for the engine)
+  std::string role;               // the role they acted in ("" for notes and `system`)
+  std::string on_behalf_of;       // the principal when a deputy acts; "" otherwise
+  std::string kind;               // see event_kind
+  std::string action;             // the action taken, for action_taken
+  std::string from_step;
+  std::string to_step;
+  nlohmann::json data = nlohmann::json::object();  // what changed, by kind
+  std::string comment;
+  std::string definition_hash;    // the definition the event was decided under
+  std::string prev_hash;          // hash of the event before it in the whole log ("" for the first)
+  std::string hash;               // SHA-256 over prev_hash and the canonical event (see chain.h)
+};
+
+// A case as the fold of its events (see core.h apply()).
+struct case_state {
+  std::string id;
+  std::string procedure;
+  std::string definition_hash;
+  std::string step;
+  std::string assignee;
+  field_values fields;
+  std::int64_t seq = 0;           // seq of the last event applied: the case's version
+  instant opened_at;
+  instant updated_at;
+  instant step_entered_at;
+  bool open = true;               // the current step is neither terminal nor resolved
+  // Who took actions in each step, in order (segregation of duties looks here).
+  std::map<std::string, std::vector<std::string>, std::less<>> performers;
+
+  bool exists() const { return seq > 0; }
+};
+
+}  // namespace caseflow

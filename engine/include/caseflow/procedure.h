@@ -1,0 +1,87 @@
+// caseflow/procedure.h — the in-memory model of a procedure written in YAML.
+//
+// A procedure is loaded once (see loader.h), checked whole, and then only read: every
+// object here is an immutable value after loading. Intentionally copyable. Thread-safe
+// for concurrent const use. Steps, fields, roles and actions keep the order of the file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caseflow/expression.h"
+#include "caseflow/value.h"
+
+namespace caseflow {
+
+// A display name in Chinese and/or English. `name: 结案` sets zh; `{ zh: …, en: … }` both.
+struct display_name {
+  std::string zh;
+  std::string en;
+  // Chinese where defined, else English, else `fallback`.
+  std::string preferred(std::string_view fallback) const;
+};
+
+struct role_def {
+  std::string id;
+  display_name name;
+};
+
+struct field_def {
+  std::string id;
+  display_name name;
+  field_type type = field_type::text;
+  std::vector<std::string> values;  // enum values, in order (for enum, the order is the rank)
+  bool required = false;            // must be given when the case is opened
+  value default_value;              // std::monostate when none
+  bool personal = false;            // personal data: erasable, kept apart from the hash chain
+};
+
+struct action_def {
+  std::string id;
+  display_name name;
+  std::string to;                         // target step
+  std::vector<std::string> roles;         // who may take it; empty = the step's roles
+  std::optional<expression> guard;        // must hold for the action to be allowed
+  std::vector<std::string> required_fields;  // must have a value after the action
+  std::vector<std::string> settable_fields;  // the operator may set these with it (required ones too)
+  bool comment_required = false;
+};
+
+struct step_def {
+  std::string id;
+  display_name name;
+  std::vector<std::string> roles;  // who works the step
+  std::vector<action_def> actions;
+  bool terminal = false;  // the case ends here; no action may leave it
+  bool resolved = false;  // the case counts as closed here but may still be reopened
+
+  // Open means the case still needs work: neither terminal nor resolved.
+  bool is_open() const { return !terminal && !resolved; }
+  const action_def* find_action(std::string_view action_id) const;
+};
+
+struct procedure {
+  std::string id;
+  display_name name;
+  std::string version;           // as written by the process owner, e.g. "1.2"
+  std::string calendar;          // calendar id; "" = none
+  std::string case_id_pattern;   // e.g. "TS-{yyyy}-{seq:05}"; see case_id.h
+  std::vector<role_def> roles;
+  std::vector<field_def> fields;
+  std::string start;             // the first step
+  std::vector<step_def> steps;
+
+  std::string file;              // where it was loaded from
+  std::string source_text;       // the exact YAML text
+  std::string hash;              // SHA-256 (hex) of source_text: the definition's identity
+
+  const step_def* find_step(std::string_view step_id) const;
+  const field_def* find_field(std::string_view field_id) const;
+  const role_def* find_role(std::string_view role_id) const;
+  // The signatures guards are checked against: every field, plus `actor` (text).
+  field_signatures guard_names() const;
+};
+
+}  // namespace caseflow

@@ -1,0 +1,73 @@
+// caseflow/runtime.h — runs commands: read the case, decide, commit, in one transaction.
+//
+// The runtime is the only place where the pure core meets the store and the clock. A case
+// is decided under the definition it was opened with (looked up by hash in the store), so
+// editing a YAML file changes new cases, never the past. Non-copyable handle; one thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caseflow/core.h"
+#include "caseflow/loader.h"
+#include "caseflow/org.h"
+#include "caseflow/store.h"
+
+namespace caseflow {
+
+class calendar_set;
+
+struct outcome {
+  enum class status { done, refused, conflict, not_found };
+  status result = status::done;
+  std::string case_id;
+  std::vector<event> events;  // as stored, when done
+  std::string message;        // why, when not done
+  std::optional<refusal_code> code;
+};
+
+// A case together with the definition it is pinned to.
+struct loaded_case {
+  case_state state;
+  std::shared_ptr<const procedure> definition;
+};
+
+class runtime {
+ public:
+  // All references must outlive the runtime. `calendars` may be null (dates are then UTC).
+  runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars);
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+
+  // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern.
+  outcome start(std::string_view procedure_id, command cmd, instant now, std::string id = "");
+  // Performs an act/assign/note command on an existing case.
+  outcome execute(std::string_view case_id, command cmd, instant now);
+
+  std::optional<loaded_case> load(std::string_view case_id);
+  // The definition stored under `hash` (parsed once and cached). Throws store_error if the
+  // stored text no longer loads.
+  std::shared_ptr<const procedure> definition(std::string_view hash);
+  // `now` with the local date it falls on in the procedure's calendar.
+  moment moment_for(const procedure& p, instant now) const;
+
+  store& storage() { return store_; }
+  const organisation& org() const { return org_; }
+  const procedure_library& library() const { return library_; }
+
+ private:
+  outcome commit(const procedure& p, const case_state& current,
+                 decision decided, std::string id_pattern, civil_date local_day);
+
+  store& store_;
+  const procedure_library& library_;
+  const organisation& org_;
+  const calendar_set* calendars_;
+  std::map<std::string, std::shared_ptr<const procedure>, std::less<>> definitions_;
+};
+
+}  // namespace caseflow

@@ -1,0 +1,47 @@
+// caseflow/sqlite_store.h — the embedded SQLite store (one file, WAL, busy timeout).
+//
+// The schema is documented in README.md ("Database schema") for auditors who query it
+// directly. Opening creates the file (owner-only permissions) and the schema when absent,
+// and refuses a database written by a newer caseflow. Non-copyable handle.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "caseflow/store.h"
+
+namespace caseflow {
+
+inline constexpr int k_schema_version = 1;
+
+struct sqlite_options {
+  int busy_timeout_ms = 5000;  // how long a writer waits for another before reporting a conflict
+  bool read_only = false;      // open an existing database without writing anything
+};
+
+class sqlite_store final : public store {
+ public:
+  // Opens or creates `path` (":memory:" for tests). Throws store_error with a clear message
+  // for a file that is not a caseflow database, is newer than this build, or cannot be opened.
+  explicit sqlite_store(const std::string& path, sqlite_options options = {});
+  ~sqlite_store() override;
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
+
+  std::optional<case_record> load_case(std::string_view id) override;
+  std::optional<std::string> definition_text(std::string_view hash) override;
+  commit_result commit(commit_request request) override;
+  std::vector<event> case_events(std::string_view id) override;
+  void scan_events(const std::function<bool(const event&)>& visit) override;
+  void scan_cases(const std::function<bool(const case_record&)>& visit) override;
+  std::vector<case_record> list_cases(const case_filter& filter) override;
+
+  // For tests and tools that inspect the file directly.
+  struct impl;
+  impl& internals() { return *impl_; }
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace caseflow

@@ -1,0 +1,46 @@
+#include "caseflow/hash.h"
+
+#include <stdexcept>
+
+#include <openssl/evp.h>
+
+namespace caseflow {
+
+namespace {
+std::string to_hex(const unsigned char* bytes, unsigned length) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string hex(std::size_t{length} * 2, '0');
+  for (unsigned i = 0; i < length; ++i) {
+    hex[2 * i] = k_digits[bytes[i] >> 4];
+    hex[2 * i + 1] = k_digits[bytes[i] & 0xF];
+  }
+  return hex;
+}
+}  // namespace
+
+sha256::sha256() : context_(EVP_MD_CTX_new()) {
+  if (!context_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 is not available from libcrypto");
+}
+
+sha256::~sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
+
+void sha256::update(std::string_view data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), data.data(), data.size());
+}
+
+std::string sha256::finish_hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), digest, &length);
+  return to_hex(digest, length);
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return to_hex(digest, length);
+}
+
+}  // namespace caseflow

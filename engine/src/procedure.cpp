@@ -1,0 +1,33 @@
+#include "caseflow/procedure.h"
+
+#include <algorithm>
+
+namespace caseflow {
+
+namespace {
+template <typename T>
+const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == id; });
+  return it == items.end() ? nullptr : &*it;
+}
+}  // namespace
+
+std::string display_name::preferred(std::string_view fallback) const {
+  if (!zh.empty()) return zh;
+  if (!en.empty()) return en;
+  return std::string(fallback);
+}
+
+const action_def* step_def::find_action(std::string_view action_id) const { return find_by_id(actions, action_id); }
+const step_def* procedure::find_step(std::string_view step_id) const { return find_by_id(steps, step_id); }
+const field_def* procedure::find_field(std::string_view field_id) const { return find_by_id(fields, field_id); }
+const role_def* procedure::find_role(std::string_view role_id) const { return find_by_id(roles, role_id); }
+
+field_signatures procedure::guard_names() const {
+  field_signatures names;
+  for (const auto& field : fields) names[field.id] = field_signature{field.type, field.values};
+  names["actor"] = field_signature{field_type::text, {}};
+  return names;
+}
+
+}  // namespace caseflow

@@ -1,0 +1,135 @@
+#include "sqlite_schema.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "caseflow/sqlite_store.h"
+
+namespace caseflow::detail {
+
+namespace {
+
+// Version 1. Every table is documented for auditors in README.md "Database schema".
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE definitions(
+  hash TEXT PRIMARY KEY, procedure TEXT NOT NULL, version TEXT NOT NULL,
+  text TEXT NOT NULL, first_used_at TEXT NOT NULL);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
+  actor TEXT NOT NULL, role TEXT NOT NULL, on_behalf_of TEXT NOT NULL, kind TEXT NOT NULL,
+  action TEXT NOT NULL, from_step TEXT NOT NULL, to_step TEXT NOT NULL, data TEXT NOT NULL,
+  comment TEXT NOT NULL, definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+  UNIQUE(case_id, seq));
+CREATE TABLE cases(
+  id TEXT PRIMARY KEY, procedure TEXT NOT NULL, definition_hash TEXT NOT NULL REFERENCES definitions(hash),
+  step TEXT NOT NULL, open INTEGER NOT NULL, assignee TEXT NOT NULL, seq INTEGER NOT NULL,
+  opened_at TEXT NOT NULL, updated_at TEXT NOT NULL, state TEXT NOT NULL);
+CREATE INDEX cases_by_step ON cases(procedure, step);
+CREATE INDEX cases_by_assignee ON cases(assignee, open);
+CREATE INDEX cases_open ON cases(open, procedure);
+CREATE TABLE case_serials(period TEXT PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE personal_data(
+  digest TEXT PRIMARY KEY, case_id TEXT NOT NULL, field TEXT NOT NULL,
+  value TEXT, salt TEXT NOT NULL, erased_at TEXT);
+CREATE INDEX personal_data_by_case ON personal_data(case_id, field);
+)sql";
+
+std::string text_column(SQLite::Statement& q, int i) { return q.getColumn(i).getString(); }
+
+}  // namespace
+
+void prepare_schema(SQLite::Database& db, const std::string& path, bool read_only) {
+  const bool has_meta = db.tableExists("meta");
+  if (!has_meta) {
+    SQLite::Statement count(db, "SELECT count(*) FROM sqlite_master");
+    count.executeStep();
+    if (count.getColumn(0).getInt() != 0)
+      throw store_error(fmt::format("{} is not a caseflow database (it has tables but no caseflow schema)", path));
+    if (read_only) throw store_error(fmt::format("{} is an empty database", path));
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (!db.tableExists("meta")) {  // another process may have created it meanwhile
+      db.exec(k_schema_v1);
+      SQLite::Statement put(db, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('application', 'caseflow')");
+      put.bind(1, std::to_string(k_schema_version));
+      put.exec();
+    }
+    tx.commit();
+    return;
+  }
+  SQLite::Statement get(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!get.executeStep()) throw store_error(fmt::format("{} is not a caseflow database (no schema version)", path));
+  const int version = std::stoi(get.getColumn(0).getString());
+  if (version > k_schema_version)
+    throw store_error(fmt::format("{} was written by a newer caseflow (schema version {}; this build reads up to {}); "
+                                  "upgrade caseflow to open it",
+                                  path, version, k_schema_version));
+}
+
+std::string explain_sqlite_error(const SQLite::Exception& e) {
+  switch (e.getErrorCode()) {
+    case SQLITE_FULL: return "the disk is full; nothing was written";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return "the database file is corrupt or not a database";
+    case SQLITE_READONLY: return "the database is read-only; nothing was written";
+    case SQLITE_IOERR: return fmt::format("an I/O error occurred ({}); nothing was written", e.what());
+    case SQLITE_CANTOPEN: return "the database file cannot be opened";
+    default: return e.what();
+  }
+}
+
+event read_event_row(SQLite::Statement& q) {
+  event e;
+  e.id = q.getColumn(0).getInt64();
+  e.case_id = text_column(q, 1);
+  e.seq = q.getColumn(2).getInt64();
+  e.at = parse_instant(text_column(q, 3)).value_or(instant{});
+  e.actor = text_column(q, 4);
+  e.role = text_column(q, 5);
+  e.on_behalf_of = text_column(q, 6);
+  e.kind = text_column(q, 7);
+  e.action = text_column(q, 8);
+  e.from_step = text_column(q, 9);
+  e.to_step = text_column(q, 10);
+  e.data = nlohmann::json::parse(text_column(q, 11), nullptr, /*allow_exceptions=*/false);
+  e.comment = text_column(q, 12);
+  e.definition_hash = text_column(q, 13);
+  e.prev_hash = text_column(q, 14);
+  e.hash = text_column(q, 15);
+  return e;
+}
+
+void bind_event(SQLite::Statement& q, const event& e) {
+  q.bind(1, e.id);
+  q.bind(2, e.case_id);
+  q.bind(3, e.seq);
+  q.bind(4, format_instant_utc(e.at));
+  q.bind(5, e.actor);
+  q.bind(6, e.role);
+  q.bind(7, e.on_behalf_of);
+  q.bind(8, e.kind);
+  q.bind(9, e.action);
+  q.bind(10, e.from_step);
+  q.bind(11, e.to_step);
+  q.bind(12, e.data.dump());
+  q.bind(13, e.comment);
+  q.bind(14, e.definition_hash);
+  q.bind(15, e.prev_hash);
+  q.bind(16, e.hash);
+}
+
+case_record read_case_row(SQLite::Statement& q) {
+  case_record r;
+  r.id = text_column(q, 0);
+  r.procedure = text_column(q, 1);
+  r.definition_hash = text_column(q, 2);
+  r.step = text_column(q, 3);
+  r.assignee = text_column(q, 4);
+  r.open = q.getColumn(5).getInt() != 0;
+  r.seq = q.getColumn(6).getInt64();
+  r.state = nlohmann::json::parse(text_column(q, 7), nullptr, false);
+  return r;
+}
+
+}  // namespace caseflow::detail

@@ -1,0 +1,32 @@
+// sqlite_schema.h — internal: the SQLite schema, its version, and row <-> struct mapping.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "caseflow/event.h"
+#include "caseflow/store.h"
+
+namespace caseflow::detail {
+
+// SELECT list for events, in the order read_event_row expects.
+inline constexpr std::string_view k_event_columns =
+    "SELECT id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, to_step, data, comment, "
+    "definition_hash, prev_hash, hash FROM events";
+
+// Creates the schema in an empty database, or checks the version of an existing one.
+// Throws store_error for a file that is not a caseflow database or is newer than this build.
+void prepare_schema(SQLite::Database& db, const std::string& path, bool read_only);
+
+// A sentence for an SQLite failure ("the disk is full", "the database file is corrupt", …).
+std::string explain_sqlite_error(const SQLite::Exception& e);
+
+event read_event_row(SQLite::Statement& q);
+// Binds parameters 1..16 of an INSERT in k_event_columns order.
+void bind_event(SQLite::Statement& q, const event& e);
+// Reads id, procedure, definition_hash, step, assignee, open, seq, state.
+case_record read_case_row(SQLite::Statement& q);
+
+}  // namespace caseflow::detail

@@ -1,0 +1,287 @@
+// The SQLite store. See caseflow/sqlite_store.h and README.md "Database schema".
+#include "caseflow/sqlite_store.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <openssl/rand.h>
+
+#include "caseflow/case_id.h"
+#include "caseflow/chain.h"
+#include "caseflow/core.h"
+#include "caseflow/hash.h"
+#include "sqlite_schema.h"
+
+namespace caseflow {
+
+namespace {
+
+std::string random_salt() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw store_error("no random bytes available for a personal-data salt");
+  return sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)).substr(0, 32);
+}
+
+instant parse_stored_time(const std::string& text) { return parse_instant(text).value_or(instant{}); }
+
+}  // namespace
+
+struct sqlite_store::impl {
+  // The database is declared before the statements that use it (destroyed after them).
+  SQLite::Database db;
+  SQLite::Statement select_case;
+  SQLite::Statement select_definition;
+  SQLite::Statement insert_definition;
+  SQLite::Statement insert_event;
+  SQLite::Statement select_head;
+  SQLite::Statement upsert_case;
+  SQLite::Statement next_serial;
+  SQLite::Statement insert_personal;
+  SQLite::Statement select_personal;
+  SQLite::Statement select_case_events;
+
+  impl(const std::string& path, const sqlite_options& options)
+      : db(open(path, options)),
+        select_case(db, "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases WHERE id = ?"),
+        select_definition(db, "SELECT text FROM definitions WHERE hash = ?"),
+        insert_definition(db, "INSERT OR IGNORE INTO definitions(hash, procedure, version, text, first_used_at) "
+                              "VALUES (?, ?, ?, ?, ?)"),
+        insert_event(db, "INSERT INTO events(id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, "
+                         "to_step, data, comment, definition_hash, prev_hash, hash) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        select_head(db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"),
+        upsert_case(db, "INSERT INTO cases(id, procedure, definition_hash, step, open, assignee, seq, opened_at, "
+                        "updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(id) DO UPDATE SET step = excluded.step, open = excluded.open, "
+                        "assignee = excluded.assignee, seq = excluded.seq, updated_at = excluded.updated_at, "
+                        "state = excluded.state"),
+        next_serial(db, "INSERT INTO case_serials(period, last) VALUES (?, 1) "
+                        "ON CONFLICT(period) DO UPDATE SET last = last + 1 RETURNING last"),
+        insert_personal(db, "INSERT INTO personal_data(digest, case_id, field, value, salt) VALUES (?, ?, ?, ?, ?)"),
+        select_personal(db, "SELECT value FROM personal_data WHERE digest = ?"),
+        select_case_events(db, std::string(detail::k_event_columns) + " WHERE case_id = ? ORDER BY seq") {}
+
+  static SQLite::Database open(const std::string& path, const sqlite_options& options) {
+    const bool in_memory = path == ":memory:";
+    const bool existed = !in_memory && std::filesystem::exists(path);
+    if (options.read_only && !existed) throw store_error(fmt::format("{}: no such database", path));
+    if (!existed && !in_memory) {
+      // Owner-only from the first byte: the file holds personal data.
+      const mode_t old_mask = ::umask(077);
+      try {
+        SQLite::Database created(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      } catch (const SQLite::Exception& e) {
+        ::umask(old_mask);
+        throw store_error(fmt::format("{}: cannot create the database: {}", path, e.what()));
+      }
+      ::umask(old_mask);
+    }
+    try {
+      SQLite::Database db(path, options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE,
+                          options.busy_timeout_ms);
+      if (!options.read_only) db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA foreign_keys = ON");
+      db.exec("PRAGMA synchronous = NORMAL");
+      detail::prepare_schema(db, path, options.read_only);
+      return db;
+    } catch (const SQLite::Exception& e) {
+      throw store_error(fmt::format("{}: {}", path, detail::explain_sqlite_error(e)));
+    }
+  }
+
+  // Replaces each personal field value in `fields` by a salted digest kept apart.
+  nlohmann::json separate_personal(const procedure& p, const std::string& case_id, nlohmann::json fields) {
+    for (auto& [name, v] : fields.items()) {
+      const field_def* field = p.find_field(name);
+      if (!field || !field->personal || v.is_null()) continue;
+      const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+      const std::string salt = random_salt();
+      const std::string digest = sha256_hex(fmt::format("{}\n{}\n{}\n{}", salt, case_id, name, text));
+      insert_personal.bind(1, digest);
+      insert_personal.bind(2, case_id);
+      insert_personal.bind(3, name);
+      insert_personal.bind(4, text);
+      insert_personal.bind(5, salt);
+      insert_personal.exec();
+      insert_personal.reset();
+      v = nlohmann::json{{"personal", digest}};
+    }
+    return fields;
+  }
+
+  // The inverse of separate_personal for reading: digests become values (null when erased).
+  void resolve_personal(nlohmann::json& fields) {
+    if (!fields.is_object()) return;
+    for (auto& [name, v] : fields.items()) {
+      if (!v.is_object() || !v.contains("personal")) continue;
+      select_personal.bind(1, v["personal"].get<std::string>());
+      nlohmann::json resolved = nullptr;
+      if (select_personal.executeStep() && !select_personal.getColumn(0).isNull())
+        resolved = select_personal.getColumn(0).getString();
+      select_personal.reset();
+      v = resolved;
+    }
+  }
+};
+
+sqlite_store::sqlite_store(const std::string& path, sqlite_options options)
+    : impl_(std::make_unique<impl>(path, options)) {}
+
+sqlite_store::~sqlite_store() = default;
+
+std::optional<case_record> sqlite_store::load_case(std::string_view id) {
+  auto& q = impl_->select_case;
+  q.bind(1, std::string(id));
+  std::optional<case_record> record;
+  if (q.executeStep()) record = detail::read_case_row(q);
+  q.reset();
+  return record;
+}
+
+std::optional<std::string> sqlite_store::definition_text(std::string_view hash) {
+  auto& q = impl_->select_definition;
+  q.bind(1, std::string(hash));
+  std::optional<std::string> text;
+  if (q.executeStep()) text = q.getColumn(0).getString();
+  q.reset();
+  return text;
+}
+
+commit_result sqlite_store::commit(commit_request request) {
+  auto& s = *impl_;
+  commit_result result;
+  try {
+    SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
+    case_state& state = request.resulting_state;
+    std::string case_id = request.events.empty() ? state.id : request.events.front().case_id;
+    const bool opening = request.expected_seq == 0;
+    if (opening && case_id.empty()) {
+      s.next_serial.bind(1, fmt::format("{}|{}", request.definition->id,
+                                        case_id_period(request.id_pattern, request.local_day)));
+      s.next_serial.executeStep();
+      const std::int64_t serial = s.next_serial.getColumn(0).getInt64();
+      s.next_serial.reset();
+      case_id = format_case_id(request.id_pattern, request.local_day, serial);
+    }
+    auto current = load_case(case_id);
+    const std::int64_t current_seq = current ? current->seq : 0;
+    if (opening && current) {
+      result.status = commit_status::id_taken;
+      result.message = fmt::format("a case with id {} already exists", case_id);
+      return result;
+    }
+    if (current_seq != request.expected_seq) {
+      result.status = commit_status::conflict;
+      result.message = fmt::format("case {} changed while this command was being decided (now at event {}, expected {})",
+                                   case_id, current_seq, request.expected_seq);
+      return result;
+    }
+    const procedure& p = *request.definition;
+    const std::string now_text = request.events.empty() ? "" : format_instant_utc(request.events.back().at);
+    s.insert_definition.bind(1, p.hash);
+    s.insert_definition.bind(2, p.id);
+    s.insert_definition.bind(3, p.version);
+    s.insert_definition.bind(4, p.source_text);
+    s.insert_definition.bind(5, now_text);
+    s.insert_definition.exec();
+    s.insert_definition.reset();
+
+    std::int64_t last_id = 0;
+    std::string last_hash;
+    if (s.select_head.executeStep()) {
+      last_id = s.select_head.getColumn(0).getInt64();
+      last_hash = s.select_head.getColumn(1).getString();
+    }
+    s.select_head.reset();
+
+    for (auto& e : request.events) {
+      e.case_id = case_id;
+      e.id = ++last_id;
+      e.prev_hash = last_hash;
+      event stored = e;
+      if (auto fields = stored.data.find("fields"); fields != stored.data.end())
+        *fields = s.separate_personal(p, case_id, *fields);
+      e.hash = stored.hash = event_hash(stored);
+      last_hash = e.hash;
+      detail::bind_event(s.insert_event, stored);
+      s.insert_event.exec();
+      s.insert_event.reset();
+    }
+    state.id = case_id;
+    s.upsert_case.bind(1, case_id);
+    s.upsert_case.bind(2, p.id);
+    s.upsert_case.bind(3, state.definition_hash);
+    s.upsert_case.bind(4, state.step);
+    s.upsert_case.bind(5, state.open ? 1 : 0);
+    s.upsert_case.bind(6, state.assignee);
+    s.upsert_case.bind(7, state.seq);
+    s.upsert_case.bind(8, format_instant_utc(state.opened_at));
+    s.upsert_case.bind(9, format_instant_utc(state.updated_at));
+    s.upsert_case.bind(10, state_to_json(state).dump());
+    s.upsert_case.exec();
+    s.upsert_case.reset();
+    tx.commit();
+    result.case_id = case_id;
+    result.events = std::move(request.events);
+    return result;
+  } catch (const SQLite::Exception& e) {
+    for (auto* q : {&s.next_serial, &s.select_head, &s.insert_definition, &s.insert_event, &s.upsert_case,
+                    &s.insert_personal, &s.select_case})
+      q->reset();
+    if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED) {
+      result.status = commit_status::conflict;
+      result.message = "the database stayed busy with another writer; nothing was written";
+      return result;
+    }
+    throw store_error(detail::explain_sqlite_error(e));
+  }
+}
+
+std::vector<event> sqlite_store::case_events(std::string_view id) {
+  auto& q = impl_->select_case_events;
+  q.bind(1, std::string(id));
+  std::vector<event> events;
+  while (q.executeStep()) {
+    event e = detail::read_event_row(q);
+    if (auto fields = e.data.find("fields"); fields != e.data.end()) impl_->resolve_personal(*fields);
+    events.push_back(std::move(e));
+  }
+  q.reset();
+  return events;
+}
+
+void sqlite_store::scan_events(const std::function<bool(const event&)>& visit) {
+  SQLite::Statement q(impl_->db, std::string(detail::k_event_columns) + " ORDER BY id");
+  while (q.executeStep())
+    if (!visit(detail::read_event_row(q))) break;
+}
+
+void sqlite_store::scan_cases(const std::function<bool(const case_record&)>& visit) {
+  SQLite::Statement q(impl_->db,
+                      "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases ORDER BY id");
+  while (q.executeStep())
+    if (!visit(detail::read_case_row(q))) break;
+}
+
+std::vector<case_record> sqlite_store::list_cases(const case_filter& filter) {
+  std::string sql = "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases WHERE 1";
+  if (!filter.procedure.empty()) sql += " AND procedure = :procedure";
+  if (!filter.step.empty()) sql += " AND step = :step";
+  if (!filter.assignee.empty()) sql += " AND assignee = :assignee";
+  if (filter.open_only) sql += " AND open = 1";
+  sql += " ORDER BY id";
+  if (filter.limit) sql += fmt::format(" LIMIT {}", filter.limit);
+  SQLite::Statement q(impl_->db, sql);
+  if (!filter.procedure.empty()) q.bind(":procedure", filter.procedure);
+  if (!filter.step.empty()) q.bind(":step", filter.step);
+  if (!filter.assignee.empty()) q.bind(":assignee", filter.assignee);
+  std::vector<case_record> rows;
+  while (q.executeStep()) rows.push_back(detail::read_case_row(q));
+  return rows;
+}
+
+}  // namespace caseflow
