@@ -146,15 +146,18 @@ civil_date step_working_day(const calendar& cal, civil_date d, int step) {
 }
 
 // `start` plus `amount` seconds of working time. Ending exactly at a period's end gives that
-// end, not the next period's start.
-instant add_working_seconds(const calendar& cal, instant start, std::int64_t amount) {
+// end, not the next period's start. *last_day is the working day the count ended in.
+instant add_working_seconds(const calendar& cal, instant start, std::int64_t amount, civil_date* last_day) {
   for (civil_date day = cal.local_date(start);; day = next_day(day)) {
     if (!cal.is_working_day(day)) continue;
     for (const working_period& p : cal.hours()) {
       const instant end = cal.local_time(day, p.end_minute);
       if (start >= end) continue;
       const instant begin = std::max(start, cal.local_time(day, p.start_minute));
-      if (amount <= end.seconds - begin.seconds) return instant{begin.seconds + amount};
+      if (amount <= end.seconds - begin.seconds) {
+        *last_day = day;
+        return instant{begin.seconds + amount};
+      }
       amount -= end.seconds - begin.seconds;
     }
   }
@@ -173,10 +176,12 @@ deadline calendar::due(instant start, const duration& d) const {
       result.due = from_time_point(cctz::convert(add_tenth_months(wall, d.amount), data_->zone));
       return result;
     }
-    case duration::unit::working_seconds:
-      result.due = add_working_seconds(*this, start, d.amount);
-      result.provisional = !covers(local_date(start)) || !covers(local_date(result.due));
+    case duration::unit::working_seconds: {
+      civil_date last_day;
+      result.due = add_working_seconds(*this, start, d.amount, &last_day);
+      result.provisional = !covers(local_date(start)) || !covers(last_day);
       return result;
+    }
     case duration::unit::working_days:
     case duration::unit::end_of_day: {
       const civil_date event_day = local_date(start);

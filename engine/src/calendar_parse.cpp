@@ -274,7 +274,7 @@ std::optional<calendar_spec> read_spec(yaml_reader& in, const YAML::Node& root) 
   }
   if (const YAML::Node node = root["closures"]) spec.closures = read_entries(in, node, "closures", "a closure", false);
 
-  if (!spec.extends) {
+  if (!root["extends"]) {
     for (const char* key : {"time_zone", "hours", "week", "covers"}) {
       if (!root[key]) {
         in.error(root, fmt::format("calendar '{}' needs '{}' (or 'extends: ID' to inherit it)", spec.id, key));

@@ -38,9 +38,9 @@ diagnostics coverage_warnings(const calendar_set& set, civil_date today) {
     const civil_date last_day = make_date(*last_year, 12, 31);
     const int days_left = last_day.days - today.days;
     if (days_left > k_coverage_warning_days) continue;
-    const std::string when = days_left >= 0 ? fmt::format("only up to {} (in {} days)", format_value(value{last_day}),
-                                                          days_left)
-                                            : fmt::format("only up to {}, which has passed", format_value(value{last_day}));
+    const std::string last_text = format_value(value{last_day});
+    const std::string when = days_left >= 0 ? fmt::format("only up to {} (in {} days)", last_text, days_left)
+                                            : fmt::format("only up to {}, which has passed", last_text);
     warnings.push_back({cal.data_->covers_file, cal.data_->covers_line, cal.data_->covers_column,
                         fmt::format("calendar '{}' covers holidays {}; add the {} holidays and make-up days, "
                                     "deadlines after that are provisional",

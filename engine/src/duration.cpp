@@ -125,7 +125,7 @@ std::optional<quantity> parse_quantity(std::string_view text, std::string* why) 
   return q;
 }
 
-// q in whole units of `size` per unit, or nullopt if it is not a whole number of them.
+// q counted in a smaller unit, `per_unit` of which make one of q's; nullopt if not whole.
 std::optional<std::int64_t> whole(const quantity& q, std::int64_t per_unit) {
   const std::int64_t total = q.milli * per_unit;
   if (total % k_milli != 0) return std::nullopt;
