@@ -133,3 +133,7 @@ case_record read_case_row(SQLite::Statement& q) {
 }
 
 }  // namespace caseflow::detail
+
+namespace caseflow::detail {
+void sync_timers(SQLite::Database&, const case_state&) {}
+}  // namespace caseflow::detail

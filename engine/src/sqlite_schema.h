@@ -30,3 +30,8 @@ void bind_event(SQLite::Statement& q, const event& e);
 case_record read_case_row(SQLite::Statement& q);
 
 }  // namespace caseflow::detail
+
+namespace caseflow::detail {
+// Makes the `timers` rows of the case match its state's deadlines (in the open transaction).
+void sync_timers(SQLite::Database& db, const case_state& state);
+}  // namespace caseflow::detail

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <set>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
@@ -113,6 +114,16 @@ struct sqlite_store::impl {
     return fields;
   }
 
+  commit_result write(commit_request& request);
+  void read_head();
+  void reset_statements();
+
+  // The head of the log while a transaction is open.
+  std::int64_t head_id = 0;
+  std::string head_hash;
+  // Definitions known to be stored (skips re-inserting the text on every commit).
+  std::set<std::string> known_definitions;
+
   // The inverse of separate_personal for reading: digests become values (null when erased).
   void resolve_personal(nlohmann::json& fields) {
     if (!fields.is_object()) return;
@@ -151,94 +162,126 @@ std::optional<std::string> sqlite_store::definition_text(std::string_view hash) 
   return text;
 }
 
-commit_result sqlite_store::commit(commit_request request) {
-  auto& s = *impl_;
+// Writes one request inside the caller's transaction. A request that cannot be applied
+// (stale version, taken id) writes nothing and says why.
+commit_result sqlite_store::impl::write(commit_request& request) {
   commit_result result;
+  case_state& state = request.resulting_state;
+  std::string case_id = request.events.empty() ? state.id : request.events.front().case_id;
+  const bool opening = request.expected_seq == 0;
+  if (opening && case_id.empty()) {
+    next_serial.bind(1, fmt::format("{}|{}", request.definition->id, case_id_period(request.id_pattern, request.local_day)));
+    next_serial.executeStep();
+    const std::int64_t serial = next_serial.getColumn(0).getInt64();
+    next_serial.reset();
+    case_id = format_case_id(request.id_pattern, request.local_day, serial);
+  }
+  select_case.bind(1, case_id);
+  const std::int64_t current_seq = select_case.executeStep() ? select_case.getColumn(6).getInt64() : -1;
+  select_case.reset();
+  if (opening && current_seq >= 0) {
+    result.status = commit_status::id_taken;
+    result.message = fmt::format("a case with id {} already exists", case_id);
+    return result;
+  }
+  if (std::max<std::int64_t>(current_seq, 0) != request.expected_seq) {
+    result.status = commit_status::conflict;
+    result.message = fmt::format("case {} changed while this command was being decided (now at event {}, expected {})",
+                                 case_id, current_seq, request.expected_seq);
+    return result;
+  }
+  const procedure& p = *request.definition;
+  if (!known_definitions.count(p.hash)) {
+    insert_definition.bind(1, p.hash);
+    insert_definition.bind(2, p.id);
+    insert_definition.bind(3, p.version);
+    insert_definition.bind(4, p.source_text);
+    insert_definition.bind(5, request.events.empty() ? "" : format_instant_utc(request.events.front().at));
+    insert_definition.exec();
+    insert_definition.reset();
+    known_definitions.insert(p.hash);
+  }
+  for (auto& e : request.events) {
+    e.case_id = case_id;
+    e.id = ++head_id;
+    e.prev_hash = head_hash;
+    event stored = e;
+    if (auto fields = stored.data.find("fields"); fields != stored.data.end())
+      *fields = separate_personal(p, case_id, *fields);
+    e.hash = stored.hash = event_hash(stored);
+    head_hash = e.hash;
+    detail::bind_event(insert_event, stored);
+    insert_event.exec();
+    insert_event.reset();
+  }
+  state.id = case_id;
+  upsert_case.bind(1, case_id);
+  upsert_case.bind(2, p.id);
+  upsert_case.bind(3, state.definition_hash);
+  upsert_case.bind(4, state.step);
+  upsert_case.bind(5, state.open ? 1 : 0);
+  upsert_case.bind(6, state.assignee);
+  upsert_case.bind(7, state.seq);
+  upsert_case.bind(8, format_instant_utc(state.opened_at));
+  upsert_case.bind(9, format_instant_utc(state.updated_at));
+  upsert_case.bind(10, state_to_json(state).dump());
+  upsert_case.exec();
+  upsert_case.reset();
+  detail::sync_timers(db, state);
+  result.case_id = case_id;
+  result.events = std::move(request.events);
+  return result;
+}
+
+void sqlite_store::impl::read_head() {
+  head_id = 0;
+  head_hash.clear();
+  if (select_head.executeStep()) {
+    head_id = select_head.getColumn(0).getInt64();
+    head_hash = select_head.getColumn(1).getString();
+  }
+  select_head.reset();
+}
+
+void sqlite_store::impl::reset_statements() {
+  for (auto* q : {&next_serial, &select_head, &insert_definition, &insert_event, &upsert_case, &insert_personal,
+                  &select_case})
+    q->tryReset();
+}
+
+std::vector<commit_result> sqlite_store::commit_batch(std::vector<commit_request> requests) {
+  auto& s = *impl_;
+  std::vector<commit_result> results;
   try {
     SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
-    case_state& state = request.resulting_state;
-    std::string case_id = request.events.empty() ? state.id : request.events.front().case_id;
-    const bool opening = request.expected_seq == 0;
-    if (opening && case_id.empty()) {
-      s.next_serial.bind(1, fmt::format("{}|{}", request.definition->id,
-                                        case_id_period(request.id_pattern, request.local_day)));
-      s.next_serial.executeStep();
-      const std::int64_t serial = s.next_serial.getColumn(0).getInt64();
-      s.next_serial.reset();
-      case_id = format_case_id(request.id_pattern, request.local_day, serial);
+    s.read_head();
+    bool all_committed = true;
+    for (auto& request : requests) {
+      results.push_back(s.write(request));
+      all_committed = all_committed && results.back().status == commit_status::committed;
+      if (!all_committed) break;
     }
-    auto current = load_case(case_id);
-    const std::int64_t current_seq = current ? current->seq : 0;
-    if (opening && current) {
-      result.status = commit_status::id_taken;
-      result.message = fmt::format("a case with id {} already exists", case_id);
-      return result;
-    }
-    if (current_seq != request.expected_seq) {
-      result.status = commit_status::conflict;
-      result.message = fmt::format("case {} changed while this command was being decided (now at event {}, expected {})",
-                                   case_id, current_seq, request.expected_seq);
-      return result;
-    }
-    const procedure& p = *request.definition;
-    const std::string now_text = request.events.empty() ? "" : format_instant_utc(request.events.back().at);
-    s.insert_definition.bind(1, p.hash);
-    s.insert_definition.bind(2, p.id);
-    s.insert_definition.bind(3, p.version);
-    s.insert_definition.bind(4, p.source_text);
-    s.insert_definition.bind(5, now_text);
-    s.insert_definition.exec();
-    s.insert_definition.reset();
-
-    std::int64_t last_id = 0;
-    std::string last_hash;
-    if (s.select_head.executeStep()) {
-      last_id = s.select_head.getColumn(0).getInt64();
-      last_hash = s.select_head.getColumn(1).getString();
-    }
-    s.select_head.reset();
-
-    for (auto& e : request.events) {
-      e.case_id = case_id;
-      e.id = ++last_id;
-      e.prev_hash = last_hash;
-      event stored = e;
-      if (auto fields = stored.data.find("fields"); fields != stored.data.end())
-        *fields = s.separate_personal(p, case_id, *fields);
-      e.hash = stored.hash = event_hash(stored);
-      last_hash = e.hash;
-      detail::bind_event(s.insert_event, stored);
-      s.insert_event.exec();
-      s.insert_event.reset();
-    }
-    state.id = case_id;
-    s.upsert_case.bind(1, case_id);
-    s.upsert_case.bind(2, p.id);
-    s.upsert_case.bind(3, state.definition_hash);
-    s.upsert_case.bind(4, state.step);
-    s.upsert_case.bind(5, state.open ? 1 : 0);
-    s.upsert_case.bind(6, state.assignee);
-    s.upsert_case.bind(7, state.seq);
-    s.upsert_case.bind(8, format_instant_utc(state.opened_at));
-    s.upsert_case.bind(9, format_instant_utc(state.updated_at));
-    s.upsert_case.bind(10, state_to_json(state).dump());
-    s.upsert_case.exec();
-    s.upsert_case.reset();
-    tx.commit();
-    result.case_id = case_id;
-    result.events = std::move(request.events);
-    return result;
+    if (all_committed) tx.commit();
+    else s.known_definitions.clear();  // rolled back: the definitions may not be stored after all
+    return results;
   } catch (const SQLite::Exception& e) {
-    for (auto* q : {&s.next_serial, &s.select_head, &s.insert_definition, &s.insert_event, &s.upsert_case,
-                    &s.insert_personal, &s.select_case})
-      q->reset();
+    s.reset_statements();
+    s.known_definitions.clear();
     if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED) {
-      result.status = commit_status::conflict;
-      result.message = "the database stayed busy with another writer; nothing was written";
-      return result;
+      commit_result busy;
+      busy.status = commit_status::conflict;
+      busy.message = "the database stayed busy with another writer; nothing was written";
+      return {busy};
     }
     throw store_error(detail::explain_sqlite_error(e));
   }
+}
+
+commit_result sqlite_store::commit(commit_request request) {
+  std::vector<commit_request> one;
+  one.push_back(std::move(request));
+  auto results = commit_batch(std::move(one));
+  return std::move(results.back());
 }
 
 std::vector<event> sqlite_store::case_events(std::string_view id) {

@@ -31,6 +31,7 @@ class sqlite_store final : public store {
   std::optional<case_record> load_case(std::string_view id) override;
   std::optional<std::string> definition_text(std::string_view hash) override;
   commit_result commit(commit_request request) override;
+  std::vector<commit_result> commit_batch(std::vector<commit_request> requests) override;
   std::vector<event> case_events(std::string_view id) override;
   void scan_events(const std::function<bool(const event&)>& visit) override;
   void scan_cases(const std::function<bool(const case_record&)>& visit) override;

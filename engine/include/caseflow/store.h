@@ -77,6 +77,9 @@ class store {
   virtual std::optional<case_record> load_case(std::string_view id) = 0;
   virtual std::optional<std::string> definition_text(std::string_view hash) = 0;
   virtual commit_result commit(commit_request request) = 0;
+  // Several requests in one transaction (bulk import): all are written, or none is. The
+  // results stop at the first request that could not be written.
+  virtual std::vector<commit_result> commit_batch(std::vector<commit_request> requests) = 0;
   // The case's events in order, personal values resolved (erased ones are null).
   virtual std::vector<event> case_events(std::string_view id) = 0;
   // Every event in log order, as stored (personal values as digests), one at a time:
