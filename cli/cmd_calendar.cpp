@@ -99,6 +99,21 @@ int run_show(context& ctx, const calendar_options& opts) {
   return k_exit_done;
 }
 
+int run_recompute(context& ctx) {
+  const auto events = ctx.runtime().recompute_deadlines(ctx.now());
+  if (ctx.options().json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& e : events) list.push_back({{"case", e.case_id}, {"seq", e.seq}, {"kind", e.kind}, {"data", e.data}});
+    print_json({{"changes", list}});
+    return k_exit_done;
+  }
+  for (const auto& e : events)
+    std::cout << fmt::format("{} {} {}: {} → {}\n", e.case_id, e.kind, e.data.value("rule", ""), e.data.value("old_due", "-"),
+                             e.data.value("due", "-"));
+  std::cout << fmt::format("{} deadline change{} recorded\n", events.size(), events.size() == 1 ? "" : "s");
+  return k_exit_done;
+}
+
 }  // namespace
 
 void setup_calendar(CLI::App& app, const global_options& options, int* exit) {
@@ -117,6 +132,9 @@ void setup_calendar(CLI::App& app, const global_options& options, int* exit) {
   show->fallthrough();
   show->add_option("calendar", show_opts->calendar, "calendar id")->required();
   show->add_option("--year", show_opts->year, "the year (default: this year)");
+  auto* recompute = sub->add_subcommand("recompute", "recompute pending deadlines after a calendar change");
+  recompute->fallthrough();
+  recompute->callback([&options, exit] { *exit = guarded(options, run_recompute); });
   show->callback([&options, show_opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_show(ctx, *show_opts); }); });
 }
 

@@ -12,6 +12,7 @@ struct list_options {
   std::string step;
   bool open = false;
   bool mine = false;
+  bool overdue = false;
   std::size_t limit = 0;
 };
 
@@ -22,7 +23,7 @@ int run_list(context& ctx, const list_options& opts) {
   filter.open_only = opts.open;
   filter.limit = opts.limit;
   if (opts.mine) filter.assignee = ctx.user();
-  const auto rows = ctx.store(true).list_cases(filter);
+  const auto rows = opts.overdue ? ctx.store(true).overdue_cases(ctx.now(), filter) : ctx.store(true).list_cases(filter);
   if (ctx.options().json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : rows)
@@ -47,6 +48,7 @@ void setup_list(CLI::App& app, const global_options& options, int* exit) {
   sub->add_option("--step", opts->step, "only cases in this step");
   sub->add_flag("--open", opts->open, "only open cases");
   sub->add_flag("--mine", opts->mine, "only cases assigned to --as");
+  sub->add_flag("--overdue", opts->overdue, "only cases past a step's time limit at --now");
   sub->add_option("--limit", opts->limit, "at most this many");
   sub->callback([&options, opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_list(ctx, *opts); }); });
 }

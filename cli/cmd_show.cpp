@@ -14,6 +14,25 @@ struct show_options {
   std::string case_id;
 };
 
+std::string span(std::int64_t seconds) {
+  const std::int64_t minutes = seconds / 60;
+  if (minutes < 60) return fmt::format("{}m", minutes);
+  if (minutes < 24 * 60) return fmt::format("{}h{:02}m", minutes / 60, minutes % 60);
+  return fmt::format("{}d{:02}h", minutes / (24 * 60), minutes / 60 % 24);
+}
+
+// Time left until `d` (working time when the case has a calendar), or how long it is overdue.
+struct deadline_status {
+  bool overdue;
+  std::int64_t seconds;  // left, or overdue by
+  bool working;
+};
+deadline_status status_of(const case_deadline& d, const calendar* cal, instant now) {
+  if (now >= d.due) return {true, now.seconds - d.due.seconds, false};
+  if (cal) return {false, cal->working_seconds_between(now, d.due), true};
+  return {false, d.due.seconds - now.seconds, false};
+}
+
 int run_show(context& ctx, const show_options& opts) {
   ctx.store(/*must_exist=*/true);
   auto loaded = ctx.runtime().load(opts.case_id);
@@ -23,7 +42,18 @@ int run_show(context& ctx, const show_options& opts) {
   const std::string user = ctx.options().as;
   const auto options = actions_for(p, ctx.org(), c, user, ctx.runtime().moment_for(p, ctx.now()));
   const step_def* step = p.find_step(c.step);
+  const calendar* cal = ctx.runtime().calendar_for(p);
+  const instant now = ctx.now();
   if (ctx.options().json) {
+    nlohmann::json deadlines = nlohmann::json::array();
+    for (const auto& d : c.deadlines) {
+      const auto st = status_of(d, cal, now);
+      deadlines.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", ctx.format_time(d.due, &p)},
+                           {"due_utc", format_instant_utc(d.due)}, {"provisional", d.provisional},
+                           {"calendar_version", d.calendar_version}, {"breached", d.breached}, {"overdue", st.overdue},
+                           {st.overdue ? "overdue_seconds" : (st.working ? "working_seconds_left" : "seconds_left"),
+                            st.seconds}});
+    }
     nlohmann::json actions = nlohmann::json::array();
     for (const auto& o : options) actions.push_back(action_view(p, o));
     print_json({{"id", c.id},
@@ -37,7 +67,7 @@ int run_show(context& ctx, const show_options& opts) {
                 {"opened_at", format_instant_utc(c.opened_at)},
                 {"updated_at", format_instant_utc(c.updated_at)},
                 {"seq", c.seq},
-                {"deadlines", nlohmann::json::array()},
+                {"deadlines", deadlines},
                 {"actions", actions}});
     return k_exit_done;
   }
@@ -52,6 +82,16 @@ int run_show(context& ctx, const show_options& opts) {
     fields.add({f.id + (f.name.zh.empty() ? "" : " " + f.name.zh), it == c.fields.end() ? "-" : format_value(it->second)});
   }
   std::cout << '\n' << fields.str();
+  if (!c.deadlines.empty()) {
+    table deadlines({"DEADLINE", "KIND", "DUE", "STATUS"});
+    for (const auto& d : c.deadlines) {
+      const auto st = status_of(d, cal, now);
+      deadlines.add({d.rule, d.kind, ctx.format_time(d.due, &p) + (d.provisional ? " (provisional)" : ""),
+                     st.overdue ? "OVERDUE by " + span(st.seconds)
+                                : span(st.seconds) + (st.working ? " working time left" : " left")});
+    }
+    std::cout << '\n' << deadlines.str();
+  }
   if (options.empty()) return k_exit_done;
   std::cout << '\n' << (user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
   table actions({"ACTION", "TO", "ROLES", "REQUIRES", "NOTE"});

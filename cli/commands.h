@@ -20,10 +20,14 @@ void setup_org(CLI::App& app, const global_options& options, int* exit);
 void setup_verify(CLI::App& app, const global_options& options, int* exit);
 void setup_graph(CLI::App& app, const global_options& options, int* exit);
 void setup_calendar(CLI::App& app, const global_options& options, int* exit);
+void setup_import(CLI::App& app, const global_options& options, int* exit);
+void setup_tick(CLI::App& app, const global_options& options, int* exit);
+void setup_run(CLI::App& app, const global_options& options, int* exit);
 
 inline std::vector<command_setup> all_commands() {
   return {setup_validate, setup_procedures, setup_start, setup_do,     setup_assign, setup_note,    setup_show,
-          setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar};
+          setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar,
+          setup_import,   setup_tick,       setup_run};
 }
 
 }  // namespace caseflow::cli

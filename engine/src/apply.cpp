@@ -1,4 +1,6 @@
 // apply(): folds one event into a case; and the case state's JSON form.
+#include <algorithm>
+
 #include "caseflow/core.h"
 
 namespace caseflow {
@@ -20,6 +22,40 @@ field_values fields_from_json(const procedure& p, const nlohmann::json& j) {
   return fields;
 }
 
+const case_deadline* case_state::find_deadline(std::string_view rule) const {
+  for (const auto& d : deadlines)
+    if (d.rule == rule) return &d;
+  return nullptr;
+}
+
+namespace {
+
+case_deadline deadline_from(const event& e) {
+  return case_deadline{e.data.value("rule", ""), e.data.value("kind", ""),
+                       parse_instant(e.data.value("due", "")).value_or(instant{}), e.data.value("provisional", false),
+                       e.data.value("calendar_version", ""), false};
+}
+
+void apply_timer_event(case_state& c, const event& e) {
+  const std::string rule = e.data.value("rule", "");
+  auto it = std::find_if(c.deadlines.begin(), c.deadlines.end(), [&](const case_deadline& d) { return d.rule == rule; });
+  if (e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) {
+    if (it == c.deadlines.end()) c.deadlines.push_back(deadline_from(e));
+    else *it = deadline_from(e);
+  } else if (e.kind == event_kind::deadline_cleared) {
+    if (it != c.deadlines.end()) c.deadlines.erase(it);
+  } else if (e.kind == event_kind::timer_fired && it != c.deadlines.end()) {
+    if (it->kind == "limit") {
+      it->breached = true;
+    } else {
+      if (it->kind == "escalation") ++c.escalations_fired[rule];
+      c.deadlines.erase(it);
+    }
+  }
+}
+
+}  // namespace
+
 case_state apply(const procedure& p, case_state c, const event& e) {
   c.seq = e.seq;
   c.updated_at = e.at;
@@ -33,11 +69,14 @@ case_state apply(const procedure& p, case_state c, const event& e) {
     for (auto& [name, v] : fields_from_json(p, *fields)) c.fields[name] = std::move(v);
   if (e.kind == event_kind::assigned) c.assignee = e.data.value("assignee", "");
   if (e.kind == event_kind::action_taken) c.performers[e.from_step].push_back(e.actor);
+  apply_timer_event(c, e);
   if (!e.to_step.empty() && e.to_step != c.step) {
+    if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
     c.step = e.to_step;
     c.step_entered_at = e.at;
     const step_def* step = p.find_step(c.step);
     c.open = step ? step->is_open() : true;
+    c.paused_since = step && step->pauses_clock ? std::optional<instant>(e.at) : std::nullopt;
   }
   return c;
 }
@@ -54,7 +93,17 @@ nlohmann::json state_to_json(const case_state& c) {
           {"updated_at", c.updated_at.seconds},
           {"step_entered_at", c.step_entered_at.seconds},
           {"open", c.open},
-          {"performers", c.performers}};
+          {"performers", c.performers},
+          {"deadlines", [&] {
+             nlohmann::json list = nlohmann::json::array();
+             for (const auto& d : c.deadlines)
+               list.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", d.due.seconds}, {"provisional", d.provisional},
+                               {"calendar_version", d.calendar_version}, {"breached", d.breached}});
+             return list;
+           }()},
+          {"escalations_fired", c.escalations_fired},
+          {"paused_seconds", c.paused_seconds},
+          {"paused_since", c.paused_since ? nlohmann::json(c.paused_since->seconds) : nlohmann::json()}};
 }
 
 case_state state_from_json(const procedure& p, const nlohmann::json& j) {
@@ -72,6 +121,14 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
   c.open = j.value("open", true);
   if (auto performers = j.find("performers"); performers != j.end() && performers->is_object())
     for (const auto& [step, actors] : performers->items()) c.performers[step] = actors.get<std::vector<std::string>>();
+  for (const auto& d : j.value("deadlines", nlohmann::json::array()))
+    c.deadlines.push_back({d.value("rule", ""), d.value("kind", ""), instant{d.value("due", std::int64_t{0})},
+                           d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false)});
+  if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
+    for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
+  c.paused_seconds = j.value("paused_seconds", std::int64_t{0});
+  if (auto since = j.find("paused_since"); since != j.end() && since->is_number())
+    c.paused_since = instant{since->get<std::int64_t>()};
   return c;
 }
 

@@ -182,6 +182,9 @@ deadline calendar::due(instant start, const duration& d) const {
       result.provisional = !covers(local_date(start)) || !covers(last_day);
       return result;
     }
+    case duration::unit::same_day:
+      result.due = local_time(local_date(start), 24 * 60);
+      return result;
     case duration::unit::working_days:
     case duration::unit::end_of_day: {
       const civil_date event_day = local_date(start);

@@ -127,7 +127,8 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
                                    c.id, did_you_mean(cmd.action, names), join(names)))};
   }
   const auto& roles = effective_roles(*step, *action);
-  auto who = org.authority_for(cmd.actor, roles, at.today);
+  auto who = cmd.automatic ? std::optional<authority>(authority{std::string(k_system_actor), ""})
+                           : org.authority_for(cmd.actor, roles, at.today);
   if (!who) {
     const person* actor = org.find(cmd.actor);
     const std::string held = actor ? (actor->roles.empty() ? "no role" : "roles " + join(actor->roles)) : "no role (not in org.yaml)";
@@ -149,7 +150,7 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
   }
   if (auto r = check_required(action->required_fields, c.fields, changes, fmt::format("action '{}'", action->id)))
     return {{}, r};
-  if (action->comment_required && cmd.comment.empty())
+  if (action->comment_required && cmd.comment.empty() && !cmd.automatic)
     return {{}, refuse(refusal_code::comment_required,
                        fmt::format("action '{}' needs a comment: give --comment \"…\"", action->id))};
   event e = base_event(p, c, cmd, event_kind::action_taken, at.now);

@@ -150,6 +150,11 @@ std::optional<duration> parse_duration(std::string_view text, std::string* error
     d.kind = duration::unit::end_of_day;
     return d;
   }
+  if (words == std::vector<std::string_view>{"same", "day"} ||
+      words == std::vector<std::string_view>{"end", "of", "calendar", "day"}) {
+    d.kind = duration::unit::same_day;
+    return d;
+  }
   std::string why;
   const auto q = parse_quantity(normal, &why);
   if (!q) return fail<duration>(error, "duration", d.text, why.empty() ? k_duration_examples : why);

@@ -30,4 +30,11 @@ field_signatures procedure::guard_names() const {
   return names;
 }
 
+field_signatures procedure::limit_names() const {
+  field_signatures names = guard_names();
+  for (const char* name : {"received_in_working_hours", "received_on_working_day", "received_on_holiday"})
+    names[name] = field_signature{field_type::boolean, {}};
+  return names;
+}
+
 }  // namespace caseflow

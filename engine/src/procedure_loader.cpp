@@ -1,5 +1,6 @@
 // Loading and checking procedure YAML. See caseflow/loader.h for the contract.
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -103,7 +104,8 @@ class procedure_reader {
   std::optional<procedure> read(const YAML::Node& root, const std::string& text) {
     if (!in_.expect_map(root, "a procedure file")) return std::nullopt;
     in_.check_keys(root, "the procedure",
-                   {"procedure", "name", "version", "calendar", "case_id", "roles", "fields", "start", "steps"});
+                   {"procedure", "name", "version", "calendar", "case_id", "roles", "fields", "start", "steps",
+                    "escalations"});
     procedure p;
     p.file = in_.file();
     p.source_text = text;
@@ -130,6 +132,7 @@ class procedure_reader {
         in_.error(root["start"], fmt::format("start step '{}' is not defined{}", p.start, did_you_mean(p.start, ids_of(p.steps))));
     }
     check_steps(root["steps"], p);
+    read_escalations(root["escalations"], &p);
     if (has_errors(*out_)) return std::nullopt;
     return p;
   }
@@ -165,11 +168,12 @@ class procedure_reader {
       step.id = entry.first.Scalar();
       const YAML::Node& body = entry.second;
       if (!in_.expect_map(body, fmt::format("step '{}'", step.id))) continue;
-      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved"});
+      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "pauses_clock"});
       step.name = read_name(in_, body["name"]);
       if (body["role"]) step.roles = in_.scalar_list(body["role"], "role");
       if (body["terminal"]) step.terminal = in_.boolean(body["terminal"], "terminal").value_or(false);
       if (body["resolved"]) step.resolved = in_.boolean(body["resolved"], "resolved").value_or(false);
+      if (body["pauses_clock"]) step.pauses_clock = in_.boolean(body["pauses_clock"], "pauses_clock").value_or(false);
       if (body["actions"] && in_.expect_map(body["actions"], fmt::format("actions of step '{}'", step.id)))
         for (const auto& action : body["actions"]) step.actions.push_back(read_action(step, action.first.Scalar(), action.second));
       p->steps.push_back(std::move(step));
@@ -225,9 +229,11 @@ class procedure_reader {
       if (!step.terminal && step.roles.empty() &&
           std::any_of(step.actions.begin(), step.actions.end(), [](const action_def& a) { return a.roles.empty(); }))
         in_.error(body, fmt::format("step '{}' needs a 'role:' (or a role on each action)", step.id));
+      if (body["limits"] && in_.expect_sequence(body["limits"], fmt::format("limits of step '{}'", step.id)))
+        for (const auto& limit : body["limits"]) read_limit(limit, p, &step);
       for (auto& action : step.actions) {
         const YAML::Node action_node = body["actions"][action.id];
-        const YAML::Node at = action_node.IsMap() ? action_node : action_node;
+        const YAML::Node& at = action_node;
         if (!action.to.empty() && !p.find_step(action.to))
           in_.error(action_node.IsMap() && action_node["to"] ? action_node["to"] : at,
                     fmt::format("action '{}' of step '{}' leads to undefined step '{}'{}", action.id, step.id, action.to,
@@ -244,14 +250,139 @@ class procedure_reader {
   }
 
   void compile_guard(const YAML::Node& node, const field_signatures& names, action_def* action) {
-    auto text = in_.scalar(node, "when");
-    if (!text) return;
+    action->guard = compile(node, names, fmt::format("guard of action '{}'", action->id));
+  }
+
+  std::optional<expression> compile(const YAML::Node& node, const field_signatures& names, std::string_view what) {
+    auto text = in_.scalar(node, what);
+    if (!text) return std::nullopt;
     expression_error why;
-    action->guard = expression::compile(*text, names, &why);
-    if (!action->guard) {
+    auto compiled = expression::compile(*text, names, &why);
+    if (!compiled) {
       auto [line, column] = guard_position(node, why.offset);
-      out_->push_back({in_.file(), line, column, fmt::format("guard of action '{}': {}", action->id, why.message),
-                       diagnostic_level::error});
+      out_->push_back({in_.file(), line, column, fmt::format("{}: {}", what, why.message), diagnostic_level::error});
+    }
+    return compiled;
+  }
+
+  std::optional<duration> read_duration(const YAML::Node& node, std::string_view what) {
+    auto text = in_.scalar(node, what);
+    if (!text) return std::nullopt;
+    std::string why;
+    auto d = parse_duration(*text, &why);
+    if (!d) in_.error(node, fmt::format("{}: {}", what, why));
+    return d;
+  }
+
+  // notify / message / raise / set / action, shared by limits (on_breach) and escalations.
+  timer_effects read_effects(const YAML::Node& node, const procedure& p, const step_def* step, std::string_view where) {
+    timer_effects effects;
+    if (node["notify"]) {
+      effects.notify = in_.scalar_list(node["notify"], "notify");
+      for (const auto& who : effects.notify)
+        if (who != "assignee" && !p.find_role(who))
+          in_.error(node["notify"], fmt::format("{}: notify names '{}', which is neither a role of {} nor 'assignee'{}",
+                                                where, who, p.id, did_you_mean(who, ids_of(p.roles))));
+    }
+    if (node["message"]) effects.message = in_.scalar(node["message"], "message").value_or("");
+    for (const char* key : {"raise", "set"}) {
+      if (!node[key] || !in_.expect_map(node[key], key)) continue;
+      for (const auto& entry : node[key]) {
+        const std::string name = entry.first.Scalar();
+        const field_def* field = p.find_field(name);
+        if (!field) {
+          in_.error(entry.first, fmt::format("{}: unknown field '{}'{}", where, name, did_you_mean(name, ids_of(p.fields))));
+          continue;
+        }
+        auto text = in_.scalar(entry.second, key);
+        if (!text) continue;
+        std::string why;
+        auto v = parse_value(field->type, *text, &why);
+        const bool is_enum = field->type == field_type::enumeration;
+        if (v && is_enum && std::find(field->values.begin(), field->values.end(), *text) == field->values.end())
+          why = fmt::format("'{}' is not one of the values of '{}'{}", *text, name, did_you_mean(*text, field->values)), v.reset();
+        if (!v) in_.error(entry.second, fmt::format("{}: {}", where, why));
+        else if (std::string_view(key) == "raise" && !is_enum)
+          in_.error(entry.first, fmt::format("{}: only enum fields can be raised ('{}' is {}); use set:", where, name,
+                                             to_string(field->type)));
+        else (std::string_view(key) == "raise" ? effects.raise : effects.set)[name] = *v;
+      }
+    }
+    if (node["action"]) {
+      effects.action = in_.scalar(node["action"], "action").value_or("");
+      if (!step) in_.error(node["action"], fmt::format("{}: only a step's limit can take an action", where));
+      else if (!step->find_action(effects.action))
+        in_.error(node["action"], fmt::format("{}: '{}' is not an action of step '{}'", where, effects.action, step->id));
+    }
+    return effects;
+  }
+
+  void read_limit(const YAML::Node& node, const procedure& p, step_def* step) {
+    const std::string where = fmt::format("a limit of step '{}'", step->id);
+    if (!in_.expect_map(node, where)) return;
+    in_.check_keys(node, where, {"rule", "within", "when", "remind_at", "on_breach"});
+    limit_def limit;
+    if (!node["rule"] || !node["within"]) {
+      in_.error(node, fmt::format("{} needs 'rule:' (its name) and 'within:' (e.g. 30m working)", where));
+      return;
+    }
+    limit.id = in_.scalar(node["rule"], "rule").value_or("");
+    auto within = read_duration(node["within"], "within");
+    if (within) limit.within = *within;
+    if (node["when"]) limit.when = compile(node["when"], p.limit_names(), fmt::format("condition of limit '{}'", limit.id));
+    if (node["remind_at"]) {
+      auto text = in_.scalar(node["remind_at"], "remind_at").value_or("");
+      int percent = 0;
+      if (text.size() < 2 || text.back() != '%' || std::sscanf(text.c_str(), "%d", &percent) != 1 || percent <= 0 ||
+          percent >= 100)
+        in_.error(node["remind_at"], fmt::format("remind_at '{}' must be a percentage between 1% and 99%", text));
+      limit.remind_percent = percent;
+    }
+    if (node["on_breach"] && in_.expect_map(node["on_breach"], "on_breach")) {
+      in_.check_keys(node["on_breach"], "on_breach", {"notify", "message", "raise", "set", "action"});
+      limit.on_breach = read_effects(node["on_breach"], p, step, fmt::format("limit '{}'", limit.id));
+    }
+    for (const auto& other : step->limits)
+      if (other.id == limit.id) in_.error(node["rule"], fmt::format("step '{}' has two limits named '{}'", step->id, limit.id));
+    step->limits.push_back(std::move(limit));
+  }
+
+  void read_escalations(const YAML::Node& node, procedure* p) {
+    if (!node || !in_.expect_sequence(node, "escalations")) return;
+    for (const auto& item : node) {
+      if (!in_.expect_map(item, "an escalation")) continue;
+      in_.check_keys(item, "an escalation",
+                     {"rule", "after", "at", "since", "every", "when", "unless", "notify", "message", "raise", "set"});
+      escalation_def e;
+      if (!item["rule"] || (!item["after"] && !item["at"])) {
+        in_.error(item, "an escalation needs 'rule:' and 'after:' (from opening) or 'at:' (from a date field)");
+        continue;
+      }
+      e.id = in_.scalar(item["rule"], "rule").value_or("");
+      const std::string where = fmt::format("escalation '{}'", e.id);
+      if (item["after"])
+        if (auto d = read_duration(item["after"], "after")) e.after = *d;
+      if (item["at"]) {
+        auto text = in_.scalar(item["at"], "at").value_or("");
+        std::string why;
+        e.at = parse_date_offset(text, &why);
+        if (!e.at) in_.error(item["at"], fmt::format("{}: {}", where, why));
+        else if (const field_def* f = p->find_field(e.at->field); !f || f->type != field_type::date)
+          in_.error(item["at"], fmt::format("{}: '{}' is not a date field", where, e.at->field));
+      }
+      if (item["every"]) e.every = read_duration(item["every"], "every");
+      if (item["since"]) {
+        const auto since = in_.scalar(item["since"], "since").value_or("");
+        e.from_condition = since == "condition";
+        if (since != "condition" && since != "opened")
+          in_.error(item["since"], fmt::format("{}: since must be 'opened' or 'condition', not '{}'", where, since));
+        if (e.from_condition && !item["when"])
+          in_.error(item["since"], fmt::format("{}: 'since: condition' needs a 'when:' condition", where));
+      }
+      if (item["when"]) e.when = compile(item["when"], p->guard_names(), fmt::format("condition of {}", where));
+      if (item["unless"]) e.unless = compile(item["unless"], p->guard_names(), fmt::format("'unless' of {}", where));
+      e.effects = read_effects(item, *p, nullptr, where);
+      p->escalations.push_back(std::move(e));
     }
   }
 

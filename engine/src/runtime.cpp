@@ -3,15 +3,19 @@
 #include <fmt/format.h>
 
 #include "caseflow/calendar.h"
+#include "caseflow/timers.h"
 
 namespace caseflow {
 
 runtime::runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars)
     : store_(s), library_(library), org_(org), calendars_(calendars) {}
 
+const calendar* runtime::calendar_for(const procedure& p) const {
+  return calendars_ && !p.calendar.empty() ? calendars_->find(p.calendar) : nullptr;
+}
+
 moment runtime::moment_for(const procedure& p, instant now) const {
-  if (calendars_ && !p.calendar.empty())
-    if (const calendar* cal = calendars_->find(p.calendar)) return {now, cal->local_date(now)};
+  if (const calendar* cal = calendar_for(p)) return {now, cal->local_date(now)};
   const std::int64_t days = now.seconds >= 0 ? now.seconds / 86400 : (now.seconds - 86399) / 86400;
   return {now, civil_date{static_cast<std::int32_t>(days)}};
 }
@@ -77,6 +81,10 @@ outcome runtime::commit(const procedure& p, const case_state& current,
   commit_request request;
   request.definition = &p;
   request.expected_seq = current.seq;
+  if (!decided.events.empty()) {
+    const instant now = decided.events.back().at;
+    decided.events = with_deadlines(p, calendar_for(p), current, std::move(decided.events), now);
+  }
   case_state next = current;
   for (const auto& e : decided.events) next = apply(p, std::move(next), e);
   request.resulting_state = std::move(next);
@@ -94,6 +102,45 @@ outcome runtime::commit(const procedure& p, const case_state& current,
       return {outcome::status::refused, current.id, {}, stored.message, refusal_code::invalid_value};
   }
   return {};
+}
+
+runtime::tick_report runtime::tick(instant now, std::size_t limit) {
+  tick_report report;
+  for (const timer_ref& timer : store_.due_timers(now, limit)) {
+    auto loaded = load(timer.case_id);
+    if (!loaded) {
+      ++report.skipped;
+      continue;
+    }
+    const procedure& p = *loaded->definition;
+    decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, now));
+    if (!fired) {  // already fired by another tick, or no longer due
+      ++report.skipped;
+      continue;
+    }
+    outcome result = commit(p, loaded->state, std::move(fired), "", {});
+    if (result.result != outcome::status::done) {
+      ++report.skipped;
+      continue;
+    }
+    ++report.fired;
+    for (auto& e : result.events) report.events.push_back(std::move(e));
+  }
+  return report;
+}
+
+std::vector<event> runtime::recompute_deadlines(instant now) {
+  std::vector<event> recorded;
+  for (const auto& id : store_.cases_with_deadlines()) {
+    auto loaded = load(id);
+    if (!loaded) continue;
+    const procedure& p = *loaded->definition;
+    decision changes{schedule_deadlines(p, calendar_for(p), loaded->state, now), std::nullopt};
+    if (changes.events.empty()) continue;
+    outcome result = commit(p, loaded->state, std::move(changes), "", {});
+    for (auto& e : result.events) recorded.push_back(std::move(e));
+  }
+  return recorded;
 }
 
 }  // namespace caseflow

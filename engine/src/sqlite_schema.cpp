@@ -34,6 +34,12 @@ CREATE TABLE personal_data(
   digest TEXT PRIMARY KEY, case_id TEXT NOT NULL, field TEXT NOT NULL,
   value TEXT, salt TEXT NOT NULL, erased_at TEXT);
 CREATE INDEX personal_data_by_case ON personal_data(case_id, field);
+CREATE TABLE timers(
+  case_id TEXT NOT NULL, rule TEXT NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL,
+  due_seconds INTEGER NOT NULL, fired INTEGER NOT NULL, provisional INTEGER NOT NULL,
+  calendar_version TEXT NOT NULL, PRIMARY KEY(case_id, rule)) WITHOUT ROWID;
+CREATE INDEX timers_pending ON timers(fired, due_seconds);
+CREATE INDEX timers_by_kind ON timers(kind, due_seconds);
 )sql";
 
 std::string text_column(SQLite::Statement& q, int i) { return q.getColumn(i).getString(); }
@@ -135,5 +141,26 @@ case_record read_case_row(SQLite::Statement& q) {
 }  // namespace caseflow::detail
 
 namespace caseflow::detail {
-void sync_timers(SQLite::Database&, const case_state&) {}
+
+void sync_timers(SQLite::Database& db, const case_state& state) {
+  SQLite::Statement clear(db, "DELETE FROM timers WHERE case_id = ?");
+  clear.bind(1, state.id);
+  clear.exec();
+  if (state.deadlines.empty()) return;
+  SQLite::Statement insert(db, "INSERT INTO timers(case_id, rule, kind, due_at, due_seconds, fired, provisional, "
+                               "calendar_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& d : state.deadlines) {
+    insert.bind(1, state.id);
+    insert.bind(2, d.rule);
+    insert.bind(3, d.kind);
+    insert.bind(4, format_instant_utc(d.due));
+    insert.bind(5, d.due.seconds);
+    insert.bind(6, d.breached ? 1 : 0);
+    insert.bind(7, d.provisional ? 1 : 0);
+    insert.bind(8, d.calendar_version);
+    insert.exec();
+    insert.reset();
+  }
+}
+
 }  // namespace caseflow::detail

@@ -310,6 +310,51 @@ void sqlite_store::scan_cases(const std::function<bool(const case_record&)>& vis
     if (!visit(detail::read_case_row(q))) break;
 }
 
+std::vector<case_record> sqlite_store::overdue_cases(instant now, const case_filter& filter) {
+  // Indexed by timers_by_kind: only limits due by now are read, not every case.
+  std::string sql =
+      "SELECT c.id, c.procedure, c.definition_hash, c.step, c.assignee, c.open, c.seq, c.state FROM cases c "
+      "WHERE c.id IN (SELECT case_id FROM timers WHERE kind = 'limit' AND due_seconds <= :now)";
+  if (!filter.procedure.empty()) sql += " AND c.procedure = :procedure";
+  if (!filter.step.empty()) sql += " AND c.step = :step";
+  if (!filter.assignee.empty()) sql += " AND c.assignee = :assignee";
+  sql += " ORDER BY c.id";
+  if (filter.limit) sql += fmt::format(" LIMIT {}", filter.limit);
+  SQLite::Statement q(impl_->db, sql);
+  q.bind(":now", now.seconds);
+  if (!filter.procedure.empty()) q.bind(":procedure", filter.procedure);
+  if (!filter.step.empty()) q.bind(":step", filter.step);
+  if (!filter.assignee.empty()) q.bind(":assignee", filter.assignee);
+  std::vector<case_record> rows;
+  while (q.executeStep()) rows.push_back(detail::read_case_row(q));
+  return rows;
+}
+
+std::vector<timer_ref> sqlite_store::due_timers(instant now, std::size_t limit) {
+  SQLite::Statement q(impl_->db,
+                      "SELECT case_id, rule, due_seconds FROM timers WHERE fired = 0 AND due_seconds <= ? "
+                      "ORDER BY due_seconds LIMIT ?");
+  q.bind(1, now.seconds);
+  q.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<timer_ref> timers;
+  while (q.executeStep())
+    timers.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), instant{q.getColumn(2).getInt64()}});
+  return timers;
+}
+
+std::optional<instant> sqlite_store::next_timer_due() {
+  SQLite::Statement q(impl_->db, "SELECT min(due_seconds) FROM timers WHERE fired = 0");
+  if (q.executeStep() && !q.getColumn(0).isNull()) return instant{q.getColumn(0).getInt64()};
+  return std::nullopt;
+}
+
+std::vector<std::string> sqlite_store::cases_with_deadlines() {
+  SQLite::Statement q(impl_->db, "SELECT DISTINCT case_id FROM timers ORDER BY case_id");
+  std::vector<std::string> ids;
+  while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+  return ids;
+}
+
 std::vector<case_record> sqlite_store::list_cases(const case_filter& filter) {
   std::string sql = "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases WHERE 1";
   if (!filter.procedure.empty()) sql += " AND procedure = :procedure";

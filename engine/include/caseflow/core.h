@@ -29,6 +29,7 @@ struct command {
   std::vector<std::pair<std::string, std::string>> sets;   // `--set name=value`, as typed
   std::string comment;                                     // kind::act; kind::note: the note
   std::string assignee;                                    // kind::assign
+  bool automatic = false;  // taken by `system` on a timer: no role needed, no comment asked
 };
 
 // Why a command was refused. Each code maps to exit status 1 in the CLI.

@@ -28,13 +28,15 @@ namespace caseflow {
 //   "4h working"          working_seconds   14400
 //   "30 minutes working"  working_seconds   1800
 //   "2 working days"      working_days      2        ("2d working" is the same)
-//   "end of day"          end_of_day        0
+//   "end of day"          end_of_day        0        (close of the working day)
+//   "same day"            same_day          0        (24:00 local of the event's own day,
+//                                                     working or not: "on a holiday, the same day")
 //
 // calendar_months: whole months are calendar months in the calendar's zone (same local wall
 // time, same day of month, clamped to the month's last day: Jan 31 + 1 month = Feb 28/29);
 // each remaining tenth of a month adds 3 calendar days (so half a month is 15 days).
 struct duration {
-  enum class unit { calendar_seconds, calendar_months, working_seconds, working_days, end_of_day };
+  enum class unit { calendar_seconds, calendar_months, working_seconds, working_days, end_of_day, same_day };
   unit kind = unit::calendar_seconds;
   std::int64_t amount = 0;
   std::string text;  // as written, trimmed

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,13 @@ inline constexpr std::string_view case_started = "case_started";  // data: {fiel
 inline constexpr std::string_view action_taken = "action_taken";  // data: {fields} (those the action set)
 inline constexpr std::string_view assigned = "assigned";          // data: {assignee}
 inline constexpr std::string_view note_added = "note_added";      // comment holds the note
+// Business time (by `system`): data {rule, kind, due, provisional, calendar_version}
+inline constexpr std::string_view deadline_set = "deadline_set";
+inline constexpr std::string_view deadline_changed = "deadline_changed";  // + old_due
+inline constexpr std::string_view deadline_cleared = "deadline_cleared";  // data {rule, reason}
+inline constexpr std::string_view timer_fired = "timer_fired";            // data {rule, kind, due}
+inline constexpr std::string_view fields_changed = "fields_changed";      // data {fields, reason}
+inline constexpr std::string_view notification_requested = "notification_requested";  // data {to, message, rule}
 }  // namespace event_kind
 
 struct event {
@@ -45,6 +53,18 @@ struct event {
   std::string hash;               // SHA-256 over prev_hash and the canonical event (see chain.h)
 };
 
+// A deadline the case is waiting for. `kind` is "limit" (a step's time limit; when it fires
+// it stays, marked breached, until the step is left), "reminder" (before a limit) or
+// "escalation" (case-wide); reminders and escalations disappear when they fire.
+struct case_deadline {
+  std::string rule;               // "step.limit", "step.limit.reminder" or "escalation"
+  std::string kind;
+  instant due;
+  bool provisional = false;       // computed past the calendar's coverage
+  std::string calendar_version;
+  bool breached = false;          // a limit that has fired
+};
+
 // A case as the fold of its events (see core.h apply()).
 struct case_state {
   std::string id;
@@ -60,6 +80,12 @@ struct case_state {
   bool open = true;               // the current step is neither terminal nor resolved
   // Who took actions in each step, in order (segregation of duties looks here).
   std::map<std::string, std::vector<std::string>, std::less<>> performers;
+  std::vector<case_deadline> deadlines;             // in the order they were set
+  std::map<std::string, int, std::less<>> escalations_fired;  // rule -> times fired
+  std::int64_t paused_seconds = 0;                  // time spent in clock-pausing steps
+  std::optional<instant> paused_since;              // set while in such a step
+
+  const case_deadline* find_deadline(std::string_view rule) const;
 
   bool exists() const { return seq > 0; }
 };

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "caseflow/duration.h"
 #include "caseflow/expression.h"
 #include "caseflow/value.h"
 
@@ -49,6 +50,45 @@ struct action_def {
   bool comment_required = false;
 };
 
+// What happens when a limit is breached or an escalation is due. Any combination.
+struct timer_effects {
+  std::vector<std::string> notify;  // roles or person ids to tell
+  std::string message;              // what to tell them ("" = a standard sentence)
+  field_values raise;               // enum fields raised to at least this value (never lowered)
+  field_values set;                 // fields set as written
+  std::string action;               // an action of the current step taken by `system`
+};
+
+// A time limit on a step, counted from entering the step.
+//   limits:
+//     - { rule: forward, within: 30m working, when: 'received_in_working_hours', remind_at: 80%,
+//         on_breach: { notify: [cs_manager], raise: { severity: important } } }
+// `when` may use the case's fields and the arrival context of the step's entry:
+// received_in_working_hours, received_on_working_day, received_on_holiday (bool).
+struct limit_def {
+  std::string id;
+  duration within;
+  std::optional<expression> when;
+  int remind_percent = 0;           // 0 = no reminder
+  timer_effects on_breach;
+};
+
+// An escalation of the whole case, whatever its step, counted from when it was opened (time
+// spent in steps that pause the clock does not count) or from a date field.
+//   escalations:
+//     - { rule: hot_after_week, after: 7d, unless: 'severity in ["hot", "major"]', raise: { severity: hot } }
+//     - { rule: major_weekly, when: 'severity == "major"', after: 0m, every: 7d, notify: [vp] }
+struct escalation_def {
+  std::string id;
+  duration after;                       // from the case's opening (ignored when `at` is given)
+  std::optional<date_offset> at;        // relative to a date field instead
+  std::optional<duration> every;        // repeat while it applies
+  std::optional<expression> when;       // applies only while this holds
+  std::optional<expression> unless;     // does not apply while this holds
+  bool from_condition = false;          // `since: condition`: count from when `when` became true
+  timer_effects effects;
+};
+
 struct step_def {
   std::string id;
   display_name name;
@@ -56,6 +96,8 @@ struct step_def {
   std::vector<action_def> actions;
   bool terminal = false;  // the case ends here; no action may leave it
   bool resolved = false;  // the case counts as closed here but may still be reopened
+  bool pauses_clock = false;  // waiting (e.g. for the customer): case escalation clocks stop
+  std::vector<limit_def> limits;
 
   // Open means the case still needs work: neither terminal nor resolved.
   bool is_open() const { return !terminal && !resolved; }
@@ -72,6 +114,7 @@ struct procedure {
   std::vector<field_def> fields;
   std::string start;             // the first step
   std::vector<step_def> steps;
+  std::vector<escalation_def> escalations;
 
   std::string file;              // where it was loaded from
   std::string source_text;       // the exact YAML text
@@ -82,6 +125,8 @@ struct procedure {
   const role_def* find_role(std::string_view role_id) const;
   // The signatures guards are checked against: every field, plus `actor` (text).
   field_signatures guard_names() const;
+  // guard_names() plus the arrival context a step limit's `when` may use.
+  field_signatures limit_names() const;
 };
 
 }  // namespace caseflow

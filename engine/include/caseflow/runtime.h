@@ -19,6 +19,7 @@
 
 namespace caseflow {
 
+class calendar;
 class calendar_set;
 
 struct outcome {
@@ -48,12 +49,28 @@ class runtime {
   // Performs an act/assign/note command on an existing case.
   outcome execute(std::string_view case_id, command cmd, instant now);
 
+  // Fires every timer due at `now` (at most `limit`), each exactly once: a timer another
+  // process fired first, or whose case changed meanwhile, is skipped (and retried next
+  // time if still due).
+  struct tick_report {
+    std::size_t fired = 0;
+    std::size_t skipped = 0;
+    std::vector<event> events;  // everything the firings recorded
+  };
+  tick_report tick(instant now, std::size_t limit = 10000);
+  // Recomputes the deadlines of every case that has any under the current calendars;
+  // each change is recorded as a deadline_changed event with the old and the new time.
+  // Returns the events recorded.
+  std::vector<event> recompute_deadlines(instant now);
+
   std::optional<loaded_case> load(std::string_view case_id);
   // The definition stored under `hash` (parsed once and cached). Throws store_error if the
   // stored text no longer loads.
   std::shared_ptr<const procedure> definition(std::string_view hash);
   // `now` with the local date it falls on in the procedure's calendar.
   moment moment_for(const procedure& p, instant now) const;
+  // The procedure's calendar, or null when it names none (or an unknown one).
+  const calendar* calendar_for(const procedure& p) const;
 
   store& storage() { return store_; }
   const organisation& org() const { return org_; }

@@ -70,6 +70,13 @@ struct case_filter {
   std::size_t limit = 0;  // 0 = no limit
 };
 
+// A deadline waiting to fire.
+struct timer_ref {
+  std::string case_id;
+  std::string rule;
+  instant due;
+};
+
 class store {
  public:
   virtual ~store() = default;
@@ -88,6 +95,15 @@ class store {
   // Every case projection, ordered by id, one at a time.
   virtual void scan_cases(const std::function<bool(const case_record&)>& visit) = 0;
   virtual std::vector<case_record> list_cases(const case_filter& filter) = 0;
+  // Cases with a step limit due at or before `now` (breached or about to be), by due time.
+  virtual std::vector<case_record> overdue_cases(instant now, const case_filter& filter) = 0;
+
+  // Timers due at or before `now` that have not fired, oldest first, at most `limit`.
+  virtual std::vector<timer_ref> due_timers(instant now, std::size_t limit) = 0;
+  // When the next timer that has not fired is due.
+  virtual std::optional<instant> next_timer_due() = 0;
+  // Ids of the cases that have any deadline (for recomputation), ordered.
+  virtual std::vector<std::string> cases_with_deadlines() = 0;
 };
 
 }  // namespace caseflow

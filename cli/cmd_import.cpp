@@ -1,0 +1,56 @@
+// caseflow import FILE [--batch N] — imports historical cases from JSON Lines (one case a
+// line; format in caseflow/importer.h). Every line is checked first; one bad line and
+// nothing is written.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "caseflow/importer.h"
+#include "commands.h"
+
+namespace caseflow::cli {
+
+namespace {
+
+struct import_cli_options {
+  std::string file;
+  std::size_t batch = import_options{}.batch_size;
+};
+
+int run_import(context& ctx, const import_cli_options& opts) {
+  import_options options;
+  options.batch_size = opts.batch;
+  const import_report report = import_cases(ctx.runtime(), opts.file, options);
+  for (const auto& problem : report.problems) std::cerr << to_string(problem) << '\n';
+  switch (report.result) {
+    case import_report::status::done: break;
+    case import_report::status::invalid:
+      std::cerr << (report.cases == 0
+                        ? fmt::format("caseflow: nothing was imported ({} problem{}{})\n", report.problems.size(),
+                                      report.problems.size() == 1 ? "" : "s",
+                                      report.problems.size() >= options.max_problems ? ", stopped looking there" : "")
+                        : fmt::format("caseflow: {} changed during the import; {} cases were imported before it\n",
+                                      opts.file, report.cases));
+      return k_exit_refused;
+    case import_report::status::conflict: return k_exit_conflict;
+  }
+  if (ctx.options().json)
+    print_json({{"imported", report.cases}, {"events", report.events}, {"batches", report.batches}});
+  else
+    std::cout << fmt::format("imported {} cases ({} events) in {} transactions\n", report.cases, report.events,
+                             report.batches);
+  return k_exit_done;
+}
+
+}  // namespace
+
+void setup_import(CLI::App& app, const global_options& options, int* exit) {
+  auto opts = std::make_shared<import_cli_options>();
+  auto* sub = app.add_subcommand("import", "import historical cases from a JSON Lines file (all or nothing)");
+  sub->fallthrough();
+  sub->add_option("file", opts->file, "JSONL file: one case a line")->required()->check(CLI::ExistingFile);
+  sub->add_option("--batch", opts->batch, "cases per transaction")->capture_default_str()->check(CLI::PositiveNumber);
+  sub->callback([&options, opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_import(ctx, *opts); }); });
+}
+
+}  // namespace caseflow::cli

@@ -1,0 +1,87 @@
+// caseflow tick — fires every timer due now, once.
+// caseflow run — keeps doing so: sleeps until the next timer is due (or a new one may have
+// been scheduled by another process), and stops cleanly on SIGINT or SIGTERM.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "json_views.h"
+
+namespace caseflow::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void request_stop(int) { g_stop = true; }
+
+void print_events(const std::vector<event>& events) {
+  for (const auto& e : events)
+    if (e.kind == event_kind::timer_fired || e.kind == event_kind::fields_changed ||
+        e.kind == event_kind::notification_requested || e.kind == event_kind::action_taken)
+      std::cout << fmt::format("{} #{} {} {}\n", e.case_id, e.seq, e.kind,
+                               e.kind == event_kind::action_taken ? e.action + " → " + e.to_step : e.data.dump());
+}
+
+int run_tick(context& ctx) {
+  const auto report = ctx.runtime().tick(ctx.now());
+  if (ctx.options().json) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : report.events) events.push_back(event_view(e));
+    print_json({{"fired", report.fired}, {"skipped", report.skipped}, {"events", events}});
+  } else {
+    print_events(report.events);
+    std::cout << fmt::format("fired {} timer{}; skipped {}\n", report.fired, report.fired == 1 ? "" : "s", report.skipped);
+  }
+  return k_exit_done;
+}
+
+struct run_options {
+  double poll_seconds = 5;  // the longest sleep: timers other processes schedule are noticed by then
+};
+
+int run_run(context& ctx, const run_options& opts) {
+  if (!ctx.options().now.empty())
+    throw command_failure{k_exit_usage, "run follows the real clock; use `tick --now` for virtual time"};
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  auto& runtime = ctx.runtime();
+  std::size_t total = 0;
+  while (!g_stop) {
+    const auto report = runtime.tick(ctx.now());
+    total += report.fired;
+    print_events(report.events);
+    std::cout.flush();
+    auto next = ctx.store().next_timer_due();
+    const double until_next = next ? static_cast<double>(next->seconds - ctx.now().seconds) : opts.poll_seconds;
+    auto sleep = std::chrono::milliseconds(static_cast<long>(1000 * std::clamp(until_next, 0.05, opts.poll_seconds)));
+    for (auto slept = std::chrono::milliseconds(0); slept < sleep && !g_stop; slept += std::chrono::milliseconds(50))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::cerr << fmt::format("caseflow run: stopped after firing {} timer{}\n", total, total == 1 ? "" : "s");
+  return k_exit_done;
+}
+
+}  // namespace
+
+void setup_tick(CLI::App& app, const global_options& options, int* exit) {
+  auto* sub = app.add_subcommand("tick", "fire the timers due now, once");
+  sub->fallthrough();
+  sub->callback([&options, exit] { *exit = guarded(options, run_tick); });
+}
+
+void setup_run(CLI::App& app, const global_options& options, int* exit) {
+  auto opts = std::make_shared<run_options>();
+  auto* sub = app.add_subcommand("run", "keep firing timers as they fall due (stop with Ctrl-C)");
+  sub->fallthrough();
+  sub->add_option("--poll", opts->poll_seconds, "longest sleep between checks, seconds")->capture_default_str();
+  sub->callback([&options, opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_run(ctx, *opts); }); });
+}
+
+}  // namespace caseflow::cli

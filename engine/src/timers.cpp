@@ -1,0 +1,244 @@
+// Deadlines and timer firing. See caseflow/timers.h for the contract.
+#include "caseflow/timers.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace caseflow {
+
+namespace {
+
+constexpr std::string_view k_limit = "limit";
+constexpr std::string_view k_reminder = "reminder";
+constexpr std::string_view k_escalation = "escalation";
+
+bool is_plain(const duration& d) {
+  return d.kind == duration::unit::calendar_seconds || d.kind == duration::unit::calendar_months;
+}
+
+// The deadline of `d` from `start`; nullopt when it needs a calendar and there is none.
+std::optional<deadline> due_after(const calendar* cal, instant start, const duration& d) {
+  if (cal) return cal->due(start, d);
+  if (d.kind != duration::unit::calendar_seconds) return std::nullopt;
+  return deadline{instant{start.seconds + d.amount}, false, ""};
+}
+
+instant reminder_time(const calendar* cal, instant start, const deadline& limit, const duration& d, int percent) {
+  if (cal && !is_plain(d)) {
+    const std::int64_t working = cal->working_seconds_between(start, limit.due);
+    return cal->due(start, duration{duration::unit::working_seconds, working * percent / 100, ""}).due;
+  }
+  return instant{start.seconds + (limit.due.seconds - start.seconds) * percent / 100};
+}
+
+field_values arrival_context(const calendar* cal, const case_state& c) {
+  field_values values = c.fields;
+  const instant t = c.step_entered_at;
+  values["received_in_working_hours"] = cal ? cal->in_working_hours(t) : true;
+  values["received_on_working_day"] = cal ? cal->is_working_day(cal->local_date(t)) : true;
+  values["received_on_holiday"] = cal ? cal->classify(cal->local_date(t)) == calendar::day_kind::holiday : false;
+  return values;
+}
+
+struct wanted {
+  std::string rule;
+  std::string_view kind;
+  deadline due;
+};
+
+void add_limits(const procedure& p, const calendar* cal, const case_state& c, std::vector<wanted>* out) {
+  const step_def* step = p.find_step(c.step);
+  if (!step || !step->is_open()) return;
+  const field_values context = arrival_context(cal, c);
+  for (const auto& limit : step->limits) {
+    if (limit.when && !limit.when->evaluate(context)) continue;
+    auto due = due_after(cal, c.step_entered_at, limit.within);
+    if (!due) continue;
+    const std::string rule = fmt::format("{}.{}", step->id, limit.id);
+    out->push_back({rule, k_limit, *due});
+    const case_deadline* existing = c.find_deadline(rule);
+    if (limit.remind_percent > 0 && !(existing && existing->breached)) {
+      deadline remind = *due;
+      remind.due = reminder_time(cal, c.step_entered_at, *due, limit.within, limit.remind_percent);
+      out->push_back({rule + ".reminder", k_reminder, remind});
+    }
+  }
+}
+
+void add_escalations(const procedure& p, const calendar* cal, const case_state& c, instant now,
+                     std::vector<wanted>* out) {
+  if (!c.open || c.paused_since) return;
+  field_values values = c.fields;
+  for (const auto& e : p.escalations) {
+    if (e.when && !e.when->evaluate(values)) continue;
+    if (e.unless && e.unless->evaluate(values)) continue;
+    auto fired = c.escalations_fired.find(e.id);
+    const int times = fired == c.escalations_fired.end() ? 0 : fired->second;
+    if (times > 0 && !e.every) continue;
+    std::optional<deadline> due;
+    if (const case_deadline* pending = e.from_condition ? c.find_deadline(e.id) : nullptr) {
+      due = deadline{pending->due, pending->provisional, pending->calendar_version};  // counted from when it began
+    } else if (e.at) {
+      auto base = values.find(e.at->field);
+      if (base == values.end() || !std::holds_alternative<civil_date>(base->second) || !cal) continue;
+      due = cal->due(std::get<civil_date>(base->second), *e.at);
+    } else if (e.from_condition) {
+      due = due_after(cal, now, e.after);  // it has just begun to apply
+    } else {
+      due = due_after(cal, instant{c.opened_at.seconds + c.paused_seconds}, e.after);
+      for (int i = 0; due && i < times; ++i) due = due_after(cal, due->due, *e.every);
+    }
+    if (due) out->push_back({e.id, k_escalation, *due});
+  }
+}
+
+event system_event(const procedure& p, const case_state& c, std::string_view kind, instant now) {
+  event e;
+  e.case_id = c.id;
+  e.seq = c.seq + 1;
+  e.at = now;
+  e.actor = k_system_actor;
+  e.kind = kind;
+  e.from_step = c.step;
+  e.to_step = c.step;
+  e.definition_hash = p.hash;
+  return e;
+}
+
+nlohmann::json deadline_data(const wanted& w) {
+  return {{"rule", w.rule},
+          {"kind", w.kind},
+          {"due", format_instant_utc(w.due.due)},
+          {"provisional", w.due.provisional},
+          {"calendar_version", w.due.calendar_version}};
+}
+
+// Appends `e` (numbered after `c`) to `out` and folds it into `c`.
+void push(const procedure& p, case_state* c, event e, std::vector<event>* out) {
+  e.seq = c->seq + 1;
+  *c = apply(p, std::move(*c), e);
+  out->push_back(std::move(e));
+}
+
+}  // namespace
+
+std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, const case_state& c, instant now) {
+  std::vector<wanted> want;
+  add_limits(p, cal, c, &want);
+  add_escalations(p, cal, c, now, &want);
+  std::vector<event> events;
+  case_state next = c;
+  for (const auto& existing : c.deadlines) {
+    const bool still = std::any_of(want.begin(), want.end(), [&](const wanted& w) { return w.rule == existing.rule; });
+    if (still) continue;
+    event e = system_event(p, next, event_kind::deadline_cleared, now);
+    e.data = {{"rule", existing.rule}, {"reason", existing.kind == k_limit ? "step left or condition no longer holds"
+                                                                          : "no longer applies"}};
+    push(p, &next, std::move(e), &events);
+  }
+  for (const auto& w : want) {
+    const case_deadline* existing = next.find_deadline(w.rule);
+    if (existing && existing->due == w.due.due && existing->calendar_version == w.due.calendar_version) continue;
+    if (existing && existing->breached) continue;  // a breach stands until the step is left
+    event e = system_event(p, next, existing ? event_kind::deadline_changed : event_kind::deadline_set, now);
+    e.data = deadline_data(w);
+    if (existing) e.data["old_due"] = format_instant_utc(existing->due);
+    push(p, &next, std::move(e), &events);
+  }
+  return events;
+}
+
+std::vector<event> with_deadlines(const procedure& p, const calendar* cal, const case_state& c,
+                                  std::vector<event> events, instant now) {
+  case_state next = c;
+  for (const auto& e : events) next = apply(p, std::move(next), e);
+  for (auto& e : schedule_deadlines(p, cal, next, now)) push(p, &next, std::move(e), &events);
+  return events;
+}
+
+decision fire_timer(const procedure& p, const organisation& org, const calendar* cal, const case_state& c,
+                    std::string_view rule, const moment& at) {
+  const case_deadline* pending = c.find_deadline(rule);
+  if (!pending || pending->breached || at.now < pending->due)
+    return {{}, refusal{refusal_code::unknown_action, fmt::format("timer {} of case {} is not due", rule, c.id)}};
+  const timer_effects* effects = nullptr;
+  const std::string kind = pending->kind;
+  if (kind == k_escalation) {
+    for (const auto& e : p.escalations)
+      if (e.id == rule) effects = &e.effects;
+  } else if (kind == k_limit) {
+    if (const step_def* step = p.find_step(c.step))
+      for (const auto& limit : step->limits)
+        if (fmt::format("{}.{}", step->id, limit.id) == rule) effects = &limit.on_breach;
+  }
+  const escalation_def* escalation = nullptr;
+  for (const auto& e : p.escalations)
+    if (e.id == rule && kind == k_escalation) escalation = &e;
+  std::vector<event> events;
+  case_state next = c;
+  const instant was_due = pending->due;
+  event fired = system_event(p, next, event_kind::timer_fired, at.now);
+  fired.data = {{"rule", rule}, {"kind", kind}, {"due", format_instant_utc(was_due)}};
+  push(p, &next, std::move(fired), &events);
+  if (escalation && escalation->every) {
+    // A repeating escalation is next due one period after this one was due.
+    if (auto again = due_after(cal, was_due, *escalation->every)) {
+      event e = system_event(p, next, event_kind::deadline_set, at.now);
+      e.data = deadline_data({std::string(rule), k_escalation, *again});
+      push(p, &next, std::move(e), &events);
+    }
+  }
+
+  if (kind == k_reminder) {
+    event e = system_event(p, next, event_kind::notification_requested, at.now);
+    e.data = {{"rule", rule}, {"to", nlohmann::json::array({"assignee"})},
+              {"message", fmt::format("reminder: {} of case {} is due soon", rule.substr(0, rule.rfind('.')), c.id)}};
+    push(p, &next, std::move(e), &events);
+  }
+  if (effects) {
+    field_values changes = effects->set;
+    for (const auto& [name, target] : effects->raise) {
+      const field_def* field = p.find_field(name);
+      auto current = next.fields.find(name);
+      auto rank = [&](const value& v) {
+        const auto* text = std::get_if<std::string>(&v);
+        auto it = text ? std::find(field->values.begin(), field->values.end(), *text) : field->values.end();
+        return it == field->values.end() ? -1 : static_cast<int>(it - field->values.begin());
+      };
+      if (current == next.fields.end() || rank(current->second) < rank(target)) changes[name] = target;
+    }
+    if (!changes.empty()) {
+      event e = system_event(p, next, event_kind::fields_changed, at.now);
+      e.data = {{"fields", fields_to_json(changes)}, {"reason", fmt::format("{} {} was due", kind, rule)}};
+      push(p, &next, std::move(e), &events);
+    }
+    if (!effects->notify.empty()) {
+      event e = system_event(p, next, event_kind::notification_requested, at.now);
+      e.data = {{"rule", rule}, {"to", effects->notify},
+                {"message", effects->message.empty() ? fmt::format("case {}: {} {} is due", c.id, kind, rule)
+                                                     : effects->message}};
+      push(p, &next, std::move(e), &events);
+    }
+    if (!effects->action.empty()) {
+      command cmd;
+      cmd.type = command::kind::act;
+      cmd.actor = k_system_actor;
+      cmd.action = effects->action;
+      cmd.automatic = true;
+      decision taken = decide(p, org, next, cmd, at);
+      if (taken) {
+        for (auto& e : taken.events) push(p, &next, std::move(e), &events);
+      } else {
+        event e = system_event(p, next, event_kind::notification_requested, at.now);
+        e.data = {{"rule", rule}, {"to", nlohmann::json::array({"assignee"})},
+                  {"message", fmt::format("automatic action '{}' was refused: {}", effects->action, taken.refused->message)}};
+        push(p, &next, std::move(e), &events);
+      }
+    }
+  }
+  for (auto& e : schedule_deadlines(p, cal, next, at.now)) push(p, &next, std::move(e), &events);
+  return {std::move(events), std::nullopt};
+}
+
+}  // namespace caseflow

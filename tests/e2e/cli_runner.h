@@ -1,0 +1,151 @@
+// cli_runner.h — test helpers that run the real `caseflow` binary and look at its files.
+//
+// Header-only (inline functions): the test glob builds only *_test.cpp files. A child's
+// stdout and stderr go to temporary files, so a chatty child can never block on a pipe.
+// The child's environment is the test's minus every CASEFLOW_* variable, plus the ones given.
+#pragma once
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+extern char** environ;
+
+namespace caseflow::test {
+
+using env_list = std::vector<std::pair<std::string, std::string>>;
+
+struct run_result {
+  int exit_code = -1;  // the exit status, or 128 + signal number
+  std::string out;
+  std::string err;
+};
+
+// A fresh directory, removed (with everything in it) when the object goes.
+class scratch_dir {
+ public:
+  scratch_dir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("caseflow_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~scratch_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string db() const { return file("c.db"); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A file's bytes; nullopt when it does not exist.
+inline std::optional<std::string> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// The bytes of a SQLite database and its write-ahead log (absent parts are nullopt).
+struct db_snapshot {
+  std::optional<std::string> main;
+  std::optional<std::string> wal;
+  bool operator==(const db_snapshot&) const = default;
+};
+
+inline db_snapshot snapshot(const std::string& db_path) { return {read_bytes(db_path), read_bytes(db_path + "-wal")}; }
+
+// A started child process; wait() collects its exit code and output.
+class child {
+ public:
+  child(const std::string& binary, const std::vector<std::string>& args, const env_list& env,
+        const std::filesystem::path& output_dir) {
+    static std::atomic<int> counter{0};
+    const std::string stem = (output_dir / ("run_" + std::to_string(counter++))).string();
+    out_path_ = stem + ".out";
+    err_path_ = stem + ".err";
+
+    std::vector<std::string> argv_text{binary};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    std::vector<std::string> env_text;
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, "CASEFLOW_", 9) != 0) env_text.emplace_back(*e);
+    for (const auto& [name, value] : env) env_text.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (auto& e : env_text) envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + binary + ": " + std::strerror(rc));
+  }
+  child(const child&) = delete;
+  child& operator=(const child&) = delete;
+  child(child&& other) noexcept
+      : pid_(std::exchange(other.pid_, -1)), out_path_(std::move(other.out_path_)), err_path_(std::move(other.err_path_)) {}
+  ~child() {
+    if (pid_ > 0) wait();
+  }
+
+  run_result wait() {
+    run_result result;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.out = read_bytes(out_path_).value_or("");
+    result.err = read_bytes(err_path_).value_or("");
+    std::filesystem::remove(out_path_);
+    std::filesystem::remove(err_path_);
+    return result;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_path_;
+  std::string err_path_;
+};
+
+// Runs `binary args...` to completion.
+inline run_result run(const std::string& binary, const std::vector<std::string>& args, const env_list& env,
+                      const std::filesystem::path& output_dir) {
+  return child(binary, args, env, output_dir).wait();
+}
+
+// Runs the caseflow binary under test.
+inline run_result run_caseflow(const std::vector<std::string>& args, const scratch_dir& dir, const env_list& env = {}) {
+  return run(CASEFLOW_BINARY, args, env, dir.path());
+}
+
+}  // namespace caseflow::test

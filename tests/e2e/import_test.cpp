@@ -1,0 +1,113 @@
+// End-to-end tests of `caseflow import`: historical complaints from JSON Lines.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_runner.h"
+
+namespace caseflow::test {
+namespace {
+
+const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+
+// Three complaints along the paths of examples/complaint.sh, by the people of processes/org.yaml.
+const std::vector<std::string> k_good_lines = {
+    R"({"procedure":"complaint","id":"TS-2025-00001","opened_at":"2025-03-03T09:00:00+08:00","actor":"zhang.wei",)"
+    R"("fields":{"customer":"陈先生","phone":"13900001111","channel":"email","summary":"卫生间渗水"},)"
+    R"("actions":[{"action":"forward","actor":"zhang.wei","at":"2025-03-03T09:10:00+08:00",)"
+    R"("set":{"category":"engineering_quality","department":"engineering"}},)"
+    R"({"action":"answer","actor":"liu.yang","at":"2025-03-04T10:30:00+08:00","set":{"cause":"防水层破损"},)"
+    R"("comment":"已现场查看"}]})",
+    R"({"procedure":"complaint","id":"TS-2025-00002","opened_at":"2025-03-04T09:00:00+08:00","actor":"li.na",)"
+    R"("fields":{"customer":"王女士","channel":"phone","summary":"电梯故障"},)"
+    R"("actions":[{"note":"电话告知客户","actor":"li.na","at":"2025-03-04T09:05:00+08:00"},)"
+    R"({"assign":"zhang.wei","actor":"li.na","at":"2025-03-04T09:06:00+08:00"}]})",
+    R"({"procedure":"complaint","id":"TS-2025-00003","opened_at":"2025-03-05T09:00:00+08:00","actor":"zhang.wei",)"
+    R"("fields":{"customer":"刘先生","channel":"visit","summary":"夜间施工噪音","complainants":3}})",
+};
+
+std::string write_lines(const scratch_dir& dir, const std::string& name, const std::vector<std::string>& lines) {
+  const std::string path = dir.file(name);
+  std::ofstream out(path, std::ios::binary);
+  for (const auto& line : lines) out << line << '\n';
+  return path;
+}
+
+run_result cf(const scratch_dir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--procedures", k_processes, "--db", dir.db()});
+  return run_caseflow(args, dir);
+}
+
+std::int64_t stored_events(const scratch_dir& dir) {
+  SQLite::Database db(dir.db());
+  return db.execAndGet("SELECT count(*) FROM events").getInt64();
+}
+
+TEST_CASE("import: three complaints become verifiable history") {
+  scratch_dir dir;
+  const std::string file = write_lines(dir, "cases.jsonl", k_good_lines);
+  const run_result imported = cf(dir, {"--json", "import", file, "--batch", "2"});
+  INFO("stderr: ", imported.err);
+  REQUIRE(imported.exit_code == 0);
+  const auto report = nlohmann::json::parse(imported.out);
+  CHECK(report["imported"] == 3);
+  CHECK(report["events"] == 7);
+
+  const run_result history = cf(dir, {"--json", "history", "TS-2025-00001"});
+  REQUIRE(history.exit_code == 0);
+  const auto events = nlohmann::json::parse(history.out)["events"];
+  REQUIRE(events.size() == 3);
+  CHECK(events[1]["action"] == "forward");
+  CHECK(events[2]["actor"] == "liu.yang");
+  CHECK(events[2]["comment"] == "已现场查看");
+
+  const run_result text = cf(dir, {"history", "TS-2025-00002"});
+  CHECK(text.out.find("assigned to zhang.wei") != std::string::npos);
+  CHECK(text.out.find("电话告知客户") != std::string::npos);
+
+  const run_result verified = cf(dir, {"verify"});
+  INFO("verify: ", verified.out, verified.err);
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out.find("7 events in 3 cases") != std::string::npos);
+}
+
+TEST_CASE("import: one bad line and nothing is written") {
+  scratch_dir dir;
+  std::vector<std::string> lines = k_good_lines;
+  // liu.yang is a department handler: he may not take the specialist's `forward`.
+  lines.insert(lines.begin() + 1,
+               R"({"procedure":"complaint","id":"TS-2025-00009","opened_at":"2025-03-03T09:00:00+08:00",)"
+               R"("actor":"zhang.wei","fields":{"customer":"赵先生","channel":"email","summary":"外墙开裂"},)"
+               R"("actions":[{"action":"forward","actor":"liu.yang","at":"2025-03-03T10:00:00+08:00",)"
+               R"("set":{"category":"engineering_quality","department":"engineering"}}]})");
+  const std::string file = write_lines(dir, "cases.jsonl", lines);
+  const run_result imported = cf(dir, {"import", file, "--batch", "1"});
+  CHECK(imported.exit_code == 1);
+  CHECK(imported.err.find("cases.jsonl:2:1: action 1 ('forward'): liu.yang may not take action 'forward'") !=
+        std::string::npos);
+  CHECK(imported.err.find("nothing was imported") != std::string::npos);
+  CHECK(stored_events(dir) == 0);
+}
+
+TEST_CASE("import: malformed JSON, unknown keys and repeated ids are reported by line") {
+  scratch_dir dir;
+  std::vector<std::string> lines = k_good_lines;
+  lines.push_back(R"({"procedure":"complaint", "openedat": "2025-03-03T09:00:00+08:00"})");
+  lines.push_back(R"({"procedure":"complaint",)");
+  lines.push_back(lines[0]);
+  const std::string file = write_lines(dir, "cases.jsonl", lines);
+  const run_result imported = cf(dir, {"import", file});
+  CHECK(imported.exit_code == 1);
+  CHECK(imported.err.find("cases.jsonl:4:1: unknown key 'openedat' in a case; did you mean 'opened_at'?") !=
+        std::string::npos);
+  CHECK(imported.err.find("cases.jsonl:5:26: malformed JSON") != std::string::npos);
+  CHECK(imported.err.find("cases.jsonl:6:1: case TS-2025-00001 is also on line 1") != std::string::npos);
+  CHECK(cf(dir, {"history", "TS-2025-00001"}).exit_code == 1);
+}
+
+}  // namespace
+}  // namespace caseflow::test
