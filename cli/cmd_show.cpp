@@ -29,7 +29,8 @@ struct deadline_status {
 };
 deadline_status status_of(const case_deadline& d, const calendar* cal, instant now) {
   if (now >= d.due) return {true, now.seconds - d.due.seconds, false};
-  if (cal) return {false, cal->working_seconds_between(now, d.due), true};
+  if (cal)
+    if (const std::int64_t working = cal->working_seconds_between(now, d.due); working > 0) return {false, working, true};
   return {false, d.due.seconds - now.seconds, false};
 }
 

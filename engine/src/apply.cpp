@@ -49,6 +49,7 @@ void apply_timer_event(case_state& c, const event& e) {
       it->breached = true;
     } else {
       if (it->kind == "escalation") ++c.escalations_fired[rule];
+      if (it->kind == "reminder") c.reminders_sent.push_back(rule);
       c.deadlines.erase(it);
     }
   }
@@ -74,6 +75,7 @@ case_state apply(const procedure& p, case_state c, const event& e) {
     if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
     c.step = e.to_step;
     c.step_entered_at = e.at;
+    c.reminders_sent.clear();
     const step_def* step = p.find_step(c.step);
     c.open = step ? step->is_open() : true;
     c.paused_since = step && step->pauses_clock ? std::optional<instant>(e.at) : std::nullopt;
@@ -102,6 +104,7 @@ nlohmann::json state_to_json(const case_state& c) {
              return list;
            }()},
           {"escalations_fired", c.escalations_fired},
+          {"reminders_sent", c.reminders_sent},
           {"paused_seconds", c.paused_seconds},
           {"paused_since", c.paused_since ? nlohmann::json(c.paused_since->seconds) : nlohmann::json()}};
 }
@@ -126,6 +129,7 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
                            d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false)});
   if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
     for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
+  c.reminders_sent = j.value("reminders_sent", std::vector<std::string>{});
   c.paused_seconds = j.value("paused_seconds", std::int64_t{0});
   if (auto since = j.find("paused_since"); since != j.end() && since->is_number())
     c.paused_since = instant{since->get<std::int64_t>()};

@@ -1,5 +1,7 @@
 #include "caseflow/runtime.h"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "caseflow/calendar.h"
@@ -106,6 +108,17 @@ outcome runtime::commit(const procedure& p, const case_state& current,
 
 runtime::tick_report runtime::tick(instant now, std::size_t limit) {
   tick_report report;
+  // Firing can make further timers due at once (an escalation that applies immediately):
+  // keep going until a pass fires nothing, within the limit.
+  for (std::size_t before = SIZE_MAX; report.fired != before && report.fired < limit;) {
+    before = report.fired;
+    fire_due(now, limit - report.fired, &report);
+  }
+  return report;
+}
+
+void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
+  tick_report& report = *out;
   for (const timer_ref& timer : store_.due_timers(now, limit)) {
     auto loaded = load(timer.case_id);
     if (!loaded) {
@@ -126,7 +139,6 @@ runtime::tick_report runtime::tick(instant now, std::size_t limit) {
     ++report.fired;
     for (auto& e : result.events) report.events.push_back(std::move(e));
   }
-  return report;
 }
 
 std::vector<event> runtime::recompute_deadlines(instant now) {

@@ -58,10 +58,12 @@ void add_limits(const procedure& p, const calendar* cal, const case_state& c, st
     const std::string rule = fmt::format("{}.{}", step->id, limit.id);
     out->push_back({rule, k_limit, *due});
     const case_deadline* existing = c.find_deadline(rule);
-    if (limit.remind_percent > 0 && !(existing && existing->breached)) {
+    const std::string reminder = rule + ".reminder";
+    const bool reminded = std::find(c.reminders_sent.begin(), c.reminders_sent.end(), reminder) != c.reminders_sent.end();
+    if (limit.remind_percent > 0 && !reminded && !(existing && existing->breached)) {
       deadline remind = *due;
       remind.due = reminder_time(cal, c.step_entered_at, *due, limit.within, limit.remind_percent);
-      out->push_back({rule + ".reminder", k_reminder, remind});
+      out->push_back({reminder, k_reminder, remind});
     }
   }
 }

@@ -82,6 +82,7 @@ struct case_state {
   std::map<std::string, std::vector<std::string>, std::less<>> performers;
   std::vector<case_deadline> deadlines;             // in the order they were set
   std::map<std::string, int, std::less<>> escalations_fired;  // rule -> times fired
+  std::vector<std::string> reminders_sent;          // in the current step visit
   std::int64_t paused_seconds = 0;                  // time spent in clock-pausing steps
   std::optional<instant> paused_since;              // set while in such a step
 

@@ -77,6 +77,7 @@ class runtime {
   const procedure_library& library() const { return library_; }
 
  private:
+  void fire_due(instant now, std::size_t limit, tick_report* report);
   outcome commit(const procedure& p, const case_state& current,
                  decision decided, std::string id_pattern, civil_date local_day);
 
