@@ -26,13 +26,14 @@ int run_do(context& ctx, const do_options& opts) {
   cmd.comment = opts.comment;
   outcome result = ctx.runtime().execute(opts.case_id, cmd, ctx.now());
   if (result.result != outcome::status::done) return report_outcome(result);
-  const event& last = result.events.back();
+  // The action's own event; deadline bookkeeping by `system` may follow it.
+  const event& last = result.events.front();
   if (ctx.options().json) {
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : result.events) events.push_back(event_view(e));
-    print_json({{"id", result.case_id}, {"step", last.to_step}, {"events", events}});
+    print_json({{"id", result.case_id}, {"step", result.events.back().to_step}, {"events", events}});
   } else {
-    std::cout << fmt::format("{}: {} → {} ({} as {})\n", result.case_id, result.events.front().from_step, last.to_step,
+    std::cout << fmt::format("{}: {} → {} ({} as {})\n", result.case_id, last.from_step, last.to_step,
                              last.actor, last.on_behalf_of.empty() ? last.role : last.role + " for " + last.on_behalf_of);
   }
   return k_exit_done;

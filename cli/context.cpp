@@ -44,12 +44,10 @@ const calendar_set& context::calendars() {
   return *calendars_;
 }
 
-sqlite_store& context::store(bool must_exist) {
-  if (!store_) {
-    if (must_exist && !std::filesystem::exists(options_.db))
-      throw command_failure{k_exit_refused, fmt::format("no database at {} (set --db or CASEFLOW_DB)", options_.db)};
-    store_ = std::make_unique<sqlite_store>(options_.db);
-  }
+caseflow::store& context::store(bool must_exist) {
+  if (!store_) store_ = std::make_unique<lazy_store>(options_.db);
+  if (must_exist && !store_->exists())
+    throw command_failure{k_exit_refused, fmt::format("no database at {} (set --db or CASEFLOW_DB)", options_.db)};
   return *store_;
 }
 

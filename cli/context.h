@@ -15,6 +15,7 @@
 #include "caseflow/org.h"
 #include "caseflow/runtime.h"
 #include "caseflow/sqlite_store.h"
+#include "lazy_store.h"
 
 namespace caseflow::cli {
 
@@ -55,7 +56,8 @@ class context {
   const organisation& org();
   const calendar_set& calendars();
   // The database; created when absent unless `must_exist`.
-  sqlite_store& store(bool must_exist = false);
+  // Opened on first use; created only when a command writes (see lazy_store.h).
+  caseflow::store& store(bool must_exist = false);
   caseflow::runtime& runtime();
 
   // --now / CASEFLOW_NOW, else the system clock.
@@ -73,7 +75,7 @@ class context {
   std::optional<procedure_library> library_;
   std::optional<organisation> org_;
   std::optional<calendar_set> calendars_;
-  std::unique_ptr<sqlite_store> store_;
+  std::unique_ptr<lazy_store> store_;
   std::unique_ptr<caseflow::runtime> runtime_;
 };
 

@@ -241,7 +241,11 @@ class procedure_reader {
         if (action_node.IsMap()) {
           check_roles(action.roles, action_node["role"]);
           check_fields(action.required_fields, action_node["requires"]);
-          check_fields(action.settable_fields, action_node["sets"] ? action_node["sets"] : action_node["requires"]);
+          std::vector<std::string> only_settable;  // required ones were checked just above
+          for (const auto& f : action.settable_fields)
+            if (std::find(action.required_fields.begin(), action.required_fields.end(), f) == action.required_fields.end())
+              only_settable.push_back(f);
+          check_fields(only_settable, action_node["sets"]);
           if (action_node["when"]) compile_guard(action_node["when"], names, &action);
         }
       }

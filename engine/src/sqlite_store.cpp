@@ -3,7 +3,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <set>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -41,6 +43,7 @@ struct sqlite_store::impl {
   SQLite::Statement select_head;
   SQLite::Statement upsert_case;
   SQLite::Statement next_serial;
+  SQLite::Statement bump_serial;
   SQLite::Statement insert_personal;
   SQLite::Statement select_personal;
   SQLite::Statement select_case_events;
@@ -62,6 +65,7 @@ struct sqlite_store::impl {
                         "state = excluded.state"),
         next_serial(db, "INSERT INTO case_serials(period, last) VALUES (?, 1) "
                         "ON CONFLICT(period) DO UPDATE SET last = last + 1 RETURNING last"),
+        bump_serial(db, "UPDATE case_serials SET last = ? WHERE period = ?"),
         insert_personal(db, "INSERT INTO personal_data(digest, case_id, field, value, salt) VALUES (?, ?, ?, ?, ?)"),
         select_personal(db, "SELECT value FROM personal_data WHERE digest = ?"),
         select_case_events(db, std::string(detail::k_event_columns) + " WHERE case_id = ? ORDER BY seq") {}
@@ -81,16 +85,27 @@ struct sqlite_store::impl {
       }
       ::umask(old_mask);
     }
-    try {
-      SQLite::Database db(path, options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE,
-                          options.busy_timeout_ms);
-      if (!options.read_only) db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA foreign_keys = ON");
-      db.exec("PRAGMA synchronous = NORMAL");
-      detail::prepare_schema(db, path, options.read_only);
-      return db;
-    } catch (const SQLite::Exception& e) {
-      throw store_error(fmt::format("{}: {}", path, detail::explain_sqlite_error(e)));
+    // Two processes opening a new database at once race to create the schema and switch
+    // it to WAL; the loser sees SQLITE_BUSY outside any busy handler, so retry briefly.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+    for (;;) {
+      try {
+        SQLite::Database db(path, options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE,
+                            options.busy_timeout_ms);
+        if (!options.read_only && db.execAndGet("PRAGMA journal_mode").getString() != "wal")
+          db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA foreign_keys = ON");
+        db.exec("PRAGMA synchronous = NORMAL");
+        detail::prepare_schema(db, path, options.read_only);
+        return db;
+      } catch (const SQLite::Exception& e) {
+        const bool busy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
+        if (busy && std::chrono::steady_clock::now() < give_up) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          continue;
+        }
+        throw store_error(fmt::format("{}: {}", path, detail::explain_sqlite_error(e)));
+      }
     }
   }
 
@@ -115,6 +130,12 @@ struct sqlite_store::impl {
   }
 
   commit_result write(commit_request& request);
+  bool case_exists(const std::string& id) {
+    select_case.bind(1, id);
+    const bool found = select_case.executeStep();
+    select_case.reset();
+    return found;
+  }
   void read_head();
   void reset_statements();
 
@@ -170,11 +191,20 @@ commit_result sqlite_store::impl::write(commit_request& request) {
   std::string case_id = request.events.empty() ? state.id : request.events.front().case_id;
   const bool opening = request.expected_seq == 0;
   if (opening && case_id.empty()) {
-    next_serial.bind(1, fmt::format("{}|{}", request.definition->id, case_id_period(request.id_pattern, request.local_day)));
+    const std::string period = fmt::format("{}|{}", request.definition->id, case_id_period(request.id_pattern, request.local_day));
+    next_serial.bind(1, period);
     next_serial.executeStep();
     const std::int64_t serial = next_serial.getColumn(0).getInt64();
     next_serial.reset();
     case_id = format_case_id(request.id_pattern, request.local_day, serial);
+    // An imported case may already hold the next id of the pattern: move past it.
+    for (std::int64_t next = serial + 1; case_exists(case_id); ++next) {
+      case_id = format_case_id(request.id_pattern, request.local_day, next);
+      bump_serial.bind(1, next);
+      bump_serial.bind(2, period);
+      bump_serial.exec();
+      bump_serial.reset();
+    }
   }
   select_case.bind(1, case_id);
   const std::int64_t current_seq = select_case.executeStep() ? select_case.getColumn(6).getInt64() : -1;
@@ -244,7 +274,7 @@ void sqlite_store::impl::read_head() {
 }
 
 void sqlite_store::impl::reset_statements() {
-  for (auto* q : {&next_serial, &select_head, &insert_definition, &insert_event, &upsert_case, &insert_personal,
+  for (auto* q : {&next_serial, &bump_serial, &select_head, &insert_definition, &insert_event, &upsert_case, &insert_personal,
                   &select_case})
     q->tryReset();
 }

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 extern char** environ;
 
 namespace caseflow::test {
@@ -146,6 +148,15 @@ inline run_result run(const std::string& binary, const std::vector<std::string>&
 // Runs the caseflow binary under test.
 inline run_result run_caseflow(const std::vector<std::string>& args, const scratch_dir& dir, const env_list& env = {}) {
   return run(CASEFLOW_BINARY, args, env, dir.path());
+}
+
+
+// The events people caused, without the deadline bookkeeping `system` records beside them.
+inline nlohmann::json operator_events(const nlohmann::json& history) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : history["events"])
+    if (e["actor"] != "system") out.push_back(e);
+  return out;
 }
 
 }  // namespace caseflow::test

@@ -1,0 +1,63 @@
+// lazy_store.h — the CLI's store: opens the SQLite database only when it is needed, and
+// creates it only to write. Reading from a database that does not exist finds nothing,
+// so a refused or read-only command never leaves an empty database file behind.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "caseflow/sqlite_store.h"
+
+namespace caseflow::cli {
+
+class lazy_store final : public store {
+ public:
+  explicit lazy_store(std::string path) : path_(std::move(path)) {}
+
+  // The open database, created if absent.
+  sqlite_store& open() {
+    if (!db_) db_ = std::make_unique<sqlite_store>(path_);
+    return *db_;
+  }
+  bool exists() const { return db_ || std::filesystem::exists(path_); }
+
+  std::optional<case_record> load_case(std::string_view id) override {
+    return exists() ? open().load_case(id) : std::nullopt;
+  }
+  std::optional<std::string> definition_text(std::string_view hash) override {
+    return exists() ? open().definition_text(hash) : std::nullopt;
+  }
+  commit_result commit(commit_request request) override { return open().commit(std::move(request)); }
+  std::vector<commit_result> commit_batch(std::vector<commit_request> requests) override {
+    return open().commit_batch(std::move(requests));
+  }
+  std::vector<event> case_events(std::string_view id) override {
+    return exists() ? open().case_events(id) : std::vector<event>{};
+  }
+  void scan_events(const std::function<bool(const event&)>& visit) override {
+    if (exists()) open().scan_events(visit);
+  }
+  void scan_cases(const std::function<bool(const case_record&)>& visit) override {
+    if (exists()) open().scan_cases(visit);
+  }
+  std::vector<case_record> list_cases(const case_filter& filter) override {
+    return exists() ? open().list_cases(filter) : std::vector<case_record>{};
+  }
+  std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override {
+    return exists() ? open().overdue_cases(now, filter) : std::vector<case_record>{};
+  }
+  std::vector<timer_ref> due_timers(instant now, std::size_t limit) override {
+    return exists() ? open().due_timers(now, limit) : std::vector<timer_ref>{};
+  }
+  std::optional<instant> next_timer_due() override { return exists() ? open().next_timer_due() : std::nullopt; }
+  std::vector<std::string> cases_with_deadlines() override {
+    return exists() ? open().cases_with_deadlines() : std::vector<std::string>{};
+  }
+
+ private:
+  std::string path_;
+  std::unique_ptr<sqlite_store> db_;
+};
+
+}  // namespace caseflow::cli
