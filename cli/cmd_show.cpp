@@ -34,6 +34,32 @@ deadline_status status_of(const case_deadline& d, const calendar* cal, instant n
   return {false, d.due.seconds - now.seconds, false};
 }
 
+// The approval chain: one row per level, with who signed it and when.
+void print_approval(context& ctx, const procedure& p, const case_approval& a) {
+  std::cout << fmt::format("\napproval  {} {} (tier {}): {}", a.step, format_value(a.amount), a.tier, a.status);
+  if (a.status == "pending") {
+    std::string next;
+    for (const auto& r : a.pending_roles()) next += (next.empty() ? "" : ", ") + r;
+    std::cout << fmt::format("; waiting for level {} of {}: {}", a.next_level(), a.levels.size(), next);
+  }
+  std::cout << '\n';
+  table chain({"LEVEL", "ROLES", "SIGNED BY", "WHEN"});
+  for (std::size_t i = 0; i < a.levels.size(); ++i) {
+    const int n = static_cast<int>(i) + 1;
+    std::string roles;
+    for (const auto& r : a.levels[i].roles) roles += (roles.empty() ? "" : a.levels[i].all ? " + " : " | ") + r;
+    std::string who, when;
+    for (const auto& s : a.sign_offs) {
+      if (s.level != n) continue;
+      who += fmt::format("{}{} {} as {}{}", who.empty() ? "" : "; ", s.approved ? "approved:" : "REJECTED:", s.actor,
+                         s.role, s.on_behalf_of.empty() ? "" : " for " + s.on_behalf_of);
+      when += (when.empty() ? "" : "; ") + ctx.format_time(s.at, &p);
+    }
+    chain.add({std::to_string(n), roles, who.empty() ? "-" : who, when.empty() ? "-" : when});
+  }
+  std::cout << chain.str();
+}
+
 int run_show(context& ctx, const show_options& opts) {
   ctx.store(/*must_exist=*/true);
   auto loaded = ctx.runtime().load(opts.case_id);
@@ -69,6 +95,7 @@ int run_show(context& ctx, const show_options& opts) {
                 {"updated_at", format_instant_utc(c.updated_at)},
                 {"seq", c.seq},
                 {"deadlines", deadlines},
+                {"approval", c.approval ? approval_view(*c.approval) : nlohmann::json()},
                 {"actions", actions}});
     return k_exit_done;
   }
@@ -93,6 +120,7 @@ int run_show(context& ctx, const show_options& opts) {
     }
     std::cout << '\n' << deadlines.str();
   }
+  if (c.approval) print_approval(ctx, p, *c.approval);
   if (options.empty()) return k_exit_done;
   std::cout << '\n' << (user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
   table actions({"ACTION", "TO", "ROLES", "REQUIRES", "NOTE"});
@@ -101,7 +129,7 @@ int run_show(context& ctx, const show_options& opts) {
     for (const auto& r : o.action->required_fields) needs += (needs.empty() ? "" : ",") + r;
     std::string roles;
     for (const auto& r : o.roles) roles += (roles.empty() ? "" : ",") + r;
-    std::string note = !o.permitted ? "not your role" : !o.guard_holds ? "condition false: " + o.action->guard->source() : "";
+    std::string note = !o.why_not.empty() ? o.why_not : !o.permitted ? "not your role" : !o.guard_holds ? "condition false: " + o.action->guard->source() : "";
     actions.add({o.action->id, o.action->to, roles, needs.empty() ? "-" : needs, note});
   }
   std::cout << actions.str();

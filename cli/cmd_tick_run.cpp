@@ -57,6 +57,7 @@ int run_run(context& ctx, const run_options& opts) {
     const auto report = runtime.tick(ctx.now());
     total += report.fired;
     print_events(report.events);
+    print_dispatch(dispatch_pass(ctx));
     std::cout.flush();
     auto next = ctx.store().next_timer_due();
     const double until_next = next ? static_cast<double>(next->seconds - ctx.now().seconds) : opts.poll_seconds;

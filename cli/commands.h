@@ -23,11 +23,17 @@ void setup_calendar(CLI::App& app, const global_options& options, int* exit);
 void setup_import(CLI::App& app, const global_options& options, int* exit);
 void setup_tick(CLI::App& app, const global_options& options, int* exit);
 void setup_run(CLI::App& app, const global_options& options, int* exit);
+void setup_dispatch(CLI::App& app, const global_options& options, int* exit);
+void setup_outbox(CLI::App& app, const global_options& options, int* exit);
+
+// One delivery pass over the outbox (cmd_dispatch.cpp); `run` calls it on every loop.
+dispatch_report dispatch_pass(context& ctx);
+void print_dispatch(const dispatch_report& report);
 
 inline std::vector<command_setup> all_commands() {
   return {setup_validate, setup_procedures, setup_start, setup_do,     setup_assign, setup_note,    setup_show,
           setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar,
-          setup_import,   setup_tick,       setup_run};
+          setup_import,   setup_tick,       setup_run,  setup_dispatch, setup_outbox};
 }
 
 }  // namespace caseflow::cli

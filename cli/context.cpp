@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "caseflow/actions.h"
+
 namespace caseflow::cli {
 
 namespace {
@@ -45,10 +47,32 @@ const calendar_set& context::calendars() {
 }
 
 caseflow::store& context::store(bool must_exist) {
-  if (!store_) store_ = std::make_unique<lazy_store>(options_.db);
+  if (!store_) {
+    store_ = std::make_unique<lazy_store>(options_.db);
+    // Notifications become outbox rows in the transaction that records them (outbox.h).
+    store_->set_outbox_router([this](const procedure& p, const case_state& state, const event& e) {
+      if (e.kind != event_kind::notification_requested) return std::vector<outbound_message>{};
+      auto route = actions::make_notification_router(handlers(), org(), [this](const procedure& q) -> const calendar* {
+        return q.calendar.empty() ? nullptr : calendars().find(q.calendar);
+      });
+      return route(p, state, e);
+    });
+  }
   if (must_exist && !store_->exists())
     throw command_failure{k_exit_refused, fmt::format("no database at {} (set --db or CASEFLOW_DB)", options_.db)};
   return *store_;
+}
+
+const handler_registry& context::handlers() {
+  if (!handlers_) {
+    auto registry = std::make_unique<handler_registry>();
+    actions::register_builtins(*registry, actions::delivery_config_from_env());
+    if (!options_.plugins.empty())
+      if (auto error = actions::load_plugins(*registry, options_.plugins); !error.empty())
+        throw command_failure{k_exit_refused, error};
+    handlers_ = std::move(registry);
+  }
+  return *handlers_;
 }
 
 caseflow::runtime& context::runtime() {

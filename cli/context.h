@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "caseflow/action_handler.h"
 #include "caseflow/calendar.h"
 #include "caseflow/loader.h"
 #include "caseflow/org.h"
@@ -33,6 +34,7 @@ struct global_options {
   std::string procedures = "./processes";
   std::string as;
   std::string now;
+  std::string plugins;  // --plugins / CASEFLOW_PLUGINS: a folder of handler plug-ins (*.so)
   bool json = false;
 };
 
@@ -59,6 +61,9 @@ class context {
   // Opened on first use; created only when a command writes (see lazy_store.h).
   caseflow::store& store(bool must_exist = false);
   caseflow::runtime& runtime();
+  // The built-in handlers and senders (configured from CASEFLOW_* variables, see
+  // caseflow/actions.h) and those of the plug-ins; a bad plug-in fails the command (exit 1).
+  const handler_registry& handlers();
 
   // --now / CASEFLOW_NOW, else the system clock.
   instant now() const;
@@ -77,6 +82,7 @@ class context {
   std::optional<calendar_set> calendars_;
   std::unique_ptr<lazy_store> store_;
   std::unique_ptr<caseflow::runtime> runtime_;
+  std::unique_ptr<handler_registry> handlers_;
 };
 
 // Prints `j` as the single JSON document on stdout.

@@ -30,7 +30,27 @@ nlohmann::json action_view(const procedure& p, const action_option& option) {
                       {"permitted", option.permitted},
                       {"guard_holds", option.guard_holds}};
   if (a.guard) j["guard"] = a.guard->source();
+  if (!option.why_not.empty()) j["why_not"] = option.why_not;
   return j;
+}
+
+nlohmann::json approval_view(const case_approval& a) {
+  nlohmann::json levels = nlohmann::json::array();
+  const int next = a.next_level();
+  for (std::size_t i = 0; i < a.levels.size(); ++i) {
+    const int n = static_cast<int>(i) + 1;
+    nlohmann::json signed_by = nlohmann::json::array();
+    for (const auto& s : a.sign_offs)
+      if (s.level == n)
+        signed_by.push_back({{"actor", s.actor}, {"role", s.role}, {"on_behalf_of", s.on_behalf_of},
+                             {"at", format_instant_utc(s.at)}, {"decision", s.approved ? "approve" : "reject"},
+                             {"comment", s.comment}});
+    levels.push_back({{"level", n}, {"roles", a.levels[i].roles}, {"mode", a.levels[i].all ? "all" : "any"},
+                      {"approvals", signed_by}, {"done", n < next}});
+  }
+  return {{"step", a.step},     {"tier", a.tier},     {"amount", to_json(a.amount)},
+          {"status", a.status}, {"levels", levels},   {"next", a.status == "pending" ? a.pending_roles()
+                                                                                    : std::vector<std::string>{}}};
 }
 
 nlohmann::json event_view(const event& e) {

@@ -13,6 +13,9 @@ namespace caseflow::cli {
 nlohmann::json field_view(const field_def& field);
 // {name, display, to, roles, requires: [field_view], sets: [...], comment_required, permitted, guard, guard_holds}
 nlohmann::json action_view(const procedure& p, const action_option& option);
+// {step, tier, amount, status, levels: [{level, roles, mode, approvals: [{actor, role,
+//  on_behalf_of, at, decision, comment}], done}], next: [roles]} — the chain fixed for a case.
+nlohmann::json approval_view(const case_approval& a);
 // {id, seq, at, actor, role, on_behalf_of, kind, action, from, to, data, comment, hash}
 nlohmann::json event_view(const event& e);
 

@@ -17,8 +17,16 @@ class lazy_store final : public store {
 
   // The open database, created if absent.
   sqlite_store& open() {
-    if (!db_) db_ = std::make_unique<sqlite_store>(path_);
+    if (!db_) {
+      db_ = std::make_unique<sqlite_store>(path_);
+      db_->set_outbox_router(router_);
+    }
     return *db_;
+  }
+  // The outbox router of the database (see outbox.h); set before the first write.
+  void set_outbox_router(outbox_router router) {
+    router_ = std::move(router);
+    if (db_) db_->set_outbox_router(router_);
   }
   bool exists() const { return db_ || std::filesystem::exists(path_); }
 
@@ -54,10 +62,23 @@ class lazy_store final : public store {
   std::vector<std::string> cases_with_deadlines() override {
     return exists() ? open().cases_with_deadlines() : std::vector<std::string>{};
   }
+  std::vector<outbox_entry> outbox_entries(const outbox_query& query) override {
+    return exists() ? open().outbox_entries(query) : std::vector<outbox_entry>{};
+  }
+  std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override {
+    return exists() ? open().find_outbox_entry(id) : std::nullopt;
+  }
+  std::optional<std::string> attachment(std::string_view digest) override {
+    return exists() ? open().attachment(digest) : std::nullopt;
+  }
+  void scan_attachments(const std::function<bool(const blob&)>& visit) override {
+    if (exists()) open().scan_attachments(visit);
+  }
 
  private:
   std::string path_;
   std::unique_ptr<sqlite_store> db_;
+  outbox_router router_;
 };
 
 }  // namespace caseflow::cli

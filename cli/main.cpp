@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--as", options.as, "the person acting (an id from org.yaml)")->envname("CASEFLOW_USER");
   app.add_option("--now", options.now, "the current time, ISO-8601 with zone (virtual time)")->envname("CASEFLOW_NOW");
+  app.add_option("--plugins", options.plugins, "folder of action-handler plug-ins (*.so)")->envname("CASEFLOW_PLUGINS");
   app.add_flag("--json", options.json, "machine-readable output: one JSON document on stdout");
 
   int exit = k_exit_done;

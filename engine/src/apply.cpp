@@ -1,6 +1,7 @@
 // apply(): folds one event into a case; and the case state's JSON form.
 #include <algorithm>
 
+#include "approval_rules.h"
 #include "caseflow/core.h"
 
 namespace caseflow {
@@ -71,6 +72,7 @@ case_state apply(const procedure& p, case_state c, const event& e) {
   if (e.kind == event_kind::assigned) c.assignee = e.data.value("assignee", "");
   if (e.kind == event_kind::action_taken) c.performers[e.from_step].push_back(e.actor);
   apply_timer_event(c, e);
+  detail::apply_approval(c, e);
   if (!e.to_step.empty() && e.to_step != c.step) {
     if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
     c.step = e.to_step;
@@ -106,7 +108,8 @@ nlohmann::json state_to_json(const case_state& c) {
           {"escalations_fired", c.escalations_fired},
           {"reminders_sent", c.reminders_sent},
           {"paused_seconds", c.paused_seconds},
-          {"paused_since", c.paused_since ? nlohmann::json(c.paused_since->seconds) : nlohmann::json()}};
+          {"paused_since", c.paused_since ? nlohmann::json(c.paused_since->seconds) : nlohmann::json()},
+          {"approval", c.approval ? detail::approval_to_json(*c.approval) : nlohmann::json()}};
 }
 
 case_state state_from_json(const procedure& p, const nlohmann::json& j) {
@@ -133,6 +136,8 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
   c.paused_seconds = j.value("paused_seconds", std::int64_t{0});
   if (auto since = j.find("paused_since"); since != j.end() && since->is_number())
     c.paused_since = instant{since->get<std::int64_t>()};
+  if (auto approval = j.find("approval"); approval != j.end() && approval->is_object())
+    c.approval = detail::approval_from_json(*approval);
   return c;
 }
 

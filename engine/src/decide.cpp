@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "approval_rules.h"
 #include "caseflow/core.h"
 
 namespace caseflow {
@@ -126,6 +127,7 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
                        fmt::format("'{}' is not an action of step '{}' of case {}{}; actions here: {}", cmd.action, step->id,
                                    c.id, did_you_mean(cmd.action, names), join(names)))};
   }
+  if (detail::is_implicit_approval_action(*step, *action)) return detail::decide_approval(p, org, c, cmd, at);
   const auto& roles = effective_roles(*step, *action);
   auto who = cmd.automatic ? std::optional<authority>(authority{std::string(k_system_actor), ""})
                            : org.authority_for(cmd.actor, roles, at.today);
@@ -202,15 +204,27 @@ decision decide_note(const procedure& p, const organisation& org, const case_sta
   return {{std::move(e)}, std::nullopt};
 }
 
+// Evidence may be attached by any person in org.yaml, in any step (a closed case too).
+decision decide_attach(const procedure& p, const organisation& org, const case_state& c, const command& cmd,
+                       const moment& at) {
+  if (!org.find(cmd.actor))
+    return {{}, refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml", cmd.actor))};
+  event e = base_event(p, c, cmd, event_kind::attachment_added, at.now);
+  e.data = {{"name", cmd.attachment.name}, {"size", cmd.attachment.size}, {"digest", cmd.attachment.digest},
+            {"note", cmd.comment}};
+  return {{std::move(e)}, std::nullopt};
+}
+
 }  // namespace
 
 decision decide(const procedure& p, const organisation& org, const case_state& current, const command& cmd,
                 const moment& at) {
   switch (cmd.type) {
-    case command::kind::start: return decide_start(p, org, current, cmd, at);
-    case command::kind::act: return decide_action(p, org, current, cmd, at);
+    case command::kind::start: return detail::with_approval_chain(p, current, decide_start(p, org, current, cmd, at));
+    case command::kind::act: return detail::with_approval_chain(p, current, decide_action(p, org, current, cmd, at));
     case command::kind::assign: return decide_assign(p, org, current, cmd, at);
     case command::kind::note: return decide_note(p, org, current, cmd, at);
+    case command::kind::attach: return decide_attach(p, org, current, cmd, at);
   }
   return {{}, refuse(refusal_code::unknown_action, "unknown command")};
 }
@@ -223,7 +237,15 @@ std::vector<action_option> actions_for(const procedure& p, const organisation& o
   field_values values = c.fields;
   values["actor"] = std::string(user);
   for (const auto& action : step->actions) {
-    action_option option{&action, effective_roles(*step, action), false, true};
+    action_option option{&action, effective_roles(*step, action), false, true, ""};
+    if (detail::is_implicit_approval_action(*step, action)) {
+      auto checked = detail::check_approver(p, org, c, user, at);
+      if (c.approval && c.approval->step == c.step) option.roles = c.approval->pending_roles();
+      option.permitted = checked.who.has_value();
+      if (checked.refused) option.why_not = checked.refused->message;
+      options.push_back(std::move(option));
+      continue;
+    }
     option.permitted = org.authority_for(user, option.roles, at.today).has_value();
     if (action.guard) option.guard_holds = action.guard->evaluate(values);
     options.push_back(std::move(option));

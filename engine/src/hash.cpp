@@ -1,5 +1,6 @@
 #include "caseflow/hash.h"
 
+#include <memory>
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -37,9 +38,16 @@ std::string sha256::finish_hex() {
 }
 
 std::string sha256_hex(std::string_view data) {
+  // OpenSSL 3 looks the algorithm up on every EVP_sha256() digest; fetch it once and reuse
+  // one context per thread (the event chain hashes once per event).
+  static EVP_MD* const k_sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  if (!k_sha256 || !context || EVP_DigestInit_ex(context.get(), k_sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1)
+    throw std::runtime_error("SHA-256 is not available from libcrypto");
   return to_hex(digest, length);
 }
 

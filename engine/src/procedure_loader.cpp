@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "approval_loader.h"
+#include "approval_rules.h"
 #include "caseflow/case_id.h"
 #include "caseflow/hash.h"
 #include "caseflow/loader.h"
@@ -168,7 +170,7 @@ class procedure_reader {
       step.id = entry.first.Scalar();
       const YAML::Node& body = entry.second;
       if (!in_.expect_map(body, fmt::format("step '{}'", step.id))) continue;
-      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "pauses_clock"});
+      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "pauses_clock", "approve"});
       step.name = read_name(in_, body["name"]);
       if (body["role"]) step.roles = in_.scalar_list(body["role"], "role");
       if (body["terminal"]) step.terminal = in_.boolean(body["terminal"], "terminal").value_or(false);
@@ -176,6 +178,10 @@ class procedure_reader {
       if (body["pauses_clock"]) step.pauses_clock = in_.boolean(body["pauses_clock"], "pauses_clock").value_or(false);
       if (body["actions"] && in_.expect_map(body["actions"], fmt::format("actions of step '{}'", step.id)))
         for (const auto& action : body["actions"]) step.actions.push_back(read_action(step, action.first.Scalar(), action.second));
+      if (body["approve"])
+        detail::read_approval(in_, body["approve"], *p, &step, [&](const YAML::Node& at, std::string_view what) {
+          return compile(at, p->guard_names(), what);
+        });
       p->steps.push_back(std::move(step));
     }
   }
@@ -231,7 +237,9 @@ class procedure_reader {
         in_.error(body, fmt::format("step '{}' needs a 'role:' (or a role on each action)", step.id));
       if (body["limits"] && in_.expect_sequence(body["limits"], fmt::format("limits of step '{}'", step.id)))
         for (const auto& limit : body["limits"]) read_limit(limit, p, &step);
+      if (step.approval) detail::check_approval_steps(in_, body["approve"], p, step);
       for (auto& action : step.actions) {
+        if (detail::is_implicit_approval_action(step, action)) continue;
         const YAML::Node action_node = body["actions"][action.id];
         const YAML::Node& at = action_node;
         if (!action.to.empty() && !p.find_step(action.to))

@@ -40,6 +40,13 @@ CREATE TABLE timers(
   calendar_version TEXT NOT NULL, PRIMARY KEY(case_id, rule)) WITHOUT ROWID;
 CREATE INDEX timers_pending ON timers(fired, due_seconds);
 CREATE INDEX timers_by_kind ON timers(kind, due_seconds);
+CREATE TABLE attachments(digest TEXT PRIMARY KEY, size INTEGER NOT NULL, content BLOB NOT NULL);
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, event_id INTEGER NOT NULL, channel TEXT NOT NULL,
+  recipient TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL,
+  state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_seconds INTEGER NOT NULL,
+  last_error TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_seconds);
 )sql";
 
 std::string text_column(SQLite::Statement& q, int i) { return q.getColumn(i).getString(); }

@@ -35,3 +35,18 @@ namespace caseflow::detail {
 // Makes the `timers` rows of the case match its state's deadlines (in the open transaction).
 void sync_timers(SQLite::Database& db, const case_state& state);
 }  // namespace caseflow::detail
+
+namespace caseflow::detail {
+// The outbox rows an event causes (router) or the outcome it records, in the open transaction.
+// See outbox.h; defined in outbox_store.cpp.
+void project_outbox(SQLite::Database& db, const outbox_router& router, const procedure& p, const case_state& state,
+                    const event& stored);
+}  // namespace caseflow::detail
+
+namespace caseflow {
+class sqlite_store;
+namespace detail {
+// The connection of `s` (for the outbox queries in outbox_store.cpp).
+SQLite::Database& database_of(sqlite_store& s);
+}  // namespace detail
+}  // namespace caseflow

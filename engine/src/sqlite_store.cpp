@@ -29,8 +29,6 @@ std::string random_salt() {
   return sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)).substr(0, 32);
 }
 
-instant parse_stored_time(const std::string& text) { return parse_instant(text).value_or(instant{}); }
-
 }  // namespace
 
 struct sqlite_store::impl {
@@ -144,6 +142,8 @@ struct sqlite_store::impl {
   std::string head_hash;
   // Definitions known to be stored (skips re-inserting the text on every commit).
   std::set<std::string> known_definitions;
+  // Writes the outbox rows of each stored event (see outbox.h); unset = no outbox rows.
+  outbox_router router;
 
   // The inverse of separate_personal for reading: digests become values (null when erased).
   void resolve_personal(nlohmann::json& fields) {
@@ -244,6 +244,13 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     insert_event.exec();
     insert_event.reset();
   }
+  for (const blob& b : request.blobs) {
+    SQLite::Statement insert_blob(db, "INSERT OR IGNORE INTO attachments(digest, size, content) VALUES (?, ?, ?)");
+    insert_blob.bind(1, b.digest);
+    insert_blob.bind(2, static_cast<std::int64_t>(b.bytes.size()));
+    insert_blob.bind(3, b.bytes.data(), static_cast<int>(b.bytes.size()));
+    insert_blob.exec();
+  }
   state.id = case_id;
   upsert_case.bind(1, case_id);
   upsert_case.bind(2, p.id);
@@ -258,6 +265,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
   upsert_case.exec();
   upsert_case.reset();
   detail::sync_timers(db, state);
+  for (const auto& e : request.events) detail::project_outbox(db, router, p, state, e);
   result.case_id = case_id;
   result.events = std::move(request.events);
   return result;
@@ -313,6 +321,10 @@ commit_result sqlite_store::commit(commit_request request) {
   auto results = commit_batch(std::move(one));
   return std::move(results.back());
 }
+
+void sqlite_store::set_outbox_router(outbox_router router) { impl_->router = std::move(router); }
+
+SQLite::Database& detail::database_of(sqlite_store& s) { return s.internals().db; }
 
 std::vector<event> sqlite_store::case_events(std::string_view id) {
   auto& q = impl_->select_case_events;
@@ -383,6 +395,24 @@ std::vector<std::string> sqlite_store::cases_with_deadlines() {
   std::vector<std::string> ids;
   while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
   return ids;
+}
+
+std::optional<std::string> sqlite_store::attachment(std::string_view digest) {
+  SQLite::Statement q(impl_->db, "SELECT content FROM attachments WHERE digest = ?");
+  q.bind(1, std::string(digest));
+  if (!q.executeStep()) return std::nullopt;
+  const SQLite::Column content = q.getColumn(0);
+  return std::string(static_cast<const char*>(content.getBlob()), static_cast<std::size_t>(content.getBytes()));
+}
+
+void sqlite_store::scan_attachments(const std::function<bool(const blob&)>& visit) {
+  SQLite::Statement q(impl_->db, "SELECT digest, content FROM attachments ORDER BY digest");
+  while (q.executeStep()) {
+    const SQLite::Column content = q.getColumn(1);
+    const blob b{q.getColumn(0).getString(),
+                 std::string(static_cast<const char*>(content.getBlob()), static_cast<std::size_t>(content.getBytes()))};
+    if (!visit(b)) break;
+  }
 }
 
 std::vector<case_record> sqlite_store::list_cases(const case_filter& filter) {

@@ -304,7 +304,7 @@ TEST_CASE("business time: an email complaint on Friday 17:50 — forwarding limi
   CHECK(s.tick("2026-02-20T17:49+08:00")["fired"] == 0);
   const nlohmann::json hot = s.tick("2026-02-20T17:50+08:00");
   CHECK(hot["fired"] == 1);
-  CHECK(kinds(hot["events"]) == strings{"timer_fired hot_after_one_week", "fields_changed"});
+  CHECK(kinds(hot["events"]) == strings{"timer_fired hot_after_one_week", "fields_changed", "deadline_set hot_report"});
   CHECK(hot["events"][1]["data"]["fields"] == nlohmann::json{{"severity", "hot"}});
   CHECK(hot["events"][1]["actor"] == "system");
   CHECK(s.json_at("2026-02-20T17:51+08:00", {"show", id})["fields"]["severity"] == "hot");

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include "caseflow/chain.h"
+#include "caseflow/hash.h"
 #include "caseflow/runtime.h"
 
 namespace caseflow {
@@ -389,3 +390,29 @@ TEST_CASE("store: a file that is not a caseflow database is refused") {
 
 }  // namespace
 }  // namespace caseflow
+
+TEST_CASE("store: the canonical event text is the sorted-key JSON of its columns") {
+  caseflow::event e;
+  e.id = 7;
+  e.case_id = "TS-2026-00001";
+  e.seq = 3;
+  e.at = caseflow::instant{1'771'000'000};
+  e.actor = "zhang.wei";
+  e.role = "cs_specialist";
+  e.kind = "action_taken";
+  e.action = "forward";
+  e.from_step = "intake";
+  e.to_step = "handling";
+  e.data = {{"fields", {{"summary", "漏水 \"3栋\"\n"}}}};
+  e.comment = "已转交\t";
+  e.definition_hash = "abc";
+  e.prev_hash = "def";
+  const nlohmann::json expected = {{"id", e.id}, {"case", e.case_id}, {"seq", e.seq},
+                                   {"at", caseflow::format_instant_utc(e.at)}, {"actor", e.actor},
+                                   {"role", e.role}, {"on_behalf_of", e.on_behalf_of}, {"kind", e.kind},
+                                   {"action", e.action}, {"from", e.from_step}, {"to", e.to_step},
+                                   {"data", e.data}, {"comment", e.comment}, {"definition", e.definition_hash},
+                                   {"prev", e.prev_hash}};
+  CHECK(caseflow::canonical_event(e) == expected.dump());
+  CHECK(caseflow::event_hash(e) == caseflow::sha256_hex(expected.dump()));
+}

@@ -20,15 +20,26 @@
 
 namespace caseflow {
 
+namespace event_kind {
+// Evidence kept with the case (see attachments.h): data {name, size, digest, note}.
+inline constexpr std::string_view attachment_added = "attachment_added";
+}  // namespace event_kind
+
 // What an operator asked for.
 struct command {
-  enum class kind { start, act, assign, note };
+  enum class kind { start, act, assign, note, attach };
   kind type = kind::act;
   std::string actor;
   std::string action;                                      // kind::act
   std::vector<std::pair<std::string, std::string>> sets;   // `--set name=value`, as typed
   std::string comment;                                     // kind::act; kind::note: the note
   std::string assignee;                                    // kind::assign
+  // kind::attach: evidence already stored by digest; the note goes in `comment`.
+  struct evidence {
+    std::string name;
+    std::int64_t size = 0;
+    std::string digest;  // SHA-256 hex of the bytes
+  } attachment;
   bool automatic = false;  // taken by `system` on a timer: no role needed, no comment asked
 };
 
@@ -71,12 +82,15 @@ decision decide(const procedure& p, const organisation& org, const case_state& c
 // version and times. REQUIRES: e.seq == current.seq + 1.
 case_state apply(const procedure& p, case_state current, const event& e);
 
-// An action as `show` presents it to a given user.
+// An action as `show` presents it to a given user. In an approval step, `approve` and
+// `reject` carry the roles of the pending level, and are permitted only to someone who may
+// sign it now (segregation of duties included).
 struct action_option {
   const action_def* action;
   std::vector<std::string> roles;        // effective roles (the action's, else the step's)
   bool permitted = false;                // the user holds (or is delegated) one of them
   bool guard_holds = true;
+  std::string why_not;                   // for approve/reject: why the user may not sign now
 };
 std::vector<action_option> actions_for(const procedure& p, const organisation& org, const case_state& c,
                                        std::string_view user, const moment& at);

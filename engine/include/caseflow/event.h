@@ -32,6 +32,13 @@ inline constexpr std::string_view deadline_cleared = "deadline_cleared";  // dat
 inline constexpr std::string_view timer_fired = "timer_fired";            // data {rule, kind, due}
 inline constexpr std::string_view fields_changed = "fields_changed";      // data {fields, reason}
 inline constexpr std::string_view notification_requested = "notification_requested";  // data {to, message, rule}
+// Approvals (by `system`; see approvals.h). The chain is fixed when a case enters an approval
+// step: data {step, from_step, tier, amount, levels: [{mode: "all"|"any", roles}], reason}.
+// Approvers then act with action_taken events whose data holds {approval: {level, role}}.
+inline constexpr std::string_view approval_chain_fixed = "approval_chain_fixed";
+// The amount changed in the approval step: earlier approvals no longer count.
+// data {step, voided: [{level, actor, role}], reason}; an approval_chain_fixed follows.
+inline constexpr std::string_view approvals_voided = "approvals_voided";
 }  // namespace event_kind
 
 struct event {
@@ -65,6 +72,38 @@ struct case_deadline {
   bool breached = false;          // a limit that has fired
 };
 
+// The approval chain fixed for a case's current (or last) approval step, and who signed it.
+struct case_approval {
+  struct level {
+    bool all = false;                // countersign (会签): every role must approve; else any one
+    std::vector<std::string> roles;
+  };
+  struct sign_off {
+    int level = 0;                   // 1-based
+    std::string actor;
+    std::string role;
+    std::string on_behalf_of;
+    instant at;
+    std::int64_t seq = 0;
+    bool approved = true;            // false: a rejection
+    std::string comment;
+  };
+  std::string step;
+  std::string from_step;             // the step that entered the approval (the proposer's)
+  int tier = 0;                      // 1-based, in the order of the file
+  money amount;
+  std::vector<level> levels;
+  std::vector<sign_off> sign_offs;   // in order; voided ones are dropped
+  std::string status = "pending";    // pending | approved | rejected | withdrawn
+  std::int64_t fixed_seq = 0;        // the approval_chain_fixed event
+
+  // The first level not yet complete (1-based); levels.size() + 1 when all are.
+  int next_level() const;
+  // Roles of the next level still to sign (for `all`, those not yet signed). Empty when done.
+  std::vector<std::string> pending_roles() const;
+  bool complete() const { return next_level() > static_cast<int>(levels.size()); }
+};
+
 // A case as the fold of its events (see core.h apply()).
 struct case_state {
   std::string id;
@@ -85,6 +124,7 @@ struct case_state {
   std::vector<std::string> reminders_sent;          // in the current step visit
   std::int64_t paused_seconds = 0;                  // time spent in clock-pausing steps
   std::optional<instant> paused_since;              // set while in such a step
+  std::optional<case_approval> approval;            // the latest approval chain, if any
 
   const case_deadline* find_deadline(std::string_view rule) const;
 

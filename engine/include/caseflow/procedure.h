@@ -89,6 +89,41 @@ struct escalation_def {
   timer_effects effects;
 };
 
+// An approval matrix: the amount field picks a tier, the tier gives the chain of levels.
+//   approve:
+//     amount: amount
+//     tiers:
+//       - { when: 'responsibility == "company"', up_to: 10000 inclusive, chain: [cs_manager] }
+//       - { when: 'responsibility == "company"', above: 10000, chain: [cs_manager, vp] }
+//     not_by: [evidence]      # whoever acted in these steps may not approve
+//     approved: pay           # where the last approval leads
+//     rejected: evidence      # where a rejection leads (the proposer's step sends it back)
+// Bounds, in yuan with at most two decimals: `above: X` (> X), `from: X` (>= X), `up_to: X`
+// or `up_to: X inclusive` (<= X, 含), `below: X` (< X); a missing bound is open. A chain
+// level is a role, `{ all: [a, b] }` (countersign, 会签: each role signs) or `{ any: [a, b] }`.
+// Tiers with the same `when` text form one matrix and must cover [0, +inf) with no gap and
+// no overlap; the conditions themselves are trusted to partition the cases.
+struct approval_level_def {
+  bool all = false;
+  std::vector<std::string> roles;
+};
+struct approval_tier {
+  std::optional<expression> when;
+  std::optional<money> low;    // lowest amount covered (inclusive); nullopt = 0
+  std::optional<money> high;   // highest amount covered (inclusive); nullopt = no limit
+  std::vector<approval_level_def> chain;
+  bool covers(money amount) const { return (!low || *low <= amount) && (!high || amount <= *high); }
+};
+struct approval_def {
+  std::string amount_field;
+  std::vector<approval_tier> tiers;
+  std::vector<std::string> not_by;  // steps whose performers may not approve
+  std::string approved;             // target step once every level approved
+  std::string rejected;             // target step of a rejection
+  // The first tier (0-based) whose condition holds and whose bounds cover `amount`.
+  std::optional<std::size_t> tier_for(const field_values& fields, money amount) const;
+};
+
 struct step_def {
   std::string id;
   display_name name;
@@ -98,6 +133,8 @@ struct step_def {
   bool resolved = false;  // the case counts as closed here but may still be reopened
   bool pauses_clock = false;  // waiting (e.g. for the customer): case escalation clocks stop
   std::vector<limit_def> limits;
+  // An approval step: its actions `approve` and `reject` are implicit (added by the loader).
+  std::optional<approval_def> approval;
 
   // Open means the case still needs work: neither terminal nor resolved.
   bool is_open() const { return !terminal && !resolved; }

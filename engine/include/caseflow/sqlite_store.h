@@ -40,6 +40,12 @@ class sqlite_store final : public store {
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override;
   std::optional<instant> next_timer_due() override;
   std::vector<std::string> cases_with_deadlines() override;
+  std::optional<std::string> attachment(std::string_view digest) override;
+  void scan_attachments(const std::function<bool(const blob&)>& visit) override;
+  std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;
+  std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override;
+  // Messages of the events committed from now on are written by `router` (none when unset).
+  void set_outbox_router(outbox_router router);
 
   // For tests and tools that inspect the file directly.
   struct impl;

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "caseflow/event.h"
+#include "caseflow/outbox.h"
 #include "caseflow/procedure.h"
 
 namespace caseflow {
@@ -39,6 +40,12 @@ struct case_record {
   nlohmann::json state;  // state_to_json() form, personal values resolved
 };
 
+// Content-addressed bytes kept with a case (evidence): `digest` is the SHA-256 hex of `bytes`.
+struct blob {
+  std::string digest;
+  std::string bytes;
+};
+
 struct commit_request {
   const procedure* definition = nullptr;  // stored by hash the first time a case uses it
   std::int64_t expected_seq = 0;          // the case's seq when decided; 0 for a new case
@@ -47,6 +54,8 @@ struct commit_request {
   // For a new case without an id: allocate one from this pattern and local day.
   std::string id_pattern;
   civil_date local_day;
+  // Written in the same transaction as the events; a digest already stored is kept once.
+  std::vector<blob> blobs;
 };
 
 enum class commit_status {
@@ -104,6 +113,15 @@ class store {
   virtual std::optional<instant> next_timer_due() = 0;
   // Ids of the cases that have any deadline (for recomputation), ordered.
   virtual std::vector<std::string> cases_with_deadlines() = 0;
+
+  // The stored bytes with this digest (see blob). A store without attachments has none.
+  virtual std::optional<std::string> attachment(std::string_view /*digest*/) { return std::nullopt; }
+  // Every stored blob, ordered by digest, one at a time (bytes as stored, for verification).
+  virtual void scan_attachments(const std::function<bool(const blob&)>& /*visit*/) {}
+
+  // The outbox (see outbox.h). A store without one holds no messages.
+  virtual std::vector<outbox_entry> outbox_entries(const outbox_query&) { return {}; }
+  virtual std::optional<outbox_entry> find_outbox_entry(std::int64_t) { return std::nullopt; }
 };
 
 }  // namespace caseflow

@@ -1,0 +1,20 @@
+// caseflow/verify.h — everything `caseflow verify` checks beyond the hash chain (chain.h):
+// each case's conformance (conformance.h), its approval chains (approvals.h), and the
+// evidence blobs (attachments.h).
+//
+// Reads the store one case at a time: memory is bounded by the largest case (plus a digest
+// per attachment), not by the log. Uses the runtime for the stored definitions and the
+// calendars; one thread at a time, like the runtime.
+#pragma once
+
+#include <vector>
+
+#include "caseflow/chain.h"
+#include "caseflow/runtime.h"
+
+namespace caseflow {
+
+// Findings for every case in the store, ordered by case id, then the attachment findings.
+std::vector<finding> verify_cases(runtime& rt);
+
+}  // namespace caseflow
