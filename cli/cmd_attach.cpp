@@ -45,8 +45,11 @@ int run_attach(context& ctx, const attach_options& opts) {
   if (result.result != outcome::status::done) return report_outcome(result);
   const event& e = result.events.front();
   const attachment_info a = attachments_of({e}).front();
-  if (ctx.options().json) print_json(nlohmann::json{{"case", result.case_id}}.update(attachment_view(a)));
-  else std::cout << fmt::format("{}: attached {} ({} bytes, sha256 {})\n", result.case_id, a.name, a.size, a.digest);
+  if (ctx.options().json) {
+    nlohmann::json j = attachment_view(a);
+    j["case"] = result.case_id;
+    print_json(j);
+  } else std::cout << fmt::format("{}: attached {} ({} bytes, sha256 {})\n", result.case_id, a.name, a.size, a.digest);
   return k_exit_done;
 }
 

@@ -13,7 +13,6 @@
 namespace caseflow::cli {
 
 dispatch_report dispatch_pass(context& ctx) {
-  if (!ctx.store().exists()) return {};
   const auto& registry = ctx.handlers();
   return dispatch_outbox(ctx.runtime(), registry.senders(), ctx.now(), actions::delivery_config_from_env().retry);
 }

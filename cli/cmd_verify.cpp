@@ -1,9 +1,11 @@
-// caseflow verify — checks the hash chain of the whole log; exit 4 on any finding.
+// caseflow verify — checks the hash chain of the whole log, then each case's conformance to
+// its definition, its approvals and its evidence (caseflow/verify.h); exit 4 on any finding.
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "caseflow/chain.h"
+#include "caseflow/verify.h"
 #include "commands.h"
 
 namespace caseflow::cli {
@@ -11,7 +13,8 @@ namespace caseflow::cli {
 namespace {
 
 int run_verify(context& ctx) {
-  const verification v = verify_chain(ctx.store(/*must_exist=*/true));
+  verification v = verify_chain(ctx.store(/*must_exist=*/true));
+  for (auto& f : verify_cases(ctx.runtime())) v.findings.push_back(std::move(f));
   const std::string head = fmt::format("{}:{}", v.events, v.head_hash.empty() ? "-" : v.head_hash);
   if (ctx.options().json) {
     nlohmann::json findings = nlohmann::json::array();
@@ -31,7 +34,7 @@ int run_verify(context& ctx) {
 }  // namespace
 
 void setup_verify(CLI::App& app, const global_options& options, int* exit) {
-  auto* sub = app.add_subcommand("verify", "check the event log's hash chain");
+  auto* sub = app.add_subcommand("verify", "check the event log's hash chain and that every event was allowed");
   sub->fallthrough();
   sub->callback([&options, exit] { *exit = guarded(options, run_verify); });
 }

@@ -25,6 +25,11 @@ void setup_tick(CLI::App& app, const global_options& options, int* exit);
 void setup_run(CLI::App& app, const global_options& options, int* exit);
 void setup_dispatch(CLI::App& app, const global_options& options, int* exit);
 void setup_outbox(CLI::App& app, const global_options& options, int* exit);
+void setup_replay(CLI::App& app, const global_options& options, int* exit);
+void setup_audit(CLI::App& app, const global_options& options, int* exit);
+void setup_attach(CLI::App& app, const global_options& options, int* exit);
+void setup_attachments(CLI::App& app, const global_options& options, int* exit);  // attachments, attachment get
+void setup_export(CLI::App& app, const global_options& options, int* exit);
 
 // One delivery pass over the outbox (cmd_dispatch.cpp); `run` calls it on every loop.
 dispatch_report dispatch_pass(context& ctx);
@@ -33,7 +38,8 @@ void print_dispatch(const dispatch_report& report);
 inline std::vector<command_setup> all_commands() {
   return {setup_validate, setup_procedures, setup_start, setup_do,     setup_assign, setup_note,    setup_show,
           setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar,
-          setup_import,   setup_tick,       setup_run,  setup_dispatch, setup_outbox};
+          setup_import,   setup_tick,       setup_run,  setup_dispatch, setup_outbox,
+          setup_replay,   setup_audit,      setup_attach, setup_attachments, setup_export};
 }
 
 }  // namespace caseflow::cli

@@ -242,7 +242,7 @@ std::vector<action_option> actions_for(const procedure& p, const organisation& o
       auto checked = detail::check_approver(p, org, c, user, at);
       if (c.approval && c.approval->step == c.step) option.roles = c.approval->pending_roles();
       option.permitted = checked.who.has_value();
-      if (checked.refused) option.why_not = checked.refused->message;
+      if (checked.refused && !user.empty()) option.why_not = checked.refused->message;
       options.push_back(std::move(option));
       continue;
     }

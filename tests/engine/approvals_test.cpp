@@ -49,7 +49,7 @@ const procedure& claim() {
   static const procedure p = [] {
     diagnostics out;
     auto loaded = load_procedure_text(k_claim, "claim.yaml", &out);
-    INFO(out.empty() ? std::string() : to_string(out.front()));
+    INFO((out.empty() ? std::string() : to_string(out.front())));
     REQUIRE(loaded.has_value());
     return *loaded;
   }();
@@ -420,7 +420,7 @@ TEST_CASE("approvals: the shipped matrices of §2, §3 and §7 at their bounds")
   auto load = [](const char* name) {
     diagnostics out;
     auto p = load_procedure_file(std::string(CASEFLOW_SOURCE_DIR) + "/processes/" + name, &out);
-    INFO(out.empty() ? std::string() : to_string(out.front()));
+    INFO((out.empty() ? std::string() : to_string(out.front())));
     REQUIRE(p.has_value());
     return *p;
   };
