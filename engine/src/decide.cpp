@@ -247,7 +247,16 @@ std::vector<action_option> actions_for(const procedure& p, const organisation& o
       continue;
     }
     option.permitted = org.authority_for(user, option.roles, at.today).has_value();
-    if (action.guard) option.guard_holds = action.guard->evaluate(values);
+    // A guard on a field the operator sets with this very action cannot be judged before
+    // the value is given: it is shown as open, and decide() checks it with the value.
+    const auto& names = action.guard ? action.guard->names() : std::vector<std::string>{};
+    const bool pending_input = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+      const bool settable = std::find(action.settable_fields.begin(), action.settable_fields.end(), n) !=
+                            action.settable_fields.end();
+      auto it = values.find(n);
+      return settable && (it == values.end() || is_null(it->second));
+    });
+    if (action.guard && !pending_input) option.guard_holds = action.guard->evaluate(values);
     options.push_back(std::move(option));
   }
   return options;

@@ -397,7 +397,9 @@ std::vector<std::string> sqlite_store::cases_with_deadlines() {
   return ids;
 }
 
+// A database created before evidence was kept has no attachments table: it holds none.
 std::optional<std::string> sqlite_store::attachment(std::string_view digest) {
+  if (!impl_->db.tableExists("attachments")) return std::nullopt;
   SQLite::Statement q(impl_->db, "SELECT content FROM attachments WHERE digest = ?");
   q.bind(1, std::string(digest));
   if (!q.executeStep()) return std::nullopt;
@@ -406,6 +408,7 @@ std::optional<std::string> sqlite_store::attachment(std::string_view digest) {
 }
 
 void sqlite_store::scan_attachments(const std::function<bool(const blob&)>& visit) {
+  if (!impl_->db.tableExists("attachments")) return;
   SQLite::Statement q(impl_->db, "SELECT digest, content FROM attachments ORDER BY digest");
   while (q.executeStep()) {
     const SQLite::Column content = q.getColumn(1);

@@ -139,7 +139,8 @@ TEST_CASE("approvals cli: changing the amount mid-chain voids the approvals and 
   CHECK(shown["approval"]["next"] == nlohmann::json{"cs_manager"});
   CHECK(shown["approval"]["levels"][0]["approvals"].empty());
   bool voided = false;
-  for (const auto& e : d.json("zhang.wei", {"history", id})["events"])
+  const nlohmann::json history = d.json("zhang.wei", {"history", id});  // kept alive for the loop
+  for (const auto& e : history["events"])
     if (e["kind"] == "approvals_voided") voided = e["data"]["reason"] == "amount changed from 30000.00 to 9000.00";
   CHECK(voided);
   d.must("wang.fang", {"do", id, "approve"});

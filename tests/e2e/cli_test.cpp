@@ -198,7 +198,8 @@ TEST_CASE("cli: every refusal exits 1, says why and leaves the database byte-ide
       {"unknown case", {"--as", "zhang.wei", "do", "TS-2026-09999", "investigate"}, 1,
        "caseflow: no case 'TS-2026-09999'\n"},
       {"unknown procedure", {"--as", "zhang.wei", "start", "complain", "--set", "customer=x"}, 1,
-       "caseflow: unknown procedure 'complain'; did you mean 'complaint'?; procedures: complaint\n"},
+       "caseflow: unknown procedure 'complain'; did you mean 'complaint'?; procedures: "
+       "compensation_refund_exchange, complaint, complaint_cost, repair_order\n"},
       {"start without a required field",
        {"--as", "zhang.wei", "start", "complaint", "--set", "customer=x", "--set", "channel=phone"}, 1,
        "caseflow: opening a complaint case needs summary: give --set summary=…\n"},

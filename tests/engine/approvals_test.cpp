@@ -390,24 +390,24 @@ TEST_CASE("approvals: loading names the gap or overlap between tiers, at the tie
                             "        - { above: 10000, chain: [a, b] }\n")).empty());
   CHECK(messages(load_tiers("        - { when: 'kind == \"x\"', up_to: 10000 inclusive, chain: [a] }\n"
                             "        - { when: 'kind == \"x\"', from: 15000, chain: [b] }\n")) ==
-        std::vector<std::string>{"t.yaml:19:11: tiers of 'ap' (when kind == \"x\") leave a gap: amounts above 10000.00 "
+        std::vector<std::string>{"t.yaml:18:11: tiers of 'ap' (when kind == \"x\") leave a gap: amounts above 10000.00 "
                                  "up to 14999.99 inclusive are not covered"});
   CHECK(messages(load_tiers("        - { up_to: 10000 inclusive, chain: [a] }\n"
                             "        - { from: 10000, chain: [b] }\n")) ==
-        std::vector<std::string>{"t.yaml:19:11: tiers of 'ap' (no condition) overlap: 10000.00 is covered by tiers 1 and 2"});
+        std::vector<std::string>{"t.yaml:18:11: tiers of 'ap' (no condition) overlap: 10000.00 is covered by tiers 1 and 2"});
   CHECK(messages(load_tiers("        - { below: 10000, chain: [a] }\n"
                             "        - { above: 10000, chain: [b] }\n")) ==
-        std::vector<std::string>{"t.yaml:19:11: tiers of 'ap' (no condition) leave a gap: amounts above 9999.99 up to "
+        std::vector<std::string>{"t.yaml:18:11: tiers of 'ap' (no condition) leave a gap: amounts above 9999.99 up to "
                                  "10000.00 inclusive are not covered"});
   CHECK(messages(load_tiers("        - { above: 0, up_to: 500, chain: [a] }\n")) ==
-        std::vector<std::string>{"t.yaml:18:11: tiers of 'ap' (no condition) leave a gap: amounts from 0.00 up to 0.00 "
+        std::vector<std::string>{"t.yaml:17:11: tiers of 'ap' (no condition) leave a gap: amounts from 0.00 up to 0.00 "
                                  "inclusive are not covered",
-                                 "t.yaml:18:11: tiers of 'ap' (no condition) leave a gap: amounts above 500.00 are not covered"});
+                                 "t.yaml:17:11: tiers of 'ap' (no condition) leave a gap: amounts above 500.00 are not covered"});
 }
 
 TEST_CASE("approvals: loading checks roles, fields, targets and bounds") {
   CHECK(messages(load_tiers("        - { chain: [a, c] }\n")) ==
-        std::vector<std::string>{"t.yaml:18:28: tier 1 of step 'ap': unknown role 'c'"});
+        std::vector<std::string>{"t.yaml:17:24: tier 1 of step 'ap': unknown role 'c'; did you mean 'a'?"});
   CHECK(messages(load_tiers("        - { up_to: 5 exclusive, chain: [a] }\n")).front().find(
             "write `up_to: X` or `up_to: X inclusive`") != std::string::npos);
   CHECK(messages(load_tiers("        - { chain: [a] }\n", "      not_by: [nowhere]\n")).front().find(

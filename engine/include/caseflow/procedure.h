@@ -112,7 +112,8 @@ struct approval_tier {
   std::optional<money> low;    // lowest amount covered (inclusive); nullopt = 0
   std::optional<money> high;   // highest amount covered (inclusive); nullopt = no limit
   std::vector<approval_level_def> chain;
-  bool covers(money amount) const { return (!low || *low <= amount) && (!high || amount <= *high); }
+  // Amounts below 0 are covered by no tier.
+  bool covers(money amount) const { return low.value_or(money{0}) <= amount && (!high || amount <= *high); }
 };
 struct approval_def {
   std::string amount_field;
