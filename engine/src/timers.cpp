@@ -13,8 +13,10 @@ constexpr std::string_view k_limit = "limit";
 constexpr std::string_view k_reminder = "reminder";
 constexpr std::string_view k_escalation = "escalation";
 
+// Durations measured in wall-clock time (a reminder before them is a share of wall-clock time).
 bool is_plain(const duration& d) {
-  return d.kind == duration::unit::calendar_seconds || d.kind == duration::unit::calendar_months;
+  return d.kind == duration::unit::calendar_seconds || d.kind == duration::unit::calendar_months ||
+         d.kind == duration::unit::same_day;
 }
 
 // The deadline of `d` from `start`; nullopt when it needs a calendar and there is none.
@@ -141,7 +143,8 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
   }
   for (const auto& w : want) {
     const case_deadline* existing = next.find_deadline(w.rule);
-    if (existing && existing->due == w.due.due && existing->calendar_version == w.due.calendar_version) continue;
+    // Only a moved time is a change; a new calendar version that leaves it in place is not.
+    if (existing && existing->due == w.due.due && existing->provisional == w.due.provisional) continue;
     if (existing && existing->breached) continue;  // a breach stands until the step is left
     event e = system_event(p, next, existing ? event_kind::deadline_changed : event_kind::deadline_set, now);
     e.data = deadline_data(w);

@@ -611,15 +611,9 @@ TEST_CASE("timers: a calendar change gives deadline_changed with the old due tim
   CHECK(s.reschedule("2026-03-03T21:00+08:00", acme).empty());
 }
 
-// BUG (judgement call for the lead): schedule_deadlines records a deadline_changed whenever
-// only the calendar *version* differs, so after any calendar edit every open case gets one
-// event per plain-time escalation ("7d", "1 month") with old_due == due — e.g. in the test
-// above medium_after_3d and high_after_week, 2026-03-06T11:00:00Z -> 2026-03-06T11:00:00Z.
-// `calendar recompute` prints them as changes and the hash-chained log grows by two events
-// per open complaint on each yearly holiday update. timers.h promises deadline_changed "with
-// the old and the new time"; a deadline whose time and provisional flag did not move is not
-// a change.
-TEST_CASE("timers: a calendar change records only the deadlines whose time moved" * doctest::skip()) {
+// A deadline whose time and provisional flag did not move under a new calendar version is
+// not a change: recompute must not grow the log with no-op events.
+TEST_CASE("timers: a calendar change records only the deadlines whose time moved") {
   const calendar* acme = &closed_on_0304();
   sim s;
   s.open("2026-03-03T19:00+08:00");
@@ -628,13 +622,9 @@ TEST_CASE("timers: a calendar change records only the deadlines whose time moved
   for (const auto& e : changed) CHECK(e.data["due"] != e.data["old_due"]);
 }
 
-// BUG: reminder_time() (engine/src/timers.cpp) takes percent of the *working* time up to
-// the limit and adds that much working time; for a `same day` limit opened on a holiday
-// (or after hours) there is none, so the reminder lands on the next working moment —
-// 2026-10-08 09:00, four days after the limit (2026-10-04 00:00). At run time it is then
-// cleared when the limit breaches, so no reminder is ever sent. Not used by the shipped
-// procedures yet (forward_holiday has no remind_at).
-TEST_CASE("timers: a reminder is never due after its limit" * doctest::skip()) {
+// A `same day` limit is wall-clock time: its reminder is a share of wall-clock time, never
+// the next working moment days after the limit.
+TEST_CASE("timers: a reminder is never due after its limit") {
   // A `same day` limit with a reminder, opened on a public holiday: there is no working time
   // before the limit, so the reminder must not be due after it.
   constexpr const char* k_holiday = R"(procedure: hotline
