@@ -58,6 +58,19 @@ void apply_timer_event(case_state& c, const event& e) {
 
 }  // namespace
 
+event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at) {
+  event e;
+  e.case_id = c.id;
+  e.seq = c.seq + 1;
+  e.at = at;
+  e.actor = k_system_actor;
+  e.kind = kind;
+  e.from_step = c.step;
+  e.to_step = c.step;
+  e.definition_hash = p.hash;
+  return e;
+}
+
 case_state apply(const procedure& p, case_state c, const event& e) {
   c.seq = e.seq;
   c.updated_at = e.at;

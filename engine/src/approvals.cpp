@@ -64,19 +64,6 @@ std::string signed_so_far(const case_approval& a) {
   return parts.empty() ? "" : "; " + join(parts, "; ");
 }
 
-event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at) {
-  event e;
-  e.case_id = c.id;
-  e.seq = c.seq + 1;
-  e.at = at;
-  e.actor = k_system_actor;
-  e.kind = kind;
-  e.from_step = c.step;
-  e.to_step = c.step;
-  e.definition_hash = p.hash;
-  return e;
-}
-
 nlohmann::json levels_to_json(const std::vector<case_approval::level>& levels) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& l : levels) list.push_back({{"mode", l.all ? "all" : "any"}, {"roles", l.roles}});

@@ -97,19 +97,6 @@ void add_escalations(const procedure& p, const calendar* cal, const case_state& 
   }
 }
 
-event system_event(const procedure& p, const case_state& c, std::string_view kind, instant now) {
-  event e;
-  e.case_id = c.id;
-  e.seq = c.seq + 1;
-  e.at = now;
-  e.actor = k_system_actor;
-  e.kind = kind;
-  e.from_step = c.step;
-  e.to_step = c.step;
-  e.definition_hash = p.hash;
-  return e;
-}
-
 nlohmann::json deadline_data(const wanted& w) {
   return {{"rule", w.rule},
           {"kind", w.kind},

@@ -78,6 +78,10 @@ struct moment {
 decision decide(const procedure& p, const organisation& org, const case_state& current, const command& cmd,
                 const moment& at);
 
+// An event by `system` on case `c` (next seq, same step), decided under `p`: the start of
+// every deadline, timer and approval bookkeeping event.
+event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at);
+
 // Folds `e` into `current`. Total: an event the procedure does not know changes only the
 // version and times. REQUIRES: e.seq == current.seq + 1.
 case_state apply(const procedure& p, case_state current, const event& e);
