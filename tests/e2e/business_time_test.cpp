@@ -14,88 +14,19 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
-
-// One database and the shipped procedures; every call passes --procedures and --db.
-class session {
+// The shared session plus the complaint these tests open.
+class session : public cli_session {
  public:
-  std::vector<std::string> argv(std::vector<std::string> args) const {
-    std::vector<std::string> all{"--procedures", k_processes, "--db", dir_.db()};
-    all.insert(all.end(), args.begin(), args.end());
-    return all;
-  }
-  run_result cf(std::vector<std::string> args) const { return run_caseflow(argv(std::move(args)), dir_); }
-  // `caseflow --now NOW args...`
-  run_result at(const std::string& now, std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--now", now});
-    return cf(std::move(args));
-  }
-  // `caseflow --json --now NOW args...`, which must succeed.
-  nlohmann::json json_at(const std::string& now, std::vector<std::string> args) const {
-    const std::string what = args.empty() ? "" : args.front();
-    args.insert(args.begin(), {"--json", "--now", now});
-    const run_result r = cf(std::move(args));
-    INFO(what, " stderr: ", r.err);
-    REQUIRE(r.exit_code == 0);
-    return nlohmann::json::parse(r.out);
-  }
-  // `caseflow --as USER --now NOW args...`, which must succeed; returns stdout.
-  std::string must(const std::string& user, const std::string& now, std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--as", user, "--now", now});
-    const run_result r = cf(std::move(args));
-    INFO("stderr: ", r.err);
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-  }
   // Opens a complaint received through `channel` at `now`; returns its id.
   std::string open_complaint(const std::string& channel, const std::string& now) const {
-    const std::string out = must("zhang.wei", now, {"start", "complaint", "--set", "customer=张三", "--set",
-                                                    "channel=" + channel, "--set", "summary=卫生间漏水"});
-    REQUIRE(out.size() > 1);
-    return out.substr(0, out.size() - 1);
+    return start("zhang.wei", now, "complaint", {"customer=张三", "channel=" + channel, "summary=卫生间漏水"});
   }
-  // `tick --json` at `now`.
-  nlohmann::json tick(const std::string& now) const { return json_at(now, {"tick"}); }
-  nlohmann::json deadlines(const std::string& id, const std::string& now) const {
-    return json_at(now, {"show", id})["deadlines"];
-  }
-  nlohmann::json history(const std::string& id) const { return json_at("2026-12-31T00:00+08:00", {"history", id})["events"]; }
-  const scratch_dir& dir() const { return dir_; }
-
- private:
-  scratch_dir dir_;
 };
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// The deadline of `rule` in a `show --json` deadlines list; null when absent.
-nlohmann::json deadline(const nlohmann::json& list, const std::string& rule) {
-  for (const auto& d : list)
-    if (d["rule"] == rule) return d;
-  return nullptr;
-}
-
-std::vector<std::string> rules_of(const nlohmann::json& list) {
-  std::vector<std::string> out;
-  for (const auto& d : list) out.push_back(d["rule"]);
-  return out;
-}
-
-// "kind rule" of each event, for the events of a tick or a history.
-std::vector<std::string> kinds(const nlohmann::json& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events)
-    out.push_back(e["kind"].get<std::string>() +
-                  (e["data"].contains("rule") ? " " + e["data"]["rule"].get<std::string>() : ""));
-  return out;
-}
-
-using strings = std::vector<std::string>;
 
 // ---------------------------------------------------------------------------------------------
 // caseflow calendar

@@ -1,0 +1,119 @@
+// cli_session.h — one temporary database and the shipped processes/, driven through the real
+// `caseflow` binary in virtual time (--now); plus small readers of `show --json`, `tick --json`
+// and `history --json` output. Shared by the end-to-end tests of the procedures.
+//
+// Header-only (inline functions): the test glob builds only *_test.cpp files.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_runner.h"
+
+namespace caseflow::test {
+
+using strings = std::vector<std::string>;
+
+inline const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+
+// Every call passes --procedures (the shipped processes/) and --db (a fresh database).
+class cli_session {
+ public:
+  std::vector<std::string> argv(std::vector<std::string> args) const {
+    std::vector<std::string> all{"--procedures", k_processes, "--db", dir_.db()};
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  }
+  run_result cf(std::vector<std::string> args) const { return run_caseflow(argv(std::move(args)), dir_); }
+  // `caseflow --now NOW args...`
+  run_result at(const std::string& now, std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--now", now});
+    return cf(std::move(args));
+  }
+  // `caseflow --as USER --now NOW args...`, whatever its outcome.
+  run_result as(const std::string& user, const std::string& now, std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--as", user, "--now", now});
+    return cf(std::move(args));
+  }
+  // `caseflow --json --now NOW args...`, which must succeed.
+  nlohmann::json json_at(const std::string& now, std::vector<std::string> args) const {
+    const std::string what = args.empty() ? "" : args.front();
+    args.insert(args.begin(), {"--json", "--now", now});
+    const run_result r = cf(std::move(args));
+    INFO(what, " stderr: ", r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out);
+  }
+  // `caseflow --as USER --now NOW args...`, which must succeed; returns stdout.
+  std::string must(const std::string& user, const std::string& now, std::vector<std::string> args) const {
+    const run_result r = as(user, now, std::move(args));
+    INFO("stderr: ", r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+  // `caseflow --as USER --now NOW do CASE ACTION --set k=v... [--comment C]`, which must succeed.
+  void act(const std::string& user, const std::string& now, const std::string& id, const std::string& action,
+           const strings& sets = {}, const std::string& comment = "") const {
+    std::vector<std::string> args{"do", id, action};
+    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
+    if (!comment.empty()) args.insert(args.end(), {"--comment", comment});
+    INFO("action ", action, " at ", now);
+    must(user, now, std::move(args));
+  }
+  // Opens a case of `procedure` with `--set` assignments; returns its id.
+  std::string start(const std::string& user, const std::string& now, const std::string& procedure,
+                    const strings& sets) const {
+    std::vector<std::string> args{"start", procedure};
+    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
+    const std::string out = must(user, now, std::move(args));
+    REQUIRE(out.size() > 1);
+    return out.substr(0, out.size() - 1);
+  }
+  // `tick --json` at `now`.
+  nlohmann::json tick(const std::string& now) const { return json_at(now, {"tick"}); }
+  nlohmann::json show(const std::string& id, const std::string& now) const { return json_at(now, {"show", id}); }
+  nlohmann::json deadlines(const std::string& id, const std::string& now) const { return show(id, now)["deadlines"]; }
+  nlohmann::json history(const std::string& id) const { return json_at("2026-12-31T00:00+08:00", {"history", id})["events"]; }
+  const scratch_dir& dir() const { return dir_; }
+
+ private:
+  scratch_dir dir_;
+};
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The deadline of `rule` in a `show --json` deadlines list; null when absent.
+inline nlohmann::json deadline(const nlohmann::json& list, const std::string& rule) {
+  for (const auto& d : list)
+    if (d["rule"] == rule) return d;
+  return nullptr;
+}
+
+inline strings rules_of(const nlohmann::json& list) {
+  strings out;
+  for (const auto& d : list) out.push_back(d["rule"]);
+  return out;
+}
+
+// "kind rule" of each event, for the events of a tick or a history.
+inline strings kinds(const nlohmann::json& events) {
+  strings out;
+  for (const auto& e : events)
+    out.push_back(e["kind"].get<std::string>() +
+                  (e["data"].contains("rule") ? " " + e["data"]["rule"].get<std::string>() : ""));
+  return out;
+}
+
+// The step each action of a history led to, in order.
+inline strings steps_taken(const nlohmann::json& events) {
+  strings out;
+  for (const auto& e : events)
+    if (e["kind"] == "action_taken") out.push_back(e["to"]);
+  return out;
+}
+
+}  // namespace caseflow::test
