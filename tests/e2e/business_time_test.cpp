@@ -93,7 +93,9 @@ TEST_CASE("business time: calendar due refuses a bad duration and an unknown cal
   const run_result unknown = s.cf({"calendar", "due", "cn-mainlnd", "2026-02-13T17:50+08:00", "1h"});
   CHECK(unknown.exit_code == 1);
   CHECK(unknown.out == "");
-  CHECK(unknown.err == "caseflow: unknown calendar 'cn-mainlnd'; did you mean 'cn-mainland'?; calendars: 24x7, cn-mainland\n");
+  CHECK(unknown.err ==
+        "caseflow: unknown calendar 'cn-mainlnd'; did you mean 'cn-mainland'?; calendars: 24x7, cn-mainland, "
+        "property-service\n");
 
   const run_result bad_start = s.cf({"calendar", "due", "cn-mainland", "2026-02-13 17:50", "1h"});
   CHECK(bad_start.exit_code == 1);

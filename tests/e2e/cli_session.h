@@ -5,12 +5,12 @@
 // Header-only (inline functions): the test glob builds only *_test.cpp files.
 #pragma once
 
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
 
@@ -77,7 +77,9 @@ class cli_session {
   nlohmann::json tick(const std::string& now) const { return json_at(now, {"tick"}); }
   nlohmann::json show(const std::string& id, const std::string& now) const { return json_at(now, {"show", id}); }
   nlohmann::json deadlines(const std::string& id, const std::string& now) const { return show(id, now)["deadlines"]; }
-  nlohmann::json history(const std::string& id) const { return json_at("2026-12-31T00:00+08:00", {"history", id})["events"]; }
+  nlohmann::json history(const std::string& id) const {
+    return json_at("2026-12-31T00:00+08:00", {"history", id})["events"];
+  }
   const scratch_dir& dir() const { return dir_; }
 
  private:

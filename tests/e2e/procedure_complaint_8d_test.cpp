@@ -1,10 +1,10 @@
 // complaint_8d (processes/complaint_8d.yaml, PROCEDURES.md §8, 002) through the real binary in
 // virtual time under cn-mainland: report numbers, the urgent and non-urgent reply limits
 // (counted from receiving the complaint), the QE's review loop and the effectiveness check.
-#include <string>
-
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "e2e/cli_session.h"
 
@@ -14,9 +14,9 @@ namespace {
 class eight_d_session : public cli_session {
  public:
   std::string open(const std::string& now, const std::string& urgency) const {
-    return start("bai.xue", now, "complaint_8d",
-                 {"customer=华东汽配有限公司", "product=JX-12连接器", "defect=端子弯针", "channel=email",
-                  "urgency=" + urgency});
+    return start(
+        "bai.xue", now, "complaint_8d",
+        {"customer=华东汽配有限公司", "product=JX-12连接器", "defect=端子弯针", "channel=email", "urgency=" + urgency});
   }
   std::string step_of(const std::string& id) const { return show(id, "2026-12-30T10:00+08:00")["step"]; }
 };
@@ -55,7 +55,8 @@ TEST_CASE("complaint_8d: urgent containment within 4 hours") {
   CHECK(deadline(list, "urgent_containment_4h")["due"] == "2026-03-31T12:40:00+08:00");
   CHECK(s.tick("2026-03-31T12:39+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2026-03-31T12:40+08:00");
-  CHECK(kinds(fired["events"]) == strings{"timer_fired urgent_containment_4h", "notification_requested urgent_containment_4h"});
+  CHECK(kinds(fired["events"]) ==
+        strings{"timer_fired urgent_containment_4h", "notification_requested urgent_containment_4h"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"qa_manager", "production_manager"});
   // Contained in time: cleared.
   const std::string contained = s.open(k_urgent_at, "urgent");
@@ -67,7 +68,8 @@ TEST_CASE("complaint_8d: urgent containment within 4 hours") {
 TEST_CASE("complaint_8d: urgent written reply within 24 hours") {
   eight_d_session s;
   const std::string id = s.open(k_urgent_at, "urgent");
-  CHECK(deadline(s.deadlines(id, "2026-03-31T08:41+08:00"), "urgent_written_reply_24h")["due"] == "2026-04-01T08:40:00+08:00");
+  CHECK(deadline(s.deadlines(id, "2026-03-31T08:41+08:00"), "urgent_written_reply_24h")["due"] ==
+        "2026-04-01T08:40:00+08:00");
   s.tick("2026-04-01T08:39+08:00");
   const nlohmann::json fired = s.tick("2026-04-01T08:40+08:00");
   CHECK(kinds(fired["events"]) ==
@@ -136,7 +138,8 @@ TEST_CASE("complaint_8d: the QE sends an analysis that falls short back to the d
   const std::string id = s.open("2026-09-30T10:00+08:00", "normal");
   s.act("bai.xue", "2026-09-30T10:10+08:00", id, "normal", {}, "转QE");
   s.act("shi.lei", "2026-09-30T16:00+08:00", id, "replied", {"first_reply=已收到"});
-  const run_result partial = s.as("yu.hai", "2026-10-08T10:00+08:00", {"do", id, "analysed", "--set", "root_cause=操作失误"});
+  const run_result partial =
+      s.as("yu.hai", "2026-10-08T10:00+08:00", {"do", id, "analysed", "--set", "root_cause=操作失误"});
   CHECK(partial.exit_code == 1);
   s.act("yu.hai", "2026-10-08T10:00+08:00", id, "analysed",
         {"root_cause=操作失误", "responsibility=internal", "corrective_action=培训"});

@@ -1,10 +1,10 @@
 // lawyer_engagement (processes/lawyer_engagement.yaml, PROCEDURES.md §5, 000 外聘律师管理)
 // through the real binary in virtual time: selection, contract and fees, finance review, the
 // VP's authorisation, the monthly work report, the final evaluation.
-#include <string>
-
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "e2e/cli_session.h"
 
@@ -20,8 +20,10 @@ class lawyer_session : public cli_session {
   // Fees agreed, waiting for finance.
   std::string at_finance() const {
     const std::string id = open();
-    act("wang.fang", "2026-03-13T16:00+08:00", id, "selected", {"lawyer=李明律师", "law_firm=上海明诚律师事务所"}, "比选");
-    act("wang.fang", "2026-03-16T10:00+08:00", id, "terms_agreed", {"fee=60000", "fee_terms=一审固定收费", "contract=HT-007"});
+    act("wang.fang", "2026-03-13T16:00+08:00", id, "selected", {"lawyer=李明律师", "law_firm=上海明诚律师事务所"},
+        "比选");
+    act("wang.fang", "2026-03-16T10:00+08:00", id, "terms_agreed",
+        {"fee=60000", "fee_terms=一审固定收费", "contract=HT-007"});
     return id;
   }
   // Authorised on Tue 2026-03-17 09:30: engaged.
@@ -42,8 +44,8 @@ TEST_CASE("lawyer_engagement: main path from selection to the final evaluation")
   s.act("wang.fang", "2026-04-16T10:00+08:00", id, "continue", {}, "进度正常");
   s.act("zhang.wei", "2026-05-20T16:00+08:00", id, "case_ended", {}, "调解结案");
   s.act("wang.fang", "2026-05-21T10:00+08:00", id, "evaluated", {"quality=good"}, "执业质量良好");
-  CHECK(steps_taken(s.history(id)) == strings{"negotiation", "fee_review", "vp_authorisation", "engaged", "report_review",
-                                              "engaged", "evaluation", "closed"});
+  CHECK(steps_taken(s.history(id)) == strings{"negotiation", "fee_review", "vp_authorisation", "engaged",
+                                              "report_review", "engaged", "evaluation", "closed"});
   CHECK(s.show(id, "2026-05-21T10:01+08:00")["deadlines"] == nlohmann::json::array());
   CHECK(s.cf({"verify"}).exit_code == 0);
 }
@@ -63,7 +65,8 @@ TEST_CASE("lawyer_engagement: the lawyer reports every month") {
         "2026-05-16T10:00:00+08:00");
   s.tick("2026-05-16T09:59+08:00");
   const nlohmann::json fired = s.tick("2026-05-16T10:00+08:00");
-  CHECK(kinds(fired["events"]) == strings{"timer_fired engaged.monthly_report", "notification_requested engaged.monthly_report"});
+  CHECK(kinds(fired["events"]) ==
+        strings{"timer_fired engaged.monthly_report", "notification_requested engaged.monthly_report"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"cs_manager"});
 }
 

@@ -1,10 +1,10 @@
 // legal_case (processes/legal_case.yaml, PROCEDURES.md §5, 000) through the real binary: is it
 // a legal case, the kind, self-handled or external lawyer, the opinions of the CS center and
 // finance, the VP's decision, non-litigation turned litigation.
-#include <string>
-
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "e2e/cli_session.h"
 
@@ -56,14 +56,14 @@ TEST_CASE("legal_case: an event that is not a legal case is closed with the reas
 TEST_CASE("legal_case: an external lawyer is engaged through a lawyer_engagement case") {
   legal_session s;
   const std::string id = s.at_vp("litigation", "external_lawyer");
-  const run_result wrong = s.as("zhao.lei", "2026-03-13T09:30+08:00",
-                                {"do", id, "authorise_self", "--set", "vp_opinion=同意"});
+  const run_result wrong =
+      s.as("zhao.lei", "2026-03-13T09:30+08:00", {"do", id, "authorise_self", "--set", "vp_opinion=同意"});
   CHECK(wrong.exit_code == 1);
   CHECK(contains(wrong.err, "handling == \"self\""));
   s.act("zhao.lei", "2026-03-13T09:30+08:00", id, "authorise_lawyer", {"vp_opinion=授权选聘律师"});
   CHECK(s.step_of(id) == "lawyer_engagement");
-  const std::string engagement = s.start("wang.fang", "2026-03-13T10:00+08:00", "lawyer_engagement",
-                                         {"legal_case=" + id, "matter=一审代理"});
+  const std::string engagement =
+      s.start("wang.fang", "2026-03-13T10:00+08:00", "lawyer_engagement", {"legal_case=" + id, "matter=一审代理"});
   CHECK(s.as("wang.fang", "2026-03-16T11:00+08:00", {"do", id, "engaged", "--comment", "x"}).exit_code == 1);
   s.act("wang.fang", "2026-03-16T11:00+08:00", id, "engaged", {"engagement_case=" + engagement}, "律师已聘定");
   const nlohmann::json shown = s.show(id, "2026-03-16T11:01+08:00");
@@ -77,8 +77,10 @@ TEST_CASE("legal_case: non-litigation turned litigation goes back for a new plan
   const std::string id = s.at_vp("non_litigation", "self");
   s.act("zhao.lei", "2026-03-13T09:30+08:00", id, "authorise_self", {"vp_opinion=先行协商"});
   // The kind must change for this path.
-  CHECK(s.as("zhou.min", "2026-04-01T10:00+08:00", {"do", id, "to_litigation", "--comment", "对方起诉"}).exit_code == 1);
-  s.act("zhou.min", "2026-04-01T10:00+08:00", id, "to_litigation", {"kind=non_litigation_to_litigation"}, "协商失败，对方起诉");
+  CHECK(s.as("zhou.min", "2026-04-01T10:00+08:00", {"do", id, "to_litigation", "--comment", "对方起诉"}).exit_code ==
+        1);
+  s.act("zhou.min", "2026-04-01T10:00+08:00", id, "to_litigation", {"kind=non_litigation_to_litigation"},
+        "协商失败，对方起诉");
   CHECK(s.step_of(id) == "planning");
   CHECK(s.show(id, "2026-04-01T10:01+08:00")["fields"]["kind"] == "non_litigation_to_litigation");
 }
@@ -86,7 +88,8 @@ TEST_CASE("legal_case: non-litigation turned litigation goes back for a new plan
 TEST_CASE("legal_case: the VP rejects the plan and the CS center sends it back") {
   legal_session s;
   const std::string id = s.at_vp("litigation", "self");
-  CHECK(s.as("wang.fang", "2026-03-13T09:30+08:00", {"do", id, "reject", "--comment", "x"}).exit_code == 1);  // the VP's
+  CHECK(s.as("wang.fang", "2026-03-13T09:30+08:00", {"do", id, "reject", "--comment", "x"}).exit_code ==
+        1);  // the VP's
   s.act("zhao.lei", "2026-03-13T09:30+08:00", id, "reject", {}, "证据不足");
   CHECK(s.step_of(id) == "planning");
   s.act("zhou.min", "2026-03-16T10:00+08:00", id, "submit");

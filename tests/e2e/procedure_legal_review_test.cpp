@@ -2,12 +2,12 @@
 // virtual time under cn-mainland: pre-registration, the drafting-standard check, the review
 // and revision limits, the re-check loop, VP confirmation, and the per-department record of
 // missed pre-registrations. Expected times are worked out by hand beside them.
-#include <map>
-#include <string>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "e2e/cli_session.h"
 
@@ -52,8 +52,9 @@ TEST_CASE("legal_review: main path from the handler's draft to the VP's confirma
   CHECK(shown["open"] == false);
   CHECK(shown["fields"]["preregistered"] == true);
   CHECK(shown["deadlines"] == nlohmann::json::array());
-  CHECK(steps_taken(s.history(id)) == strings{"head_approval", "receipt", "standard_check", "review", "opinion_collection", "revision",
-                         "recheck", "vp_confirmation", "closed"});
+  CHECK(steps_taken(s.history(id)) == strings{"head_approval", "receipt", "standard_check", "review",
+                                              "opinion_collection", "revision", "recheck", "vp_confirmation",
+                                              "closed"});
   CHECK(s.cf({"verify"}).exit_code == 0);
 }
 
@@ -69,7 +70,8 @@ TEST_CASE("legal_review: review answered within 2 working days") {
 
   CHECK(s.tick("2026-09-29T17:59+08:00")["fired"] == 1);  // the reminder only
   const nlohmann::json breach = s.tick("2026-09-29T18:00+08:00");
-  CHECK(kinds(breach["events"]) == strings{"timer_fired review.answer_general", "notification_requested review.answer_general"});
+  CHECK(kinds(breach["events"]) ==
+        strings{"timer_fired review.answer_general", "notification_requested review.answer_general"});
   CHECK(breach["events"][1]["data"]["to"] == nlohmann::json{"assignee", "dept_handler"});
   CHECK(breach["events"][1]["data"]["message"] ==
         "审核逾期：须告知送审人原因及预计完成时间 / review overdue: tell the sender why and when");
@@ -99,7 +101,8 @@ TEST_CASE("legal_review: a missed pre-registration is recorded for the departmen
   CHECK(contains(refused.err, "preregistered"));
   s.act("zhou.min", "2026-03-03T10:30+08:00", id, "received", {"preregistered=false"});
   const nlohmann::json fired = s.tick("2026-03-03T10:30+08:00");
-  CHECK(kinds(fired["events"]) == strings{"timer_fired missed_preregistration", "notification_requested missed_preregistration"});
+  CHECK(kinds(fired["events"]) ==
+        strings{"timer_fired missed_preregistration", "notification_requested missed_preregistration"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"dept_head"});
   CHECK(s.tick("2026-03-10T10:30+08:00")["fired"] == 0);  // once
   // The legal staff are not held to the review time.
@@ -130,13 +133,15 @@ TEST_CASE("legal_review: a document off the drafting standard is returned for re
   review_session s;
   const std::string id = s.approved("finance", "2026-03-03T10:00+08:00");
   s.act("zhou.min", "2026-03-04T09:00+08:00", id, "received", {"preregistered=true"});
-  const run_result typos = s.as("zhou.min", "2026-03-04T09:30+08:00", {"do", id, "conforms", "--set", "max_typos_per_page=4"});
+  const run_result typos =
+      s.as("zhou.min", "2026-03-04T09:30+08:00", {"do", id, "conforms", "--set", "max_typos_per_page=4"});
   CHECK(typos.exit_code == 1);
   CHECK(contains(typos.err, "max_typos_per_page <= 3"));
   CHECK(s.step_of(id) == "standard_check");
   const run_result no_reason = s.as("zhou.min", "2026-03-04T09:30+08:00", {"do", id, "nonconforming"});
   CHECK(no_reason.exit_code == 1);
-  s.act("zhou.min", "2026-03-04T09:30+08:00", id, "nonconforming", {"max_typos_per_page=4"}, "缺少争议解决条款，错别字超标");
+  s.act("zhou.min", "2026-03-04T09:30+08:00", id, "nonconforming", {"max_typos_per_page=4"},
+        "缺少争议解决条款，错别字超标");
   CHECK(s.step_of(id) == "drafting");
   s.act("liu.yang", "2026-03-05T09:30+08:00", id, "finalise");
   s.act("chen.jing", "2026-03-05T10:00+08:00", id, "approve");

@@ -2,10 +2,10 @@
 // under cn-mainland: the milestones counted back from the move-in date (Sat 2026-06-27), the
 // daily debrief of each handover day, repairs tracked until none is open, the feedback report.
 // A milestone counted from a date field is due at the end (24:00) of its day.
-#include <string>
-
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "e2e/cli_session.h"
 
@@ -21,9 +21,11 @@ class move_in_session : public cli_session {
   // Opened and prepared up to the ready site, every milestone met in time.
   std::string ready() const {
     const std::string id = open();
-    act("wang.fang", "2026-05-08T15:00+08:00", id, "form_team", {"team_formed_on=2026-05-08", "plan=入住工作计划安排表"}, "成立");
+    act("wang.fang", "2026-05-08T15:00+08:00", id, "form_team",
+        {"team_formed_on=2026-05-08", "plan=入住工作计划安排表"}, "成立");
     act("zheng.hui", "2026-05-11T11:00+08:00", id, "lists_ready", {"households_ready=312", "households_owing=46"});
-    act("yang.guang", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"}, "87项");
+    act("yang.guang", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"},
+        "87项");
     act("zhu.hong", "2026-06-10T16:00+08:00", id, "repaired", {"defects_repaired_on=2026-06-10"}, "返修完毕");
     act("zheng.hui", "2026-06-12T10:00+08:00", id, "notices_sent", {"notices_sent_on=2026-06-12"});
     act("yang.guang", "2026-06-26T16:00+08:00", id, "site_ready", {}, "现场布置完毕");
@@ -76,10 +78,12 @@ TEST_CASE("move_in: preparation team formed 1.5 months before move-in") {
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"cs_manager", "vp"});
 
   const std::string on_time = s.open();
-  const run_result no_date = s.as("wang.fang", "2026-05-08T15:00+08:00", {"do", on_time, "form_team", "--set", "plan=计划", "--comment", "c"});
+  const run_result no_date =
+      s.as("wang.fang", "2026-05-08T15:00+08:00", {"do", on_time, "form_team", "--set", "plan=计划", "--comment", "c"});
   CHECK(no_date.exit_code == 1);
   CHECK(contains(no_date.err, "team_formed_on"));
-  s.act("wang.fang", "2026-05-08T15:00+08:00", on_time, "form_team", {"team_formed_on=2026-05-08", "plan=计划"}, "成立");
+  s.act("wang.fang", "2026-05-08T15:00+08:00", on_time, "form_team", {"team_formed_on=2026-05-08", "plan=计划"},
+        "成立");
   CHECK(deadline(s.deadlines(on_time, "2026-05-08T15:01+08:00"), "preparation_team") == nullptr);
   // Formed in time: nothing more fires at the milestone (the late case fired already).
   CHECK(s.tick("2026-05-13T00:00+08:00")["fired"] == 0);
@@ -96,7 +100,8 @@ TEST_CASE("move_in: mock inspection 45 days before move-in") {
   CHECK(kinds(fired["events"]) == strings{"timer_fired mock_inspection", "notification_requested mock_inspection"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"property_manager", "cs_manager"});
   // Done late, it still moves on and the milestone is not raised again.
-  s.act("yang.guang", "2026-05-15T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-15", "defects_found=12"}, "晚2天");
+  s.act("yang.guang", "2026-05-15T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-15", "defects_found=12"},
+        "晚2天");
   CHECK(s.step_of(id) == "defect_repair");
   CHECK(deadline(s.deadlines(id, "2026-05-15T17:01+08:00"), "mock_inspection") == nullptr);
 }
@@ -106,7 +111,8 @@ TEST_CASE("move_in: inspection defects repaired and notices sent before the move
   const std::string id = s.open();
   s.act("wang.fang", "2026-05-08T15:00+08:00", id, "form_team", {"team_formed_on=2026-05-08", "plan=计划"}, "成立");
   s.act("zheng.hui", "2026-05-11T11:00+08:00", id, "lists_ready", {"households_ready=312", "households_owing=46"});
-  s.act("yang.guang", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"}, "87项");
+  s.act("yang.guang", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"},
+        "87项");
   CHECK(s.tick("2026-06-26T23:59+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2026-06-27T00:00+08:00");
   CHECK(fired["fired"] == 2);
@@ -132,17 +138,20 @@ TEST_CASE("move_in: daily debrief and flash report the same day of each handover
   move_in_session s;
   const std::string id = s.ready();
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
-  CHECK(deadline(s.deadlines(id, "2026-06-27T08:31+08:00"), "on_site_day.daily_debrief")["due"] == "2026-06-28T00:00:00+08:00");
+  CHECK(deadline(s.deadlines(id, "2026-06-27T08:31+08:00"), "on_site_day.daily_debrief")["due"] ==
+        "2026-06-28T00:00:00+08:00");
   // A debrief needs the day's figures and the flash report.
-  CHECK(s.as("wang.fang", "2026-06-27T18:30+08:00", {"do", id, "debrief", "--set", "households_moved_in=146", "--set",
-                                                      "open_repairs=23"}).exit_code == 1);
+  CHECK(s.as("wang.fang", "2026-06-27T18:30+08:00",
+             {"do", id, "debrief", "--set", "households_moved_in=146", "--set", "open_repairs=23"})
+            .exit_code == 1);
   s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=146", "open_repairs=23"}, "快报");
   CHECK(s.deadlines(id, "2026-06-27T18:31+08:00") == nlohmann::json::array());
   // The second day has no debrief: breached at midnight, the manager and the VP are told.
   s.act("wang.fang", "2026-06-28T08:30+08:00", id, "open_day");
   CHECK(s.tick("2026-06-28T23:59+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2026-06-29T00:00+08:00");
-  CHECK(kinds(fired["events"]) == strings{"timer_fired on_site_day.daily_debrief", "notification_requested on_site_day.daily_debrief"});
+  CHECK(kinds(fired["events"]) ==
+        strings{"timer_fired on_site_day.daily_debrief", "notification_requested on_site_day.daily_debrief"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"cs_manager", "vp"});
   CHECK(contains(s.at("2026-06-29T00:01+08:00", {"list", "--overdue"}).out, id + "  move_in"));
 }
@@ -154,9 +163,9 @@ TEST_CASE("move_in: the handover ends only after households moved in") {
   CHECK(r.exit_code == 1);
   CHECK(contains(r.err, "households_moved_in > 0"));
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
-  const run_result over = s.as("wang.fang", "2026-06-27T18:30+08:00",
-                               {"do", id, "debrief", "--set", "households_moved_in=321", "--set", "open_repairs=0",
-                                "--comment", "快报"});
+  const run_result over =
+      s.as("wang.fang", "2026-06-27T18:30+08:00",
+           {"do", id, "debrief", "--set", "households_moved_in=321", "--set", "open_repairs=0", "--comment", "快报"});
   CHECK(over.exit_code == 1);
   CHECK(contains(over.err, "households_moved_in <= households"));
 }
@@ -173,7 +182,8 @@ TEST_CASE("move_in: repairs are tracked until none is open") {
   CHECK(contains(open.err, "open_repairs == 0"));
   s.act("zhang.wei", "2026-07-03T17:00+08:00", id, "repairs_update", {"open_repairs=9"}, "14项已完成");
   CHECK(s.step_of(id) == "repairs_follow_up");
-  CHECK(s.as("zhang.wei", "2026-07-08T17:00+08:00", {"do", id, "all_repaired", "--set", "open_repairs=1"}).exit_code == 1);
+  CHECK(s.as("zhang.wei", "2026-07-08T17:00+08:00", {"do", id, "all_repaired", "--set", "open_repairs=1"}).exit_code ==
+        1);
   s.act("zhang.wei", "2026-07-10T17:00+08:00", id, "all_repaired", {"open_repairs=0"});
   CHECK(s.step_of(id) == "feedback");
 }

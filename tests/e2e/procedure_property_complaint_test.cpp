@@ -1,10 +1,10 @@
 // property_complaint (processes/property_complaint.yaml, PROCEDURES.md §8, 002) through the
 // real binary in virtual time. Its calendar, property-service, works every day and closes the
 // departments' reporting day at 17:00; the other limits are plain hours.
-#include <string>
-
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "e2e/cli_session.h"
 
@@ -53,7 +53,8 @@ TEST_CASE("property_complaint: dispatch within 5 minutes of the first report") {
   CHECK(deadline(list, "reception.dispatch")["due"] == "2026-05-18T09:17:00+08:00");
   CHECK(s.tick("2026-05-18T09:16+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2026-05-18T09:17+08:00");
-  CHECK(kinds(fired["events"]) == strings{"timer_fired reception.dispatch", "notification_requested reception.dispatch"});
+  CHECK(kinds(fired["events"]) ==
+        strings{"timer_fired reception.dispatch", "notification_requested reception.dispatch"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"property_supervisor"});
   // Dispatched in time: nothing fires.
   const std::string on_time = s.dispatched(k_opened, k_dispatched);
@@ -91,11 +92,12 @@ TEST_CASE("property_complaint: escalate to the supervisor at 24 hours") {
   property_session s;
   const std::string id = s.dispatched(k_opened, k_dispatched);
   s.act("xie.jun", "2026-05-18T16:30+08:00", id, "report_progress", {"progress=待配件"}, "已告知业户");
-  CHECK(deadline(s.deadlines(id, "2026-05-18T16:31+08:00"), "escalate_to_supervisor")["due"] == "2026-05-19T09:12:00+08:00");
+  CHECK(deadline(s.deadlines(id, "2026-05-18T16:31+08:00"), "escalate_to_supervisor")["due"] ==
+        "2026-05-19T09:12:00+08:00");
   s.tick("2026-05-19T09:11+08:00");
   const nlohmann::json fired = s.tick("2026-05-19T09:12+08:00");
-  CHECK(kinds(fired["events"]) ==
-        strings{"timer_fired escalate_to_supervisor", "fields_changed", "notification_requested escalate_to_supervisor"});
+  CHECK(kinds(fired["events"]) == strings{"timer_fired escalate_to_supervisor", "fields_changed",
+                                          "notification_requested escalate_to_supervisor"});
   CHECK(fired["events"][1]["data"]["fields"] == nlohmann::json{{"escalated", true}});
   CHECK(fired["events"][2]["data"]["to"] == nlohmann::json{"property_supervisor", "property_dept_head"});
   CHECK(s.show(id, "2026-05-19T09:13+08:00")["fields"]["escalated"] == true);
@@ -117,7 +119,8 @@ TEST_CASE("property_complaint: departments report progress every day before 17:0
   CHECK(day1["events"][1]["data"]["due"] == "2026-05-19T09:00:00Z");  // 17:00 the next day
   // A complaint reported after 17:00 is first due at 17:00 the next day.
   const std::string evening = s.open("2026-05-18T19:30+08:00");
-  CHECK(deadline(s.deadlines(evening, "2026-05-18T19:31+08:00"), "daily_progress")["due"] == "2026-05-19T17:00:00+08:00");
+  CHECK(deadline(s.deadlines(evening, "2026-05-18T19:31+08:00"), "daily_progress")["due"] ==
+        "2026-05-19T17:00:00+08:00");
   // Once handled the daily call stops.
   s.act("xie.jun", "2026-05-19T10:00+08:00", id, "done", {"result=已修复"});
   CHECK(deadline(s.deadlines(id, "2026-05-19T10:01+08:00"), "daily_progress") == nullptr);

@@ -1,11 +1,11 @@
 // satisfaction_survey (processes/satisfaction_survey.yaml, PROCEDURES.md §8, 000/004) through the
 // real binary in virtual time: the first return visit's 90% coverage, the VP-approved plan,
 // the 20% non-response rule and its top-up, the score bands, two surveys within a year of move-in.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include "e2e/cli_session.h"
 
@@ -22,7 +22,8 @@ class survey_session : public cli_session {
   std::string in_fieldwork() const {
     const std::string id = open();
     act("zhang.wei", "2026-08-14T17:00+08:00", id, "visited", {"households_moved_in=312", "households_visited=291"});
-    act("zhang.wei", "2026-08-17T10:00+08:00", id, "submit_plan", {"topic=入住交付", "method=phone", "sample_size=100"}, "方案");
+    act("zhang.wei", "2026-08-17T10:00+08:00", id, "submit_plan", {"topic=入住交付", "method=phone", "sample_size=100"},
+        "方案");
     act("zhao.lei", "2026-08-18T09:30+08:00", id, "approve");
     return id;
   }
@@ -33,7 +34,8 @@ class survey_session : public cli_session {
   }
   // One complete round: surveys_completed set to `completed`; the case is in round_done.
   void round(const std::string& id, const std::string& day, int completed) const {
-    act("zhang.wei", day + "T10:00+08:00", id, "submit_plan", {"topic=满意度", "method=questionnaire", "sample_size=50"}, "方案");
+    act("zhang.wei", day + "T10:00+08:00", id, "submit_plan",
+        {"topic=满意度", "method=questionnaire", "sample_size=50"}, "方案");
     act("zhao.lei", day + "T11:00+08:00", id, "approve");
     act("zhang.wei", day + "T15:00+08:00", id, "results_in", {"responses=45"});
     act("zhang.wei", day + "T16:00+08:00", id, "scored", {"score=80", "band=satisfied"});
@@ -61,8 +63,9 @@ TEST_CASE("satisfaction_survey: first return visit covers at least 90% of moved-
   survey_session s;
   const std::string id = s.open();
   // 280 of 312 is 89.7%; 281 is 90.06%.
-  const run_result short_of = s.as("zhang.wei", "2026-08-14T17:00+08:00",
-                                   {"do", id, "visited", "--set", "households_moved_in=312", "--set", "households_visited=280"});
+  const run_result short_of =
+      s.as("zhang.wei", "2026-08-14T17:00+08:00",
+           {"do", id, "visited", "--set", "households_moved_in=312", "--set", "households_visited=280"});
   CHECK(short_of.exit_code == 1);
   CHECK(contains(short_of.err, "households_visited * 10 >= households_moved_in * 9"));
   CHECK(s.step_of(id) == "first_return_visit");
@@ -74,7 +77,8 @@ TEST_CASE("satisfaction_survey: the VP approves the survey plan or sends it back
   survey_session s;
   const std::string id = s.open();
   s.act("zhang.wei", "2026-08-14T17:00+08:00", id, "visited", {"households_moved_in=312", "households_visited=300"});
-  s.act("zhang.wei", "2026-08-17T10:00+08:00", id, "submit_plan", {"topic=入住交付", "method=phone", "sample_size=100"}, "方案");
+  s.act("zhang.wei", "2026-08-17T10:00+08:00", id, "submit_plan", {"topic=入住交付", "method=phone", "sample_size=100"},
+        "方案");
   CHECK(s.as("wang.fang", "2026-08-18T09:30+08:00", {"do", id, "approve"}).exit_code == 1);  // the VP's
   s.act("zhao.lei", "2026-08-18T09:30+08:00", id, "send_back", {}, "样本量不足");
   CHECK(s.step_of(id) == "planning");
@@ -84,7 +88,8 @@ TEST_CASE("satisfaction_survey: more than 20% non-response makes a survey invali
   survey_session s;
   // 79 of 100 answered: 21% non-response.
   const std::string id = s.in_fieldwork();
-  const run_result too_few = s.as("zhang.wei", "2026-09-04T17:00+08:00", {"do", id, "results_in", "--set", "responses=79"});
+  const run_result too_few =
+      s.as("zhang.wei", "2026-09-04T17:00+08:00", {"do", id, "results_in", "--set", "responses=79"});
   CHECK(too_few.exit_code == 1);
   CHECK(contains(too_few.err, "responses * 5 >= sample_size * 4"));
   s.act("zhang.wei", "2026-09-04T17:00+08:00", id, "top_up", {"responses=79"}, "补访21户");
@@ -92,8 +97,9 @@ TEST_CASE("satisfaction_survey: more than 20% non-response makes a survey invali
   CHECK(s.step_of(id) == "analysis");
   // Not topped up: invalid, the round is planned again and does not count.
   const std::string invalid = s.in_fieldwork();
-  CHECK(s.as("zhang.wei", "2026-09-04T17:00+08:00", {"do", invalid, "invalid", "--set", "responses=80", "--comment", "x"})
-            .exit_code == 1);
+  CHECK(
+      s.as("zhang.wei", "2026-09-04T17:00+08:00", {"do", invalid, "invalid", "--set", "responses=80", "--comment", "x"})
+          .exit_code == 1);
   s.act("zhang.wei", "2026-09-04T17:00+08:00", invalid, "invalid", {"responses=60"}, "未回复40%，本次调查无效");
   CHECK(s.step_of(invalid) == "planning");
 }
@@ -106,10 +112,10 @@ TEST_CASE("satisfaction_survey: scores fall in the bands 90-100, 76-89, 60-75, 4
     bool ok;
   };
   const std::vector<row> table{
-      {100, "very_satisfied", true}, {90, "very_satisfied", true}, {89, "very_satisfied", false},
-      {89, "satisfied", true},       {76, "satisfied", true},      {75, "satisfied", false},
-      {75, "average", true},         {60, "average", true},        {59, "average", false},
-      {59, "dissatisfied", true},    {45, "dissatisfied", true},   {44, "dissatisfied", false},
+      {100, "very_satisfied", true},   {90, "very_satisfied", true},   {89, "very_satisfied", false},
+      {89, "satisfied", true},         {76, "satisfied", true},        {75, "satisfied", false},
+      {75, "average", true},           {60, "average", true},          {59, "average", false},
+      {59, "dissatisfied", true},      {45, "dissatisfied", true},     {44, "dissatisfied", false},
       {44, "very_dissatisfied", true}, {0, "very_dissatisfied", true}, {45, "very_dissatisfied", false},
       {101, "very_satisfied", false},
   };
@@ -143,7 +149,8 @@ TEST_CASE("satisfaction_survey: at least two surveys within a year of move-in") 
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"cs_manager", "vp"});
   // The second survey clears it on a case that still has time.
   const std::string second = s.open();
-  s.act("zhang.wei", "2026-08-14T17:00+08:00", second, "visited", {"households_moved_in=312", "households_visited=291"});
+  s.act("zhang.wei", "2026-08-14T17:00+08:00", second, "visited",
+        {"households_moved_in=312", "households_visited=291"});
   s.round(second, "2026-09-07", 1);
   s.act("wang.fang", "2026-09-07T17:10+08:00", second, "next_survey");
   s.round(second, "2026-12-07", 2);
