@@ -24,14 +24,14 @@ step zhu.hong   2026-06-10T16:00+08:00 do "$id" repaired --set defects_repaired_
 step zheng.hui  2026-06-12T10:00+08:00 do "$id" notices_sent --set notices_sent_on=2026-06-12
 step yang.guang 2026-06-26T16:00+08:00 do "$id" site_ready --comment "现场清洁布置完毕；住户手册、质量保证书到位"
 step wang.fang  2026-06-27T08:30+08:00 do "$id" open_day
-step wang.fang  2026-06-27T18:30+08:00 do "$id" debrief --set households_moved_in=146 --set open_repairs=23 \
+step wang.fang  2026-06-27T18:30+08:00 do "$id" debrief --set households_moved_in=146 --set repairs_raised=23 \
   --set repair_orders="WX-2026-00101至WX-2026-00123" --comment "入住快报：办理146户，面积补差结清21户，现场报修23项"
 step wang.fang  2026-06-28T08:30+08:00 do "$id" open_day
-step wang.fang  2026-06-28T18:20+08:00 do "$id" debrief --set households_moved_in=268 --set open_repairs=35 \
+step wang.fang  2026-06-28T18:20+08:00 do "$id" debrief --set households_moved_in=268 --set repairs_raised=35 \
   --set repair_orders="WX-2026-00101至WX-2026-00135" --comment "入住快报：累计办理268户，新增报修12项"
 step wang.fang  2026-06-28T18:40+08:00 do "$id" handover_ended
-step zhang.wei  2026-07-03T17:00+08:00 do "$id" repairs_update --set open_repairs=9 --comment "26项维修已完成并经业主签认"
-step zhang.wei  2026-07-10T17:00+08:00 do "$id" all_repaired --set open_repairs=0
+step zhang.wei  2026-07-03T17:00+08:00 do "$id" repairs_update --set repairs_completed=26 --comment "26项维修已完成并经业主签认"
+step zhang.wei  2026-07-10T17:00+08:00 do "$id" all_repaired --set repairs_completed=35
 step zhang.wei  2026-07-15T10:00+08:00 do "$id" report --set feedback_report="入住客户反馈分析：交付满意度较高，主要问题为门窗密封与墙面空鼓"
 step zhao.lei   2026-07-16T09:30+08:00 do "$id" accepted --comment "同意，报告发各相关部门"
 echo

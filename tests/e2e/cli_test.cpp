@@ -199,7 +199,8 @@ TEST_CASE("cli: every refusal exits 1, says why and leaves the database byte-ide
        "caseflow: no case 'TS-2026-09999'\n"},
       {"unknown procedure", {"--as", "zhang.wei", "start", "complain", "--set", "customer=x"}, 1,
        "caseflow: unknown procedure 'complain'; did you mean 'complaint'?; procedures: "
-       "compensation_refund_exchange, complaint, complaint_cost, repair_order\n"},
+       "compensation_refund_exchange, complaint, complaint_8d, complaint_cost, lawyer_engagement, legal_case, "
+       "legal_review, move_in, property_complaint, repair_order, satisfaction_survey\n"},
       {"start without a required field",
        {"--as", "zhang.wei", "start", "complaint", "--set", "customer=x", "--set", "channel=phone"}, 1,
        "caseflow: opening a complaint case needs summary: give --set summary=…\n"},

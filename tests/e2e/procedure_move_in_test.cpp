@@ -40,9 +40,9 @@ TEST_CASE("move_in: main path from the preparation team to the VP's acceptance o
   CHECK(id == "RZ-2026-0001");
   CHECK(s.deadlines(id, "2026-06-26T16:01+08:00") == nlohmann::json::array());  // every milestone met
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
-  s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=146", "open_repairs=23"}, "快报");
+  s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=146", "repairs_raised=23"}, "快报");
   s.act("wang.fang", "2026-06-27T18:40+08:00", id, "handover_ended");
-  s.act("zhang.wei", "2026-07-10T17:00+08:00", id, "all_repaired", {"open_repairs=0"});
+  s.act("zhang.wei", "2026-07-10T17:00+08:00", id, "all_repaired", {"repairs_completed=23"});
   s.act("zhang.wei", "2026-07-15T10:00+08:00", id, "report", {"feedback_report=交付满意度较高"});
   s.act("zhao.lei", "2026-07-16T09:30+08:00", id, "accepted", {}, "同意");
   CHECK(steps_taken(s.history(id)) == strings{"customer_lists", "mock_inspection", "defect_repair", "notices",
@@ -142,9 +142,9 @@ TEST_CASE("move_in: daily debrief and flash report the same day of each handover
         "2026-06-28T00:00:00+08:00");
   // A debrief needs the day's figures and the flash report.
   CHECK(s.as("wang.fang", "2026-06-27T18:30+08:00",
-             {"do", id, "debrief", "--set", "households_moved_in=146", "--set", "open_repairs=23"})
+             {"do", id, "debrief", "--set", "households_moved_in=146", "--set", "repairs_raised=23"})
             .exit_code == 1);
-  s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=146", "open_repairs=23"}, "快报");
+  s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=146", "repairs_raised=23"}, "快报");
   CHECK(s.deadlines(id, "2026-06-27T18:31+08:00") == nlohmann::json::array());
   // The second day has no debrief: breached at midnight, the manager and the VP are told.
   s.act("wang.fang", "2026-06-28T08:30+08:00", id, "open_day");
@@ -165,26 +165,29 @@ TEST_CASE("move_in: the handover ends only after households moved in") {
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
   const run_result over =
       s.as("wang.fang", "2026-06-27T18:30+08:00",
-           {"do", id, "debrief", "--set", "households_moved_in=321", "--set", "open_repairs=0", "--comment", "快报"});
+           {"do", id, "debrief", "--set", "households_moved_in=321", "--set", "repairs_raised=0", "--comment", "快报"});
   CHECK(over.exit_code == 1);
   CHECK(contains(over.err, "households_moved_in <= households"));
 }
 
-TEST_CASE("move_in: repairs are tracked until none is open") {
+TEST_CASE("move_in: repairs raised on site are tracked until all are done") {
   move_in_session s;
   const std::string id = s.ready();
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
   s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief",
-        {"households_moved_in=146", "open_repairs=23", "repair_orders=WX-2026-00101至WX-2026-00123"}, "快报");
+        {"households_moved_in=146", "repairs_raised=23", "repair_orders=WX-2026-00101至WX-2026-00123"}, "快报");
   s.act("wang.fang", "2026-06-27T18:40+08:00", id, "handover_ended");
-  const run_result open = s.as("zhang.wei", "2026-07-03T17:00+08:00", {"do", id, "all_repaired"});
+  const run_result open =
+      s.as("zhang.wei", "2026-07-03T17:00+08:00", {"do", id, "all_repaired", "--set", "repairs_completed=14"});
   CHECK(open.exit_code == 1);
-  CHECK(contains(open.err, "open_repairs == 0"));
-  s.act("zhang.wei", "2026-07-03T17:00+08:00", id, "repairs_update", {"open_repairs=9"}, "14项已完成");
+  CHECK(contains(open.err, "repairs_completed == repairs_raised"));
+  s.act("zhang.wei", "2026-07-03T17:00+08:00", id, "repairs_update", {"repairs_completed=14"}, "14项已完成");
   CHECK(s.step_of(id) == "repairs_follow_up");
-  CHECK(s.as("zhang.wei", "2026-07-08T17:00+08:00", {"do", id, "all_repaired", "--set", "open_repairs=1"}).exit_code ==
-        1);
-  s.act("zhang.wei", "2026-07-10T17:00+08:00", id, "all_repaired", {"open_repairs=0"});
+  // An update cannot claim more than was raised.
+  CHECK(s.as("zhang.wei", "2026-07-08T17:00+08:00",
+             {"do", id, "repairs_update", "--set", "repairs_completed=24", "--comment", "x"})
+            .exit_code == 1);
+  s.act("zhang.wei", "2026-07-10T17:00+08:00", id, "all_repaired", {"repairs_completed=23"});
   CHECK(s.step_of(id) == "feedback");
 }
 
@@ -192,9 +195,9 @@ TEST_CASE("move_in: the VP sends the feedback report back for rework") {
   move_in_session s;
   const std::string id = s.ready();
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
-  s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=300", "open_repairs=0"}, "快报");
+  s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=300", "repairs_raised=0"}, "快报");
   s.act("wang.fang", "2026-06-27T18:40+08:00", id, "handover_ended");
-  s.act("zhang.wei", "2026-06-29T10:00+08:00", id, "all_repaired", {"open_repairs=0"});
+  s.act("zhang.wei", "2026-06-29T10:00+08:00", id, "all_repaired", {"repairs_completed=0"});
   s.act("zhang.wei", "2026-07-01T10:00+08:00", id, "report", {"feedback_report=初稿"});
   s.act("zhao.lei", "2026-07-02T10:00+08:00", id, "rework", {}, "补充各部门整改措施");
   CHECK(s.step_of(id) == "feedback");

@@ -32,14 +32,15 @@ class survey_session : public cli_session {
     act("zhang.wei", "2026-09-04T17:00+08:00", id, "results_in", {"responses=85"});
     return id;
   }
-  // One complete round: surveys_completed set to `completed`; the case is in round_done.
-  void round(const std::string& id, const std::string& day, int completed) const {
+  // One complete round on `day`, published as the first or the second valid survey of the year
+  // (`which`: first_survey_on or second_survey_on); the case is in round_done.
+  void round(const std::string& id, const std::string& day, const std::string& which) const {
     act("zhang.wei", day + "T10:00+08:00", id, "submit_plan",
         {"topic=满意度", "method=questionnaire", "sample_size=50"}, "方案");
     act("zhao.lei", day + "T11:00+08:00", id, "approve");
     act("zhang.wei", day + "T15:00+08:00", id, "results_in", {"responses=45"});
     act("zhang.wei", day + "T16:00+08:00", id, "scored", {"score=80", "band=satisfied"});
-    act("wang.fang", day + "T17:00+08:00", id, "published", {"surveys_completed=" + std::to_string(completed)}, "发布");
+    act("wang.fang", day + "T17:00+08:00", id, "published", {which + "=" + day}, "发布");
   }
   std::string step_of(const std::string& id) const { return show(id, "2026-12-30T10:00+08:00")["step"]; }
 };
@@ -49,9 +50,9 @@ TEST_CASE("satisfaction_survey: main path, two valid surveys within the first ye
   const std::string id = s.open();
   CHECK(id == "MY-2026-0001");
   s.act("zhang.wei", "2026-08-14T17:00+08:00", id, "visited", {"households_moved_in=312", "households_visited=291"});
-  s.round(id, "2026-09-07", 1);
+  s.round(id, "2026-09-07", "first_survey_on");
   s.act("wang.fang", "2026-09-07T17:10+08:00", id, "next_survey");
-  s.round(id, "2026-12-07", 2);
+  s.round(id, "2026-12-07", "second_survey_on");
   s.act("wang.fang", "2026-12-07T17:10+08:00", id, "year_complete", {}, "完成");
   const nlohmann::json shown = s.show(id, "2026-12-07T17:11+08:00");
   CHECK(shown["step"] == "closed");
@@ -138,10 +139,14 @@ TEST_CASE("satisfaction_survey: at least two surveys within a year of move-in") 
   CHECK(deadline(s.deadlines(id, "2026-07-20T10:01+08:00"), "two_surveys_in_first_year")["due"] ==
         "2027-06-28T00:00:00+08:00");
   s.act("zhang.wei", "2026-08-14T17:00+08:00", id, "visited", {"households_moved_in=312", "households_visited=291"});
-  s.round(id, "2026-09-07", 1);
+  s.round(id, "2026-09-07", "first_survey_on");
   const run_result early = s.as("wang.fang", "2026-09-07T17:10+08:00", {"do", id, "year_complete", "--comment", "x"});
   CHECK(early.exit_code == 1);
-  CHECK(contains(early.err, "surveys_completed >= 2"));
+  CHECK(contains(early.err, "second_survey_on"));
+  // A second survey dated before the first is refused.
+  CHECK(s.as("wang.fang", "2026-09-07T17:10+08:00",
+             {"do", id, "year_complete", "--set", "second_survey_on=2026-09-01", "--comment", "x"})
+            .exit_code == 1);
   CHECK(s.tick("2027-06-27T23:59+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2027-06-28T00:00+08:00");
   CHECK(kinds(fired["events"]) ==
@@ -151,9 +156,9 @@ TEST_CASE("satisfaction_survey: at least two surveys within a year of move-in") 
   const std::string second = s.open();
   s.act("zhang.wei", "2026-08-14T17:00+08:00", second, "visited",
         {"households_moved_in=312", "households_visited=291"});
-  s.round(second, "2026-09-07", 1);
+  s.round(second, "2026-09-07", "first_survey_on");
   s.act("wang.fang", "2026-09-07T17:10+08:00", second, "next_survey");
-  s.round(second, "2026-12-07", 2);
+  s.round(second, "2026-12-07", "second_survey_on");
   CHECK(s.deadlines(second, "2026-12-07T17:01+08:00") == nlohmann::json::array());
 }
 

@@ -76,7 +76,7 @@ void check_due(const calendar& cal, const due_row& r) {
 }
 
 TEST_CASE("calendar: the shipped calendars load cleanly") {
-  CHECK(shipped().ids() == std::vector<std::string>{"24x7", "cn-mainland"});
+  CHECK(shipped().ids() == std::vector<std::string>{"24x7", "cn-mainland", "property-service"});
   CHECK(cn().time_zone() == "Asia/Shanghai");
   CHECK(cn().name_zh() == "中国大陆工作日历");
   CHECK(cn().name_en() == "Mainland China working calendar");
