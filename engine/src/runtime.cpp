@@ -12,6 +12,11 @@
 
 namespace caseflow {
 
+namespace {
+// How often a new case's similar-cases count is retried when it loses a race.
+constexpr int k_similar_attempts = 3;
+}  // namespace
+
 runtime::runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars)
     : store_(s), library_(library), org_(org), calendars_(calendars) {}
 
@@ -152,12 +157,17 @@ void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>
     if (count < rule.at_least) continue;
     append_events(p, &trigger, similar_raise(p, trigger.resulting_state, rule, count, others_of(c.id), now));
   }
+  auto in_trigger = [&](const similar_rule& rule) {
+    return std::any_of(p.similar->rules.begin(), p.similar->rules.end(),
+                       [&](const similar_rule& r) { return r.id == rule.id; });
+  };
   std::vector<commit_request> raised;
   for (const auto& other : group.others) {
     if (!other.open) continue;
     auto loaded = load(other.case_id);
     if (!loaded) continue;
-    // The other case is raised under the definition it is pinned to, by its rule of the same name.
+    // The other case is raised under the definition it is pinned to (kept alive by the
+    // runtime's definition cache), by its rule of the same name.
     const procedure& q = *loaded->definition;
     if (!q.similar) continue;
     commit_request raise;
@@ -165,8 +175,7 @@ void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>
     raise.expected_seq = loaded->state.seq;
     raise.resulting_state = loaded->state;
     for (const auto& rule : q.similar->rules)
-      if (count >= rule.at_least && p.similar && std::any_of(p.similar->rules.begin(), p.similar->rules.end(),
-                                                             [&](const similar_rule& r) { return r.id == rule.id; }))
+      if (count >= rule.at_least && in_trigger(rule))
         append_events(q, &raise, similar_raise(q, raise.resulting_state, rule, count, others_of(other.case_id), now));
     if (!raise.events.empty()) raised.push_back(std::move(raise));
   }
@@ -174,17 +183,21 @@ void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>
 }
 
 void runtime::count_new_case(const procedure& p, outcome& done) {
-  auto loaded = load(done.case_id);
-  if (!loaded) return;
-  std::vector<commit_request> batch(1);
-  batch.front().definition = &p;
-  batch.front().expected_seq = loaded->state.seq;
-  batch.front().resulting_state = loaded->state;
-  add_similar_raises(p, &batch);
-  if (batch.front().events.empty() && batch.size() == 1) return;
-  for (auto& result : store_.commit_batch(std::move(batch)))
-    if (result.status == commit_status::committed && result.case_id == done.case_id)
-      for (auto& e : result.events) done.events.push_back(std::move(e));
+  // A similar case changed meanwhile (another command won a race): read the group again.
+  for (int attempt = 0; attempt < k_similar_attempts; ++attempt) {
+    auto loaded = load(done.case_id);
+    if (!loaded) return;
+    std::vector<commit_request> batch(1);
+    batch.front().definition = &p;
+    batch.front().expected_seq = loaded->state.seq;
+    batch.front().resulting_state = loaded->state;
+    add_similar_raises(p, &batch);
+    if (batch.front().events.empty() && batch.size() == 1) return;
+    std::vector<commit_result> stored = store_.commit_batch(std::move(batch));
+    if (stored.back().status != commit_status::committed) continue;
+    for (auto& e : stored.front().events) done.events.push_back(std::move(e));
+    return;
+  }
 }
 
 runtime::tick_report runtime::tick(instant now, std::size_t limit) {

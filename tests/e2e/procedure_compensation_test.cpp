@@ -30,7 +30,8 @@ class desk : public procedure_desk {
   }
   nlohmann::json chain(const std::string& id) const {
     nlohmann::json roles = nlohmann::json::array();
-    for (const auto& level : show(id, k_now)["approval"]["levels"]) roles.push_back(level["roles"]);
+    const nlohmann::json shown = show(id, k_now);
+    for (const auto& level : shown["approval"]["levels"]) roles.push_back(level["roles"]);
     return roles;
   }
 };

@@ -48,7 +48,8 @@ class procedure_desk {
   }
   // The open deadline `rule` of the case (its JSON), or null.
   nlohmann::json deadline(const std::string& id, const std::string& now, const std::string& rule) const {
-    for (const auto& d : show(id, now)["deadlines"])
+    const nlohmann::json shown = show(id, now);
+    for (const auto& d : shown["deadlines"])
       if (d["rule"] == rule) return d;
     return nullptr;
   }
