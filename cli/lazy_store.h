@@ -62,6 +62,9 @@ class lazy_store final : public store {
   std::vector<std::string> cases_with_deadlines() override {
     return exists() ? open().cases_with_deadlines() : std::vector<std::string>{};
   }
+  similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override {
+    return exists() ? open().similar_cases(p, c, from, to) : similar_group{};
+  }
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override {
     return exists() ? open().outbox_entries(query) : std::vector<outbox_entry>{};
   }

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "caseflow/similar.h"
+
 namespace caseflow {
 
 namespace {
@@ -163,9 +165,34 @@ class checker {
       else if (e.data.value("due", "") != format_instant_utc(pending->due))
         add(e, "timer", fmt::format("timer '{}' records due {} but it was due at {}", rule, e.data.value("due", ""),
                                     format_instant_utc(pending->due)));
+    } else if (e.kind == event_kind::fields_changed && e.data.contains("similar")) {
+      check_similar_raise(e);
     } else if (e.kind == event_kind::fields_changed && !timer_fired_now(e)) {
       add(e, "timer", "the engine changed fields, but no timer fired at that moment");
     }
+  }
+
+  // A raise by a similar-cases rule: the rule exists, the count recorded reaches it, and the
+  // fields are raised to the rule's values, never lowered. (The count itself comes from the
+  // index of the whole database, not from this case's log.)
+  void check_similar_raise(const event& e) {
+    const std::string rule_id = e.data.value("rule", "");
+    const similar_rule* rule = nullptr;
+    if (p_.similar)
+      for (const auto& r : p_.similar->rules)
+        if (r.id == rule_id) rule = &r;
+    if (!rule) {
+      add(e, "similar", fmt::format("fields raised by similar-cases rule '{}', which the definition does not have", rule_id));
+      return;
+    }
+    const int count = e.data["similar"].value("count", 0);
+    if (count < rule->at_least)
+      add(e, "similar", fmt::format("similar-cases rule '{}' needs {} but the event records {}", rule_id, rule->at_least, count));
+    const field_values changed = fields_from_json(p_, e.data.value("fields", nlohmann::json::object()));
+    const field_values allowed = raised_fields(p_, state_.fields, rule->raise);
+    if (changed != allowed)
+      add(e, "similar", fmt::format("similar-cases rule '{}' raises {} here, not {}", rule_id,
+                                    fields_to_json(allowed).dump(), e.data.value("fields", nlohmann::json::object()).dump()));
   }
 
   const procedure& p_;

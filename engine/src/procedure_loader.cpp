@@ -14,6 +14,7 @@
 #include "caseflow/case_id.h"
 #include "caseflow/hash.h"
 #include "caseflow/loader.h"
+#include "similar_loader.h"
 #include "yaml_reader.h"
 
 namespace caseflow {
@@ -107,7 +108,7 @@ class procedure_reader {
     if (!in_.expect_map(root, "a procedure file")) return std::nullopt;
     in_.check_keys(root, "the procedure",
                    {"procedure", "name", "version", "calendar", "case_id", "roles", "fields", "start", "steps",
-                    "escalations"});
+                    "escalations", "similar"});
     procedure p;
     p.file = in_.file();
     p.source_text = text;
@@ -135,6 +136,7 @@ class procedure_reader {
     }
     check_steps(root["steps"], p);
     read_escalations(root["escalations"], &p);
+    if (root["similar"]) detail::read_similar(in_, root["similar"], &p);
     if (has_errors(*out_)) return std::nullopt;
     return p;
   }

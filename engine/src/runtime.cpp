@@ -1,13 +1,21 @@
 #include "caseflow/runtime.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "caseflow/calendar.h"
+#include "caseflow/similar.h"
 #include "caseflow/timers.h"
 
 namespace caseflow {
+
+namespace {
+// How often a new case's similar-cases count is retried when it loses a race.
+constexpr int k_similar_attempts = 3;
+}  // namespace
 
 runtime::runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars)
     : store_(s), library_(library), org_(org), calendars_(calendars) {}
@@ -80,30 +88,116 @@ outcome runtime::commit(const procedure& p, const case_state& current,
                         decision decided, std::string id_pattern, civil_date local_day) {
   if (!decided)
     return {outcome::status::refused, current.id, {}, decided.refused->message, decided.refused->code};
-  commit_request request;
+  std::vector<commit_request> batch(1);
+  commit_request& request = batch.front();
   request.definition = &p;
   request.expected_seq = current.seq;
-  if (!decided.events.empty()) {
-    const instant now = decided.events.back().at;
-    decided.events = with_deadlines(p, calendar_for(p), current, std::move(decided.events), now);
-  }
-  case_state next = current;
-  for (const auto& e : decided.events) next = apply(p, std::move(next), e);
-  request.resulting_state = std::move(next);
-  request.events = std::move(decided.events);
+  request.resulting_state = current;
+  append_events(p, &request, std::move(decided.events));
   request.id_pattern = std::move(id_pattern);
   request.local_day = local_day;
-  commit_result stored = store_.commit(std::move(request));
-  switch (stored.status) {
-    case commit_status::committed:
-      return {outcome::status::done, stored.case_id, std::move(stored.events), "", std::nullopt};
+  // A case that joins a similar-cases group is counted with it in this same transaction; a new
+  // case whose id the store has yet to allocate is counted right after it is stored.
+  const bool joins = joins_similar_group(p, current, request.resulting_state);
+  if (joins && !request.resulting_state.id.empty()) add_similar_raises(p, &batch);
+  std::vector<commit_result> stored = store_.commit_batch(std::move(batch));
+  commit_result& primary = stored.front();
+  for (std::size_t i = 1; i < stored.size() && primary.status == commit_status::committed; ++i)
+    if (stored[i].status != commit_status::committed) primary = std::move(stored[i]);
+  switch (primary.status) {
+    case commit_status::committed: break;
     case commit_status::conflict:
-      return {outcome::status::conflict, current.id, {}, stored.message + "; nothing was written, safe to retry",
+      return {outcome::status::conflict, current.id, {}, primary.message + "; nothing was written, safe to retry",
               std::nullopt};
     case commit_status::id_taken:
-      return {outcome::status::refused, current.id, {}, stored.message, refusal_code::invalid_value};
+      return {outcome::status::refused, current.id, {}, primary.message, refusal_code::invalid_value};
   }
-  return {};
+  outcome done{outcome::status::done, primary.case_id, std::move(primary.events), "", std::nullopt};
+  if (joins && current.id.empty() && !done.case_id.empty()) count_new_case(p, done);
+  return done;
+}
+
+void runtime::append_events(const procedure& p, commit_request* request, std::vector<event> events) {
+  if (events.empty()) return;
+  const instant now = events.back().at;
+  events = with_deadlines(p, calendar_for(p), request->resulting_state, std::move(events), now);
+  for (auto& e : events) {
+    request->resulting_state = apply(p, std::move(request->resulting_state), e);
+    request->events.push_back(std::move(e));
+  }
+}
+
+bool runtime::joins_similar_group(const procedure& p, const case_state& before, const case_state& after) const {
+  const auto joined = signature_of(p, after);
+  return joined && joined != signature_of(p, before);
+}
+
+void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>* batch) {
+  commit_request& trigger = batch->front();
+  const case_state& c = trigger.resulting_state;
+  const instant now = trigger.events.empty() ? c.updated_at : trigger.events.back().at;
+  const std::int64_t span = window_span_seconds(*p.similar);
+  const instant from{c.opened_at.seconds - span}, to{c.opened_at.seconds + span};
+  similar_group group = store_.similar_cases(p, c, from, to);
+  trigger.similar = similar_check{from, to, group.others.size()};
+  std::erase_if(group.others, [&](const similar_case& other) {
+    return !within_window(*p.similar, calendar_for(p), c.opened_at, other.opened_at);
+  });
+  std::set<std::string> distinct{group.distinct_digest};
+  for (const auto& other : group.others) distinct.insert(other.distinct_digest);
+  const int count = static_cast<int>(distinct.size());
+  auto others_of = [&](const std::string& id) {
+    std::vector<std::string> ids;
+    if (id != c.id) ids.push_back(c.id);
+    for (const auto& other : group.others)
+      if (other.case_id != id) ids.push_back(other.case_id);
+    return ids;
+  };
+  for (const auto& rule : p.similar->rules) {
+    if (count < rule.at_least) continue;
+    append_events(p, &trigger, similar_raise(p, trigger.resulting_state, rule, count, others_of(c.id), now));
+  }
+  auto in_trigger = [&](const similar_rule& rule) {
+    return std::any_of(p.similar->rules.begin(), p.similar->rules.end(),
+                       [&](const similar_rule& r) { return r.id == rule.id; });
+  };
+  std::vector<commit_request> raised;
+  for (const auto& other : group.others) {
+    if (!other.open) continue;
+    auto loaded = load(other.case_id);
+    if (!loaded) continue;
+    // The other case is raised under the definition it is pinned to (kept alive by the
+    // runtime's definition cache), by its rule of the same name.
+    const procedure& q = *loaded->definition;
+    if (!q.similar) continue;
+    commit_request raise;
+    raise.definition = &q;
+    raise.expected_seq = loaded->state.seq;
+    raise.resulting_state = loaded->state;
+    for (const auto& rule : q.similar->rules)
+      if (count >= rule.at_least && in_trigger(rule))
+        append_events(q, &raise, similar_raise(q, raise.resulting_state, rule, count, others_of(other.case_id), now));
+    if (!raise.events.empty()) raised.push_back(std::move(raise));
+  }
+  for (auto& request : raised) batch->push_back(std::move(request));  // `trigger` is not used after this
+}
+
+void runtime::count_new_case(const procedure& p, outcome& done) {
+  // A similar case changed meanwhile (another command won a race): read the group again.
+  for (int attempt = 0; attempt < k_similar_attempts; ++attempt) {
+    auto loaded = load(done.case_id);
+    if (!loaded) return;
+    std::vector<commit_request> batch(1);
+    batch.front().definition = &p;
+    batch.front().expected_seq = loaded->state.seq;
+    batch.front().resulting_state = loaded->state;
+    add_similar_raises(p, &batch);
+    if (batch.front().events.empty() && batch.size() == 1) return;
+    std::vector<commit_result> stored = store_.commit_batch(std::move(batch));
+    if (stored.back().status != commit_status::committed) continue;
+    for (auto& e : stored.front().events) done.events.push_back(std::move(e));
+    return;
+  }
 }
 
 runtime::tick_report runtime::tick(instant now, std::size_t limit) {

@@ -32,6 +32,11 @@ case_record read_case_row(SQLite::Statement& q);
 }  // namespace caseflow::detail
 
 namespace caseflow::detail {
+// Makes the `similar_keys` row of the case match its state (in the open transaction): present
+// while the case counts in a similar-cases group, absent otherwise. Defined in similar_store.cpp.
+void sync_similar(SQLite::Database& db, const procedure& p, const case_state& state);
+// The rows similar to `c` opened in [from, to], c excluded (see store::similar_cases).
+similar_group similar_rows(SQLite::Database& db, const procedure& p, const case_state& c, instant from, instant to);
 // Makes the `timers` rows of the case match its state's deadlines (in the open transaction).
 void sync_timers(SQLite::Database& db, const case_state& state);
 }  // namespace caseflow::detail

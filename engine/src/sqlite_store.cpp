@@ -221,6 +221,16 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     return result;
   }
   const procedure& p = *request.definition;
+  if (request.similar && !case_id.empty()) {
+    case_state probe = state;
+    probe.id = case_id;
+    const std::size_t now_similar = detail::similar_rows(db, p, probe, request.similar->from, request.similar->to).others.size();
+    if (now_similar != request.similar->others) {
+      result.status = commit_status::conflict;
+      result.message = fmt::format("the cases similar to {} changed while this command was being decided", case_id);
+      return result;
+    }
+  }
   if (!known_definitions.count(p.hash)) {
     insert_definition.bind(1, p.hash);
     insert_definition.bind(2, p.id);
@@ -265,6 +275,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
   upsert_case.exec();
   upsert_case.reset();
   detail::sync_timers(db, state);
+  detail::sync_similar(db, p, state);
   for (const auto& e : request.events) detail::project_outbox(db, router, p, state, e);
   result.case_id = case_id;
   result.events = std::move(request.events);

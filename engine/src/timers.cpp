@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "caseflow/similar.h"
+
 namespace caseflow {
 
 namespace {
@@ -190,16 +192,7 @@ decision fire_timer(const procedure& p, const organisation& org, const calendar*
   }
   if (effects) {
     field_values changes = effects->set;
-    for (const auto& [name, target] : effects->raise) {
-      const field_def* field = p.find_field(name);
-      auto current = next.fields.find(name);
-      auto rank = [&](const value& v) {
-        const auto* text = std::get_if<std::string>(&v);
-        auto it = text ? std::find(field->values.begin(), field->values.end(), *text) : field->values.end();
-        return it == field->values.end() ? -1 : static_cast<int>(it - field->values.begin());
-      };
-      if (current == next.fields.end() || rank(current->second) < rank(target)) changes[name] = target;
-    }
+    for (auto& [name, target] : raised_fields(p, next.fields, effects->raise)) changes[name] = std::move(target);
     if (!changes.empty()) {
       event e = system_event(p, next, event_kind::fields_changed, at.now);
       e.data = {{"fields", fields_to_json(changes)}, {"reason", fmt::format("{} {} was due", kind, rule)}};

@@ -154,7 +154,8 @@ TEST_CASE("approvals cli: repair cost approvals of §7 at 1,000 and 10,000") {
                                           "--set", "problem=卫生间漏水"});
     id.pop_back();
     d.must("zhang.wei", {"do", id, "surveyed", "--set", "order_type=A", "--set", "trades=single", "--set",
-                         "responsible=防水承包商", "--set", "cost=" + cost, "--comment", "查勘完成"});
+                         "responsible=防水承包商", "--set", "cost=" + cost, "--set", "contractor_attended=true",
+                         "--comment", "查勘完成"});
     return id;
   };
   const std::string small = order("1000.00");

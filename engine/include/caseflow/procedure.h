@@ -142,6 +142,33 @@ struct step_def {
   const action_def* find_action(std::string_view action_id) const;
 };
 
+// Cross-case rules: cases of one procedure are similar when the `same` fields are all set and
+// equal; their number is the count of distinct values of `distinct` among the similar cases
+// opened within `within` of each other (the case itself included). A case counts while it is
+// not in a terminal step (a resolved case counts, but is not raised). Kept in an indexed table,
+// never found by scanning. When a case joins a group (its `same`/`distinct` fields are set or
+// change) and the count reaches a rule's `at_least`, the case and every open similar case are
+// raised, each by a fields_changed event in its own log naming the rule and the other cases.
+//   similar:
+//     same: [category, sub_type, address]   # personal fields are compared by a keyed digest
+//     within: 1 month                        # plain time: 30d, 2 weeks, 1 month
+//     distinct: customer                     # counted by keyed digest, never by plain value
+//     rules:
+//       - { rule: same_complaint_three_complainants, at_least: 3, raise: { severity: hot },
+//           message: "..." }
+struct similar_rule {
+  std::string id;
+  int at_least = 2;
+  field_values raise;   // enum fields raised to at least this value (never lowered)
+  std::string message;  // the reason recorded ("" = a standard sentence)
+};
+struct similar_def {
+  std::vector<std::string> same;
+  duration within;
+  std::string distinct;
+  std::vector<similar_rule> rules;
+};
+
 struct procedure {
   std::string id;
   display_name name;
@@ -153,6 +180,7 @@ struct procedure {
   std::string start;             // the first step
   std::vector<step_def> steps;
   std::vector<escalation_def> escalations;
+  std::optional<similar_def> similar;
 
   std::string file;              // where it was loaded from
   std::string source_text;       // the exact YAML text

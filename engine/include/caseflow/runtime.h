@@ -80,6 +80,15 @@ class runtime {
   void fire_due(instant now, std::size_t limit, tick_report* report);
   outcome commit(const procedure& p, const case_state& current,
                  decision decided, std::string id_pattern, civil_date local_day);
+  // Appends `events` and the deadline changes they cause to `request`, folding its state.
+  void append_events(const procedure& p, commit_request* request, std::vector<event> events);
+  // Whether `after` newly counts in a similar-cases group (or counts under other values).
+  bool joins_similar_group(const procedure& p, const case_state& before, const case_state& after) const;
+  // Counts the group of the batch's first case (from the store's index) and, for each rule the
+  // count reaches, adds its raise to that case and one request per open similar case.
+  void add_similar_raises(const procedure& p, std::vector<commit_request>* batch);
+  // A new case counted after its id was allocated: the raises in a second transaction.
+  void count_new_case(const procedure& p, outcome& done);
 
   store& store_;
   const procedure_library& library_;

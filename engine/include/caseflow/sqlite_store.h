@@ -40,6 +40,7 @@ class sqlite_store final : public store {
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override;
   std::optional<instant> next_timer_due() override;
   std::vector<std::string> cases_with_deadlines() override;
+  similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
   std::optional<std::string> attachment(std::string_view digest) override;
   void scan_attachments(const std::function<bool(const blob&)>& visit) override;
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;

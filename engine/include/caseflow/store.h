@@ -46,6 +46,26 @@ struct blob {
   std::string bytes;
 };
 
+// A case of a similar-cases group, as the index holds it (see similar.h).
+struct similar_case {
+  std::string case_id;
+  instant opened_at;
+  std::string distinct_digest;  // keyed digest of the `distinct` value, never the value itself
+  bool open = true;
+};
+struct similar_group {
+  std::string distinct_digest;       // the probe case's own
+  std::vector<similar_case> others;  // ordered by opening time, the probe excluded
+};
+
+// Optimistic check of a group read before the commit: the commit is refused as a conflict when
+// the index holds a different number of similar cases in [from, to] by then.
+struct similar_check {
+  instant from;
+  instant to;
+  std::size_t others = 0;
+};
+
 struct commit_request {
   const procedure* definition = nullptr;  // stored by hash the first time a case uses it
   std::int64_t expected_seq = 0;          // the case's seq when decided; 0 for a new case
@@ -56,6 +76,8 @@ struct commit_request {
   civil_date local_day;
   // Written in the same transaction as the events; a digest already stored is kept once.
   std::vector<blob> blobs;
+  // For a case joining a similar-cases group: the group it was decided against.
+  std::optional<similar_check> similar;
 };
 
 enum class commit_status {
@@ -113,6 +135,14 @@ class store {
   virtual std::optional<instant> next_timer_due() = 0;
   // Ids of the cases that have any deadline (for recomputation), ordered.
   virtual std::vector<std::string> cases_with_deadlines() = 0;
+
+  // The cases similar to `c` (same procedure, same `similar.same` values; see similar.h) opened
+  // in [from, to], from the index; c itself excluded. A store without the index finds none.
+  // The digests are keyed per database, so they can be compared only within it.
+  virtual similar_group similar_cases(const procedure& /*p*/, const case_state& /*c*/, instant /*from*/,
+                                      instant /*to*/) {
+    return {};
+  }
 
   // The stored bytes with this digest (see blob). A store without attachments has none.
   virtual std::optional<std::string> attachment(std::string_view /*digest*/) { return std::nullopt; }

@@ -1,0 +1,78 @@
+// procedure_desk.h — a desk for procedure rule tests: one temporary database with the shipped
+// processes/ and org.yaml, commands run as a named person at a given virtual time.
+// Header-only (the test glob builds only *_test.cpp files).
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_runner.h"
+
+namespace caseflow::test {
+
+class procedure_desk {
+ public:
+  // `caseflow --as USER --now NOW args...`
+  run_result as(const std::string& user, const std::string& now, std::vector<std::string> args) const {
+    std::vector<std::string> all{"--procedures", std::string(CASEFLOW_SOURCE_DIR) + "/processes", "--db", dir_.db(),
+                                 "--as", user, "--now", now};
+    all.insert(all.end(), args.begin(), args.end());
+    return run_caseflow(all, dir_);
+  }
+  // The same, which must succeed; returns stdout.
+  std::string must(const std::string& user, const std::string& now, std::vector<std::string> args) const {
+    const run_result r = as(user, now, args);
+    INFO("args: ", nlohmann::json(args).dump(), " stderr: ", r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+  // Opens a case; returns its id.
+  std::string start(const std::string& user, const std::string& now, std::vector<std::string> args) const {
+    std::string id = must(user, now, std::move(args));
+    REQUIRE(!id.empty());
+    id.pop_back();
+    return id;
+  }
+  nlohmann::json json(const std::string& now, std::vector<std::string> args) const {
+    args.insert(args.begin(), "--json");
+    return nlohmann::json::parse(must("zhang.wei", now, std::move(args)));
+  }
+  nlohmann::json show(const std::string& id, const std::string& now) const { return json(now, {"show", id}); }
+  std::vector<nlohmann::json> events(const std::string& id, const std::string& now) const {
+    const auto all = json(now, {"history", id})["events"];
+    return {all.begin(), all.end()};
+  }
+  // The open deadline `rule` of the case (its JSON), or null.
+  nlohmann::json deadline(const std::string& id, const std::string& now, const std::string& rule) const {
+    const nlohmann::json shown = show(id, now);
+    for (const auto& d : shown["deadlines"])
+      if (d["rule"] == rule) return d;
+    return nullptr;
+  }
+  // True when a notification for `rule` was requested in the case.
+  bool notified(const std::string& id, const std::string& now, const std::string& rule) const {
+    const auto all = events(id, now);
+    return std::any_of(all.begin(), all.end(), [&](const nlohmann::json& e) {
+      return e["kind"] == "notification_requested" && e["data"]["rule"] == rule;
+    });
+  }
+  // verify and replay both pass.
+  void audit_clean(const std::string& now) const {
+    const run_result verified = as("zhang.wei", now, {"verify"});
+    INFO("verify: ", verified.out, verified.err);
+    CHECK(verified.exit_code == 0);
+    const run_result replayed = as("zhang.wei", now, {"replay"});
+    INFO("replay: ", replayed.out, replayed.err);
+    CHECK(replayed.exit_code == 0);
+  }
+  std::string sql(const std::string& query) const { return run("/usr/bin/sqlite3", {dir_.db(), query}, {}, dir_.path()).out; }
+
+ private:
+  scratch_dir dir_;
+};
+
+}  // namespace caseflow::test
