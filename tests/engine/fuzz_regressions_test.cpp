@@ -1,0 +1,61 @@
+// Regression tests for what fuzzing (fuzz/, scripts/fuzz.sh) found. Each case is an input
+// that once crashed, hung or misbehaved, reduced to its essence, with the answer it must get now.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "caseflow/expression.h"
+
+namespace caseflow {
+namespace {
+
+const field_signatures& names() {
+  static const field_signatures k_names{{"amount", {field_type::money, {}}}, {"approved", {field_type::boolean, {}}}};
+  return k_names;
+}
+
+expression_error compile_error(const std::string& source) {
+  expression_error error;
+  CHECK_FALSE(expression::compile(source, names(), &error).has_value());
+  return error;
+}
+
+std::string repeated(const std::string& piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+TEST_CASE("deeply nested parentheses in a guard are refused with a clear message, not a stack overflow") {
+  const std::string source = repeated("(", 100000) + "approved" + repeated(")", 100000);
+  const auto error = compile_error(source);
+  CHECK(error.message == "the expression nests parentheses, 'not' and '-' more than 100 levels deep");
+  CHECK(error.offset == 100);
+}
+
+TEST_CASE("a long run of 'not' or unary minus in a guard is refused like deep parentheses") {
+  CHECK(compile_error(repeated("not ", 50000) + "approved").message ==
+        "the expression nests parentheses, 'not' and '-' more than 100 levels deep");
+  CHECK(compile_error(repeated("-", 50000) + "amount > 0").message ==
+        "the expression nests parentheses, 'not' and '-' more than 100 levels deep");
+}
+
+TEST_CASE("nesting up to the limit still compiles and evaluates") {
+  expression_error error;
+  const auto nested = expression::compile(repeated("(", 100) + "approved" + repeated(")", 100), names(), &error);
+  REQUIRE(nested.has_value());
+  CHECK(nested->evaluate({{"approved", true}}));
+  CHECK_FALSE(nested->evaluate({}));
+}
+
+TEST_CASE("a chain of operators deeper than evaluation may recurse is refused, a long but allowed one evaluates") {
+  const auto error = compile_error("approved" + repeated(" or approved", 1000));
+  CHECK(error.message == "the expression is more than 1000 operators deep; split it");
+  expression_error ok_error;
+  const auto chain = expression::compile("amount" + repeated(" + amount", 998) + " > 0", names(), &ok_error);
+  REQUIRE(chain.has_value());
+  CHECK(chain->evaluate({{"amount", money{1}}}));
+}
+
+}  // namespace
+}  // namespace caseflow
