@@ -5,6 +5,7 @@
 #include <string>
 
 #include "caseflow/expression.h"
+#include "caseflow/loader.h"
 
 namespace caseflow {
 namespace {
@@ -55,6 +56,31 @@ TEST_CASE("a chain of operators deeper than evaluation may recurse is refused, a
   const auto chain = expression::compile("amount" + repeated(" + amount", 998) + " > 0", names(), &ok_error);
   REQUIRE(chain.has_value());
   CHECK(chain->evaluate({{"amount", money{1}}}));
+}
+
+TEST_CASE("a procedure whose guard nests 50000 parentheses is reported at file:line:col instead of crashing the loader") {
+  // `caseflow validate` on such a file used to die of a stack overflow (SIGSEGV).
+  const std::string guard = repeated("(", 50000) + "counter == 1" + repeated(")", 50000);
+  const std::string text =
+      "procedure: deep\n"
+      "name: Deep\n"
+      "roles: { clerk: Clerk }\n"
+      "fields: { counter: int }\n"
+      "start: open\n"
+      "steps:\n"
+      "  open:\n"
+      "    role: clerk\n"
+      "    actions:\n"
+      "      close: { to: done, when: '" +
+      guard +
+      "' }\n"
+      "  done: { terminal: true }\n";
+  diagnostics problems;
+  CHECK_FALSE(load_procedure_text(text, "deep.yaml", &problems).has_value());
+  REQUIRE(problems.size() == 1);
+  CHECK(to_string(problems[0]) ==
+        "deep.yaml:10:133: guard of action 'close': the expression nests parentheses, 'not' and '-' more than 100 "
+        "levels deep");
 }
 
 }  // namespace
