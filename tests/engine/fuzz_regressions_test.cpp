@@ -2,6 +2,7 @@
 // that once crashed, hung or misbehaved, reduced to its essence, with the answer it must get now.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "caseflow/expression.h"
@@ -58,7 +59,8 @@ TEST_CASE("a chain of operators deeper than evaluation may recurse is refused, a
   CHECK(chain->evaluate({{"amount", money{1}}}));
 }
 
-TEST_CASE("a procedure whose guard nests 50000 parentheses is reported at file:line:col instead of crashing the loader") {
+TEST_CASE(
+    "a procedure whose guard nests 50000 parentheses is reported at file:line:col instead of crashing the loader") {
   // `caseflow validate` on such a file used to die of a stack overflow (SIGSEGV).
   const std::string guard = repeated("(", 50000) + "counter == 1" + repeated(")", 50000);
   const std::string text =
@@ -81,6 +83,40 @@ TEST_CASE("a procedure whose guard nests 50000 parentheses is reported at file:l
   CHECK(to_string(problems[0]) ==
         "deep.yaml:10:133: guard of action 'close': the expression nests parentheses, 'not' and '-' more than 100 "
         "levels deep");
+}
+
+TEST_CASE("a field written as a map without a type is a diagnostic, not an internal error") {
+  // Found by fuzz_procedure_loader (tests/fuzz_regressions/field_without_type.yaml): the
+  // loader read the missing `type` through an invalid yaml-cpp node, which threw.
+  const std::string text =
+      "procedure: typeless\n"
+      "name: Typeless\n"
+      "roles: { clerk: Clerk }\n"
+      "fields:\n"
+      "  note: { name: Note }\n"
+      "start: open\n"
+      "steps:\n"
+      "  open: { role: clerk, actions: { close: done } }\n"
+      "  done: { terminal: true }\n";
+  diagnostics problems;
+  CHECK_FALSE(load_procedure_text(text, "typeless.yaml", &problems).has_value());
+  REQUIRE(problems.size() == 1);
+  CHECK(to_string(problems[0]) ==
+        "typeless.yaml:5:9: field 'note' needs a type (text, int, money, bool, enum, date, datetime)");
+}
+
+TEST_CASE("every input kept in tests/fuzz_regressions loads as a procedure or as diagnostics, without throwing") {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(CASEFLOW_SOURCE_DIR) + "/tests/fuzz_regressions")) {
+    ++files;
+    INFO("input: ", entry.path().string());
+    diagnostics problems;
+    std::optional<procedure> loaded;
+    CHECK_NOTHROW(loaded = load_procedure_file(entry.path().string(), &problems));
+    CHECK(loaded.has_value() != has_errors(problems));
+  }
+  CHECK(files >= 1);
 }
 
 }  // namespace
