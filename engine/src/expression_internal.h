@@ -145,6 +145,7 @@ struct operand {
   std::size_t end = 0;
   bool decimal = false;                        // a decimal literal such as 10.50
   const field_signature* signature = nullptr;  // names only
+  std::uint32_t depth = 1;                     // levels of nodes below and including this one
 };
 
 // The typing rules of caseflow/expression.h, applied by the parser as it builds nodes.

@@ -30,6 +30,11 @@ kind kind_of(field_type type) {
   return kind::text;
 }
 
+// Bounds that keep parsing and evaluation (both recursive) far from the stack's end, with
+// room to spare for any guard a person writes.
+constexpr int k_max_nesting = 100;            // parentheses, 'not' and unary '-' inside each other
+constexpr std::uint32_t k_max_depth = 1000;   // nodes on one path of the tree, e.g. 'a or b or c ...'
+
 class parser {
  public:
   parser(std::string_view source, const field_signatures& names, expression_tree* tree,
@@ -93,6 +98,30 @@ class parser {
     tok_ = lex(source_, prev_end_);
   }
 
+  // Counts one level of nesting (parentheses, 'not', unary '-') while alive.
+  class nesting {
+   public:
+    explicit nesting(int* level) : level_(level) { ++*level_; }
+    ~nesting() { --*level_; }
+    nesting(const nesting&) = delete;
+    nesting& operator=(const nesting&) = delete;
+    bool too_deep() const { return *level_ > k_max_nesting; }
+
+   private:
+    int* level_;
+  };
+
+  std::nullopt_t fail_too_nested() {
+    return fail(tok_.offset, fmt::format("the expression nests parentheses, 'not' and '-' more than {} levels deep",
+                                         k_max_nesting));
+  }
+
+  // `o`, unless its tree is deeper than evaluation may recurse.
+  result within_depth(const operand& o) {
+    if (o.depth <= k_max_depth) return o;
+    return fail(o.begin, fmt::format("the expression is more than {} operators deep; split it", k_max_depth));
+  }
+
   std::uint32_t add(node n) {
     tree_->nodes.push_back(std::move(n));
     return static_cast<std::uint32_t>(tree_->nodes.size() - 1);
@@ -103,7 +132,11 @@ class parser {
     n.code = code;
     n.lhs = lhs.node;
     n.rhs = rhs.node;
-    return operand{.node = add(std::move(n)), .type = type, .begin = lhs.begin, .end = rhs.end};
+    return operand{.node = add(std::move(n)),
+                   .type = type,
+                   .begin = lhs.begin,
+                   .end = rhs.end,
+                   .depth = 1 + std::max(lhs.depth, rhs.depth)};
   }
 
   result parse_or() {
@@ -113,7 +146,7 @@ class parser {
       auto rhs = parse_and();
       if (!rhs || !check_.require_condition(*lhs) || !check_.require_condition(*rhs))
         return std::nullopt;
-      lhs = combine(op::logical_or, *lhs, *rhs, kind::boolean);
+      lhs = within_depth(combine(op::logical_or, *lhs, *rhs, kind::boolean));
     }
     return lhs;
   }
@@ -125,13 +158,15 @@ class parser {
       auto rhs = parse_not();
       if (!rhs || !check_.require_condition(*lhs) || !check_.require_condition(*rhs))
         return std::nullopt;
-      lhs = combine(op::logical_and, *lhs, *rhs, kind::boolean);
+      lhs = within_depth(combine(op::logical_and, *lhs, *rhs, kind::boolean));
     }
     return lhs;
   }
 
   result parse_not() {
     if (tok_.kind != tok::kw_not) return parse_comparison();
+    const nesting level(&nesting_);
+    if (level.too_deep()) return fail_too_nested();
     const std::size_t begin = tok_.offset;
     advance();
     auto inner = parse_not();
@@ -139,8 +174,11 @@ class parser {
     node n;
     n.code = op::logical_not;
     n.lhs = inner->node;
-    return operand{
-        .node = add(std::move(n)), .type = kind::boolean, .begin = begin, .end = inner->end};
+    return within_depth(operand{.node = add(std::move(n)),
+                                .type = kind::boolean,
+                                .begin = begin,
+                                .end = inner->end,
+                                .depth = inner->depth + 1});
   }
 
   std::optional<op> comparison_op() const {
@@ -179,7 +217,7 @@ class parser {
     auto rhs = parse_sum();
     if (!rhs || !check_.check_comparable(code, lhs, *rhs, op_token.offset, op_token.text))
       return std::nullopt;
-    return combine(code, lhs, *rhs, kind::boolean);
+    return within_depth(combine(code, lhs, *rhs, kind::boolean));
   }
 
   result parse_list(op code, operand lhs) {
@@ -192,11 +230,13 @@ class parser {
     node n;
     n.code = code;
     n.lhs = lhs.node;
+    std::uint32_t depth = lhs.depth;
     while (true) {
       auto item = parse_sum();
       if (!item || !check_.check_comparable(op::in, lhs, *item, item->begin, keyword))
         return std::nullopt;
       n.items.push_back(item->node);
+      depth = std::max(depth, item->depth);
       if (tok_.kind == tok::rbracket) break;
       if (tok_.kind != tok::comma)
         return fail_at_token(fmt::format("expected ',' or ']' after {}", check_.shown(*item)));
@@ -204,8 +244,8 @@ class parser {
     }
     const std::size_t end = tok_.offset + 1;
     advance();
-    return operand{
-        .node = add(std::move(n)), .type = kind::boolean, .begin = lhs.begin, .end = end};
+    return within_depth(operand{
+        .node = add(std::move(n)), .type = kind::boolean, .begin = lhs.begin, .end = end, .depth = depth + 1});
   }
 
   // One precedence level of left-associative arithmetic: operand (op operand)*.
@@ -220,8 +260,8 @@ class parser {
       if (!rhs) return std::nullopt;
       const auto type = check_.check_arithmetic(code, *lhs, *rhs, op_token.offset, op_token.text);
       if (!type) return std::nullopt;
-      lhs = combine(code, *lhs, *rhs, *type);
-      if (!check_.fold(*lhs, op_token.offset)) return std::nullopt;
+      lhs = within_depth(combine(code, *lhs, *rhs, *type));
+      if (!lhs || !check_.fold(*lhs, op_token.offset)) return std::nullopt;
     }
     return lhs;
   }
@@ -235,6 +275,8 @@ class parser {
 
   result parse_unary() {
     if (tok_.kind != tok::minus) return parse_primary();
+    const nesting level(&nesting_);
+    if (level.too_deep()) return fail_too_nested();
     const token op_token = tok_;
     advance();
     auto inner = parse_unary();
@@ -246,9 +288,10 @@ class parser {
     const operand out{.node = add(std::move(n)),
                       .type = inner->type,
                       .begin = op_token.offset,
-                      .end = inner->end};
+                      .end = inner->end,
+                      .depth = inner->depth + 1};
     if (!check_.fold(out, op_token.offset)) return std::nullopt;
-    return out;
+    return within_depth(out);
   }
 
   result literal(kind type, node n) {
@@ -282,6 +325,8 @@ class parser {
       case tok::kw_null: return literal(kind::null, std::move(n));
       case tok::name: return parse_name();
       case tok::lparen: {
+        const nesting level(&nesting_);
+        if (level.too_deep()) return fail_too_nested();
         const std::size_t begin = tok_.offset;
         advance();
         auto inner = parse_or();
@@ -333,6 +378,7 @@ class parser {
   token tok_;
   std::string_view prev_;     // the text of the token before tok_
   std::size_t prev_end_ = 0;  // where it ended
+  int nesting_ = 0;           // parentheses, 'not' and unary '-' open around tok_
 };
 
 }  // namespace

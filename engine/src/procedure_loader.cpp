@@ -52,11 +52,12 @@ field_def read_field(yaml_reader& in, const std::string& id, const YAML::Node& n
     in.check_keys(node, fmt::format("field '{}'", id),
                   {"type", "name", "values", "required", "default", "personal"});
     field.name = read_name(in, node["name"]);
-    type_node.reset(node["type"]);
-    if (!type_node) {
+    const YAML::Node type_value = node["type"];  // invalid, not just null, when the key is missing
+    if (!type_value) {
       in.error(node, fmt::format("field '{}' needs a type (text, int, money, bool, enum, date, datetime)", id));
       return field;
     }
+    type_node.reset(type_value);
     if (node["required"]) field.required = in.boolean(node["required"], "required").value_or(false);
     if (node["personal"]) field.personal = in.boolean(node["personal"], "personal").value_or(false);
     if (node["values"]) field.values = in.scalar_list(node["values"], "values");

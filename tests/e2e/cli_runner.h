@@ -6,6 +6,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -117,6 +118,11 @@ class child {
       : pid_(std::exchange(other.pid_, -1)), out_path_(std::move(other.out_path_)), err_path_(std::move(other.err_path_)) {}
   ~child() {
     if (pid_ > 0) wait();
+  }
+
+  // Sends `sig` to the child (nothing once it has been waited for).
+  void send_signal(int sig) {
+    if (pid_ > 0) ::kill(pid_, sig);
   }
 
   run_result wait() {
