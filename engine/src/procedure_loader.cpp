@@ -42,6 +42,14 @@ display_name read_name(yaml_reader& in, const YAML::Node& node) {
   return name;
 }
 
+// parent[key], or an empty node when `parent` is not a map or has no such key (a step read
+// under a repeated key, say): yaml-cpp throws when a missing key's node is indexed further.
+YAML::Node child(const YAML::Node& parent, const std::string& key) {
+  if (!parent || !parent.IsMap()) return YAML::Node();
+  const YAML::Node found = parent[key];
+  return found ? found : YAML::Node();
+}
+
 // Reads one field definition: `{ type: enum, values: [...], required: true, personal: true }`
 // or the short form `amount: money`.
 field_def read_field(yaml_reader& in, const std::string& id, const YAML::Node& node) {
@@ -243,8 +251,8 @@ class procedure_reader {
       if (step.approval) detail::check_approval_steps(in_, body["approve"], p, step);
       for (auto& action : step.actions) {
         if (detail::is_implicit_approval_action(step, action)) continue;
-        const YAML::Node action_node = body["actions"][action.id];
-        const YAML::Node& at = action_node;
+        const YAML::Node action_node = child(child(body, "actions"), action.id);
+        const YAML::Node& at = action_node ? action_node : body;
         if (!action.to.empty() && !p.find_step(action.to))
           in_.error(action_node.IsMap() && action_node["to"] ? action_node["to"] : at,
                     fmt::format("action '{}' of step '{}' leads to undefined step '{}'{}", action.id, step.id, action.to,

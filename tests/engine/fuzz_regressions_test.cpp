@@ -105,6 +105,10 @@ TEST_CASE("a field written as a map without a type is a diagnostic, not an inter
         "typeless.yaml:5:9: field 'note' needs a type (text, int, money, bool, enum, date, datetime)");
 }
 
+// The inputs fuzz_procedure_loader crashed on, as it found them: field_without_type.yaml (a
+// field map without `type` was read through an invalid yaml-cpp node) and
+// actions_under_missing_key.yaml (a step written twice, `cost_approval`: the second copy's
+// actions were looked up under the first, which has none, and yaml-cpp threw).
 TEST_CASE("every input kept in tests/fuzz_regressions loads as a procedure or as diagnostics, without throwing") {
   int files = 0;
   for (const auto& entry :
