@@ -56,6 +56,10 @@ struct commit_request {
   civil_date local_day;
   // Written in the same transaction as the events; a digest already stored is kept once.
   std::vector<blob> blobs;
+  // A new case whose events carry this text as case_id: commit_batch() allocates its id from
+  // id_pattern before writing anything and replaces the text by the id wherever it appears
+  // in the batch (event case ids and data strings, the states' id, parent and sub-case ids).
+  std::string placeholder;
 };
 
 enum class commit_status {
