@@ -46,7 +46,8 @@ class start_case_handler final : public action_handler {
     subcase_request request;
     request.procedure = args.value("procedure", "");
     request.wait = args.value("wait", false);
-    for (const auto& [field, v] : args.value("fields", nlohmann::json::object()).items())
+    const nlohmann::json fields = args.value("fields", nlohmann::json::object());
+    for (const auto& [field, v] : fields.items())
       if (auto text = field_text(ctx, v)) request.fields.emplace_back(field, std::move(*text));
     handler_effects effects;
     effects.subcases.push_back(std::move(request));

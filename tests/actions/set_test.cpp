@@ -11,8 +11,8 @@ TEST_CASE("set: validation names an unknown field with a did-you-mean and a valu
   const procedure& p = handler_procedure();
   CHECK(set.validate_in(p, nlohmann::json::parse(R"({"prioriti": "high"})")) ==
         "unknown field 'prioriti'; did you mean 'priority'?");
-  CHECK(set.validate_in(p, nlohmann::json::parse(R"({"priority": "hihg"})")) ==
-        "field 'priority': 'hihg' is not one of low | normal | high; did you mean 'high'?");
+  CHECK(set.validate_in(p, nlohmann::json::parse(R"({"priority": "hgh"})")) ==
+        "field 'priority': 'hgh' is not one of low | normal | high; did you mean 'high'?");
   CHECK(set.validate_in(p, nlohmann::json::parse(R"({"visits": "many"})")).find("field 'visits'") == 0);
   CHECK(set.validate(nlohmann::json::parse("[]")) == "set takes a mapping of fields to values, e.g. { priority: high }");
   CHECK(set.validate(nlohmann::json::parse(R"({"priority": ["high"]})")) ==
