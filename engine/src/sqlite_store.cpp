@@ -188,10 +188,14 @@ std::optional<std::string> sqlite_store::definition_text(std::string_view hash) 
 
 namespace {
 
-// Replaces each placeholder string in `j` (recursively) by the id it stands for.
+// Replaces each placeholder in the texts of `j` (recursively, also inside longer texts such
+// as a rendered message) by the id it stands for.
 void substitute_ids(nlohmann::json& j, const std::map<std::string, std::string, std::less<>>& ids) {
   if (j.is_string()) {
-    if (auto it = ids.find(j.get_ref<const std::string&>()); it != ids.end()) j = it->second;
+    auto& text = j.get_ref<std::string&>();
+    for (const auto& [placeholder, id] : ids)
+      for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + id.size()))
+        text.replace(at, placeholder.size(), id);
   } else if (j.is_structured()) {
     for (auto& item : j) substitute_ids(item, ids);
   }

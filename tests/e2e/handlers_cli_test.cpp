@@ -110,7 +110,8 @@ class hook_session {
   }
   std::vector<nlohmann::json> events_of(const std::string& id, const std::string& kind) {
     std::vector<nlohmann::json> out;
-    for (const auto& e : json("2026-03-02T10:00+08:00", {"history", id})["events"])
+    const nlohmann::json history = json("2026-03-02T10:00+08:00", {"history", id});
+    for (const auto& e : history["events"])
       if (e["kind"] == kind) out.push_back(e);
     return out;
   }

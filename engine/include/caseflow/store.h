@@ -58,7 +58,8 @@ struct commit_request {
   std::vector<blob> blobs;
   // A new case whose events carry this text as case_id: commit_batch() allocates its id from
   // id_pattern before writing anything and replaces the text by the id wherever it appears
-  // in the batch (event case ids and data strings, the states' id, parent and sub-case ids).
+  // in the batch (event case ids, inside any text of event data, the states' id, parent and
+  // sub-case ids). Placeholders start with the control character \x1f, which no input holds.
   std::string placeholder;
 };
 
