@@ -105,7 +105,7 @@ outbox_router make_notification_router(const handler_registry& registry, const o
                                                                  const event& e) -> std::vector<outbound_message> {
     std::vector<outbound_message> messages;
     if (e.kind != event_kind::notification_requested) return messages;
-    const handler_context ctx{p, state, e, org, calendar_of(p)};
+    const handler_context ctx{p, state, e, org, calendar_of(p), ""};
     for (const auto& name : registry.handler_names()) {
       if (name != "notify" && name.rfind("notify.", 0) != 0) continue;
       const action_handler* h = registry.find(name);

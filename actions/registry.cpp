@@ -12,6 +12,10 @@ void ensure_curl() {
 
 void register_builtins(handler_registry& registry, const delivery_config& config) {
   registry.add(make_notify_handler(config));
+  registry.add(make_webhook_handler());
+  registry.add(make_set_handler());
+  registry.add(make_escalate_handler());
+  registry.add(make_start_case_handler());
   if (!config.webhook_url.empty()) registry.add(make_webhook_sender(config));
   if (!config.smtp_url.empty()) registry.add(make_email_sender(config));
   if (!config.log_path.empty()) registry.add(make_log_sender(config));

@@ -34,6 +34,14 @@ deadline_status status_of(const case_deadline& d, const calendar* cal, instant n
   return {false, d.due.seconds - now.seconds, false};
 }
 
+nlohmann::json subcases_view(const case_state& c) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& s : c.subcases)
+    list.push_back({{"id", s.id}, {"procedure", s.procedure}, {"open", s.open}, {"wait", s.wait},
+                    {"step", s.step.empty() ? nlohmann::json() : nlohmann::json(s.step)}});
+  return list;
+}
+
 // The approval chain: one row per level, with who signed it and when.
 void print_approval(context& ctx, const procedure& p, const case_approval& a) {
   std::cout << fmt::format("\napproval  {} {} (tier {}): {}", a.step, format_value(a.amount), a.tier, a.status);
@@ -96,6 +104,8 @@ int run_show(context& ctx, const show_options& opts) {
                 {"seq", c.seq},
                 {"deadlines", deadlines},
                 {"approval", c.approval ? approval_view(*c.approval) : nlohmann::json()},
+                {"parent", c.parent.empty() ? nlohmann::json() : nlohmann::json(c.parent)},
+                {"subcases", subcases_view(c)},
                 {"actions", actions}});
     return k_exit_done;
   }
@@ -103,6 +113,7 @@ int run_show(context& ctx, const show_options& opts) {
   std::cout << fmt::format("step      {} ({}){}\n", step ? step->name.preferred(c.step) : c.step, c.step,
                            c.open ? "" : "  [closed]");
   std::cout << fmt::format("assignee  {}\n", c.assignee.empty() ? "-" : c.assignee);
+  if (!c.parent.empty()) std::cout << fmt::format("parent    {}\n", c.parent);
   std::cout << fmt::format("opened    {}\nupdated   {}\n", ctx.format_time(c.opened_at, &p), ctx.format_time(c.updated_at, &p));
   table fields({"FIELD", "VALUE"});
   for (const auto& f : p.fields) {
@@ -121,6 +132,12 @@ int run_show(context& ctx, const show_options& opts) {
     std::cout << '\n' << deadlines.str();
   }
   if (c.approval) print_approval(ctx, p, *c.approval);
+  if (!c.subcases.empty()) {
+    table subcases({"SUB-CASE", "PROCEDURE", "STATUS", "WAIT"});
+    for (const auto& s : c.subcases)
+      subcases.add({s.id, s.procedure, s.open ? "open" : "finished in " + s.step, s.wait ? "yes" : "no"});
+    std::cout << '\n' << subcases.str();
+  }
   if (options.empty()) return k_exit_done;
   std::cout << '\n' << (user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
   table actions({"ACTION", "TO", "ROLES", "REQUIRES", "NOTE"});

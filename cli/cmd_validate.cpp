@@ -13,13 +13,14 @@ struct validate_options {
 };
 
 // Which loader a file needs: calendars live in calendars/, the org file is org.yaml.
-void check_file(const std::filesystem::path& file, diagnostics* out) {
+// Procedures are checked against the real handlers (built-ins and plug-ins).
+void check_file(const std::filesystem::path& file, const handler_registry& handlers, diagnostics* out) {
   if (file.filename() == "org.yaml") {
     load_organisation(file.string(), out);
   } else if (file.parent_path().filename() == "calendars") {
     load_calendars(file.parent_path().string(), out);
   } else {
-    load_procedure_file(file.string(), out);
+    load_procedure_file(file.string(), out, &handlers);
   }
 }
 
@@ -37,7 +38,7 @@ int run_validate(context& ctx, const validate_options& opts) {
         problems.insert(problems.end(), warnings.begin(), warnings.end());
         ++files;
       }
-      load_procedure_library(path, &problems);
+      load_procedure_library(path, &problems, &ctx.handlers());
       files += procedure_files(path).size();
       const auto org_file = std::filesystem::path(path) / "org.yaml";
       if (std::filesystem::exists(org_file)) {
@@ -45,7 +46,7 @@ int run_validate(context& ctx, const validate_options& opts) {
         ++files;
       }
     } else if (std::filesystem::exists(path)) {
-      check_file(path, &problems);
+      check_file(path, ctx.handlers(), &problems);
       ++files;
     } else {
       problems.push_back({path, 0, 0, "no such file or folder", diagnostic_level::error});

@@ -25,7 +25,7 @@ void context::load_definitions() {
   diagnostics problems;
   calendars_ = load_calendars((std::filesystem::path(options_.procedures) / "calendars").string(), &problems);
   if (has_errors(problems)) fail_with(problems, "the calendars");
-  library_ = load_procedure_library(options_.procedures, &problems);
+  library_ = load_procedure_library(options_.procedures, &problems, &handlers());
   if (has_errors(problems)) fail_with(problems, "the procedures");
   org_ = load_organisation((std::filesystem::path(options_.procedures) / "org.yaml").string(), &problems);
   if (has_errors(problems)) fail_with(problems, "the organisation");
@@ -76,7 +76,10 @@ const handler_registry& context::handlers() {
 }
 
 caseflow::runtime& context::runtime() {
-  if (!runtime_) runtime_ = std::make_unique<caseflow::runtime>(store(), library(), org(), &calendars());
+  if (!runtime_) {
+    runtime_ = std::make_unique<caseflow::runtime>(store(), library(), org(), &calendars());
+    runtime_->set_handlers(&handlers());
+  }
   return *runtime_;
 }
 

@@ -56,6 +56,18 @@ void apply_timer_event(case_state& c, const event& e) {
   }
 }
 
+void apply_subcase_event(case_state& c, const event& e) {
+  if (e.kind == event_kind::case_started) c.parent = e.data.value("parent", "");
+  if (e.kind == event_kind::subcase_started)
+    c.subcases.push_back({e.data.value("case_id", ""), e.data.value("procedure", ""), e.data.value("wait", false), true, ""});
+  if (e.kind != event_kind::subcase_finished && e.kind != event_kind::subcase_reopened) return;
+  for (auto& s : c.subcases)
+    if (s.id == e.data.value("case_id", "")) {
+      s.open = e.kind == event_kind::subcase_reopened;
+      s.step = e.data.value("step", "");
+    }
+}
+
 }  // namespace
 
 event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at) {
@@ -85,6 +97,7 @@ case_state apply(const procedure& p, case_state c, const event& e) {
   if (e.kind == event_kind::assigned) c.assignee = e.data.value("assignee", "");
   if (e.kind == event_kind::action_taken) c.performers[e.from_step].push_back(e.actor);
   apply_timer_event(c, e);
+  apply_subcase_event(c, e);
   detail::apply_approval(c, e);
   if (!e.to_step.empty() && e.to_step != c.step) {
     if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
@@ -99,7 +112,7 @@ case_state apply(const procedure& p, case_state c, const event& e) {
 }
 
 nlohmann::json state_to_json(const case_state& c) {
-  return {{"id", c.id},
+  nlohmann::json j = {{"id", c.id},
           {"procedure", c.procedure},
           {"definition_hash", c.definition_hash},
           {"step", c.step},
@@ -123,6 +136,11 @@ nlohmann::json state_to_json(const case_state& c) {
           {"paused_seconds", c.paused_seconds},
           {"paused_since", c.paused_since ? nlohmann::json(c.paused_since->seconds) : nlohmann::json()},
           {"approval", c.approval ? detail::approval_to_json(*c.approval) : nlohmann::json()}};
+  // Only cases that take part in sub-cases carry these keys (older projections stay equal).
+  if (!c.parent.empty()) j["parent"] = c.parent;
+  for (const auto& s : c.subcases)
+    j["subcases"].push_back({{"id", s.id}, {"procedure", s.procedure}, {"wait", s.wait}, {"open", s.open}, {"step", s.step}});
+  return j;
 }
 
 case_state state_from_json(const procedure& p, const nlohmann::json& j) {
@@ -151,6 +169,10 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
     c.paused_since = instant{since->get<std::int64_t>()};
   if (auto approval = j.find("approval"); approval != j.end() && approval->is_object())
     c.approval = detail::approval_from_json(*approval);
+  c.parent = j.value("parent", "");
+  for (const auto& s : j.value("subcases", nlohmann::json::array()))
+    c.subcases.push_back({s.value("id", ""), s.value("procedure", ""), s.value("wait", false), s.value("open", true),
+                          s.value("step", "")});
   return c;
 }
 

@@ -1,9 +1,12 @@
 // Conformance: every event re-decided on the state before it. See caseflow/conformance.h.
 #include "caseflow/conformance.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "caseflow/similar.h"
+#include "handler_call_loader.h"
 
 namespace caseflow {
 
@@ -56,6 +59,7 @@ std::optional<command> command_of(const procedure& p, const event& e) {
   if (e.kind == event_kind::case_started) {
     cmd.type = command::kind::start;
     cmd.sets = sets_of(p, e);
+    cmd.automatic = e.actor == k_system_actor && !e.data.value("parent", "").empty();  // a sub-case
   } else if (e.kind == event_kind::action_taken) {
     cmd.type = command::kind::act;
     cmd.action = e.action;
@@ -104,6 +108,7 @@ class checker {
     if (auto cmd = command_of(p_, e)) redecide(e, *cmd, in_terminal);
     else check_engine_event(e);
     if (e.kind == event_kind::timer_fired) last_timer_ = e;
+    if (e.kind == event_kind::subcase_finished) last_subcase_finished_ = e;
     state_ = apply(p_, std::move(state_), e);
   }
 
@@ -116,8 +121,33 @@ class checker {
 
   bool timer_fired_now(const event& e) const { return last_timer_ && last_timer_->at == e.at; }
 
+  // `e` is the action the current step takes once its sub-cases finished, recorded with the
+  // subcase_finished that closed the last one.
+  bool after_subcases_now(const event& e) const {
+    const step_def* step = p_.find_step(state_.step);
+    return step && step->after_subcases == e.action && last_subcase_finished_ && last_subcase_finished_->at == e.at &&
+           std::none_of(state_.subcases.begin(), state_.subcases.end(), [](const case_subcase& s) { return s.open; });
+  }
+
+  // A change a handler made: the call must be written in the procedure, at the same moment
+  // as the event before it (its trigger, or an effect of the same trigger).
+  bool handler_change_now(const event& e) const {
+    const std::string handler = e.data.value("handler", "");
+    const std::string hook = e.data.value("hook", "");
+    if (handler.empty() || state_.updated_at != e.at) return false;
+    for (const auto& h : detail::all_hooks(p_))
+      if (h.where == hook)
+        for (const auto& call : *h.calls)
+          if (call.handler == handler) return true;
+    return false;
+  }
+
   void redecide(const event& e, const command& cmd, bool in_terminal) {
-    if (cmd.automatic) {
+    if (cmd.automatic && cmd.type == command::kind::start) {
+      // a sub-case opened by its parent's handler: checked by its fields and start step below
+    } else if (cmd.automatic && after_subcases_now(e)) {
+      // the parent's step takes this action when its last sub-case finished
+    } else if (cmd.automatic) {
       const std::string rule = last_timer_ ? last_timer_->data.value("rule", "") : "";
       if (!timer_fired_now(e) || automatic_action(p_, rule) != e.action)
         add(e, "role", fmt::format("`system` took action '{}' but no timer that takes it fired at that moment", e.action));
@@ -167,6 +197,11 @@ class checker {
                                     format_instant_utc(pending->due)));
     } else if (e.kind == event_kind::fields_changed && e.data.contains("similar")) {
       check_similar_raise(e);
+    } else if (e.kind == event_kind::fields_changed && e.data.contains("handler")) {
+      if (!handler_change_now(e))
+        add(e, "handler", fmt::format("fields changed by handler '{}' in {}, which the procedure does not call there, or "
+                                      "not at the moment of its trigger",
+                                      e.data.value("handler", ""), e.data.value("hook", "")));
     } else if (e.kind == event_kind::fields_changed && !timer_fired_now(e)) {
       add(e, "timer", "the engine changed fields, but no timer fired at that moment");
     }
@@ -200,6 +235,7 @@ class checker {
   const calendar* cal_;
   case_state state_;
   std::optional<event> last_timer_;
+  std::optional<event> last_subcase_finished_;
   std::vector<finding> findings_;
 };
 

@@ -72,6 +72,21 @@ std::optional<refusal> check_required(const std::vector<std::string>& required, 
                             }()));
 }
 
+// A case waits in its step for the open sub-cases it started with `wait: true`, and for all
+// of them in a step with `wait_for_subcases: true`.
+std::optional<refusal> check_subcases(const step_def& step, const action_def& action, const case_state& c) {
+  if (action.to == c.step) return std::nullopt;
+  std::vector<std::string> open;
+  for (const auto& s : c.subcases)
+    if (s.open && (s.wait || step.wait_for_subcases)) open.push_back(fmt::format("{} ({})", s.id, s.procedure));
+  if (open.empty()) return std::nullopt;
+  return refuse(refusal_code::guard_failed,
+                fmt::format("case {} is waiting for its sub-case{} {}: action '{}' cannot leave step '{}' until {} "
+                            "reach{} a terminal or resolved step",
+                            c.id, open.size() > 1 ? "s" : "", join(open), action.id, step.id,
+                            open.size() > 1 ? "they" : "it", open.size() > 1 ? "" : "es"));
+}
+
 event base_event(const procedure& p, const case_state& c, const command& cmd, std::string_view kind, instant now) {
   event e;
   e.case_id = c.id;
@@ -88,7 +103,8 @@ event base_event(const procedure& p, const case_state& c, const command& cmd, st
 decision decide_start(const procedure& p, const organisation& org, const case_state& c, const command& cmd,
                       const moment& at) {
   const step_def* start = p.find_step(p.start);
-  auto who = org.authority_for(cmd.actor, start->roles, at.today);
+  auto who = cmd.automatic ? std::optional<authority>(authority{std::string(k_system_actor), ""})
+                           : org.authority_for(cmd.actor, start->roles, at.today);
   if (!who)
     return {{}, refuse(refusal_code::not_permitted,
                        fmt::format("{} may not open a {} case: it needs the role {}", cmd.actor, p.id,
@@ -127,6 +143,7 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
                        fmt::format("'{}' is not an action of step '{}' of case {}{}; actions here: {}", cmd.action, step->id,
                                    c.id, did_you_mean(cmd.action, names), join(names)))};
   }
+  if (auto r = check_subcases(*step, *action, c)) return {{}, r};
   if (detail::is_implicit_approval_action(*step, *action)) return detail::decide_approval(p, org, c, cmd, at);
   const auto& roles = effective_roles(*step, *action);
   auto who = cmd.automatic ? std::optional<authority>(authority{std::string(k_system_actor), ""})

@@ -33,8 +33,9 @@ outbox_entry read_outbox_row(SQLite::Statement& q) {
 
 void insert_messages(SQLite::Database& db, const outbox_router& router, const procedure& p, const case_state& state,
                      const event& e) {
-  if (!router) return;
-  const auto messages = router(p, state, e);
+  const auto messages = e.kind == event_kind::messages_requested ? requested_messages(e)
+                        : router                                   ? router(p, state, e)
+                                                                   : std::vector<outbound_message>{};
   if (messages.empty()) return;
   // OR IGNORE: the same event, channel and recipient is one message.
   SQLite::Statement insert(db, "INSERT OR IGNORE INTO outbox(case_id, event_id, channel, recipient, idempotency_key, "
@@ -85,6 +86,24 @@ void record_outcome(SQLite::Database& db, const event& e) {
 }
 
 }  // namespace
+
+nlohmann::json messages_to_json(const std::vector<outbound_message>& messages) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& m : messages)
+    list.push_back({{"channel", m.channel}, {"recipient", m.recipient}, {"payload", m.payload},
+                    {"not_before", m.not_before.seconds ? nlohmann::json(format_instant_utc(m.not_before)) : nlohmann::json()}});
+  return list;
+}
+
+std::vector<outbound_message> requested_messages(const event& e) {
+  std::vector<outbound_message> messages;
+  for (const auto& m : e.data.value("messages", nlohmann::json::array())) {
+    const auto not_before = m.value("not_before", nlohmann::json());
+    messages.push_back({m.value("channel", ""), m.value("recipient", ""), m.value("payload", nlohmann::json::object()),
+                        not_before.is_string() ? parse_instant(not_before.get<std::string>()).value_or(instant{}) : instant{}});
+  }
+  return messages;
+}
 
 std::string outbox_idempotency_key(std::string_view event_hash, std::string_view channel, std::string_view recipient) {
   return sha256_hex(fmt::format("{}\n{}\n{}", event_hash, channel, recipient));

@@ -13,6 +13,7 @@
 #include "approval_rules.h"
 #include "caseflow/case_id.h"
 #include "caseflow/hash.h"
+#include "handler_call_loader.h"
 #include "caseflow/loader.h"
 #include "similar_loader.h"
 #include "yaml_reader.h"
@@ -181,12 +182,15 @@ class procedure_reader {
       step.id = entry.first.Scalar();
       const YAML::Node& body = entry.second;
       if (!in_.expect_map(body, fmt::format("step '{}'", step.id))) continue;
-      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "pauses_clock", "approve"});
+      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "pauses_clock", "approve",
+                                                                    "on_enter", "on_exit", "wait_for_subcases",
+                                                                    "after_subcases"});
       step.name = read_name(in_, body["name"]);
       if (body["role"]) step.roles = in_.scalar_list(body["role"], "role");
       if (body["terminal"]) step.terminal = in_.boolean(body["terminal"], "terminal").value_or(false);
       if (body["resolved"]) step.resolved = in_.boolean(body["resolved"], "resolved").value_or(false);
       if (body["pauses_clock"]) step.pauses_clock = in_.boolean(body["pauses_clock"], "pauses_clock").value_or(false);
+      read_step_hooks(body, &step);
       if (body["actions"] && in_.expect_map(body["actions"], fmt::format("actions of step '{}'", step.id)))
         for (const auto& action : body["actions"]) step.actions.push_back(read_action(step, action.first.Scalar(), action.second));
       if (body["approve"])
@@ -195,6 +199,16 @@ class procedure_reader {
         });
       p->steps.push_back(std::move(step));
     }
+  }
+
+  // on_enter / on_exit handler calls and the sub-case options (handler_call_loader.h).
+  void read_step_hooks(const YAML::Node& body, step_def* step) {
+    const std::string where = fmt::format("step '{}'", step->id);
+    if (body["on_enter"]) step->on_enter = detail::read_handler_calls(in_, body["on_enter"], "on_enter of " + where);
+    if (body["on_exit"]) step->on_exit = detail::read_handler_calls(in_, body["on_exit"], "on_exit of " + where);
+    if (body["wait_for_subcases"])
+      step->wait_for_subcases = in_.boolean(body["wait_for_subcases"], "wait_for_subcases").value_or(false);
+    if (body["after_subcases"]) step->after_subcases = in_.scalar(body["after_subcases"], "after_subcases").value_or("");
   }
 
   // `done: closed` is shorthand for `done: { to: closed }`.
@@ -207,7 +221,7 @@ class procedure_reader {
     }
     const std::string where = fmt::format("action '{}' of step '{}'", id, step.id);
     if (!in_.expect_map(body, where)) return action;
-    in_.check_keys(body, where, {"to", "name", "role", "when", "requires", "sets", "comment"});
+    in_.check_keys(body, where, {"to", "name", "role", "when", "requires", "sets", "comment", "run"});
     action.name = read_name(in_, body["name"]);
     if (body["to"]) action.to = in_.scalar(body["to"], "to").value_or("");
     else in_.error(body, fmt::format("{} needs 'to:' (the step it leads to)", where));
@@ -218,6 +232,7 @@ class procedure_reader {
       if (std::find(action.settable_fields.begin(), action.settable_fields.end(), f) == action.settable_fields.end())
         action.settable_fields.push_back(f);
     if (body["comment"]) action.comment_required = in_.boolean(body["comment"], "comment").value_or(false);
+    if (body["run"]) action.run = detail::read_handler_calls(in_, body["run"], where);
     return action;
   }
 
@@ -249,6 +264,10 @@ class procedure_reader {
       if (body["limits"] && in_.expect_sequence(body["limits"], fmt::format("limits of step '{}'", step.id)))
         for (const auto& limit : body["limits"]) read_limit(limit, p, &step);
       if (step.approval) detail::check_approval_steps(in_, body["approve"], p, step);
+      if (!step.after_subcases.empty() && !step.find_action(step.after_subcases))
+        in_.error(body["after_subcases"], fmt::format("after_subcases: '{}' is not an action of step '{}'{}",
+                                                      step.after_subcases, step.id,
+                                                      did_you_mean(step.after_subcases, ids_of(step.actions))));
       for (auto& action : step.actions) {
         if (detail::is_implicit_approval_action(step, action)) continue;
         const YAML::Node action_node = child(child(body, "actions"), action.id);
@@ -331,6 +350,7 @@ class procedure_reader {
         else (std::string_view(key) == "raise" ? effects.raise : effects.set)[name] = *v;
       }
     }
+    if (node["run"]) effects.run = detail::read_handler_calls(in_, node["run"], where);
     if (node["action"]) {
       effects.action = in_.scalar(node["action"], "action").value_or("");
       if (!step) in_.error(node["action"], fmt::format("{}: only a step's limit can take an action", where));
@@ -362,7 +382,7 @@ class procedure_reader {
       limit.remind_percent = percent;
     }
     if (node["on_breach"] && in_.expect_map(node["on_breach"], "on_breach")) {
-      in_.check_keys(node["on_breach"], "on_breach", {"notify", "message", "raise", "set", "action"});
+      in_.check_keys(node["on_breach"], "on_breach", {"notify", "message", "raise", "set", "action", "run"});
       limit.on_breach = read_effects(node["on_breach"], p, step, fmt::format("limit '{}'", limit.id));
     }
     for (const auto& other : step->limits)
@@ -375,7 +395,8 @@ class procedure_reader {
     for (const auto& item : node) {
       if (!in_.expect_map(item, "an escalation")) continue;
       in_.check_keys(item, "an escalation",
-                     {"rule", "after", "at", "since", "every", "when", "unless", "notify", "message", "raise", "set"});
+                     {"rule", "after", "at", "since", "every", "when", "unless", "notify", "message", "raise", "set",
+                      "run"});
       escalation_def e;
       if (!item["rule"] || (!item["after"] && !item["at"])) {
         in_.error(item, "an escalation needs 'rule:' and 'after:' (from opening) or 'at:' (from a date field)");
@@ -440,22 +461,28 @@ std::optional<std::string> read_text_file(const std::string& path) {
   return text.str();
 }
 
-std::optional<procedure> load_procedure_text(const std::string& text, const std::string& file, diagnostics* out) {
+std::optional<procedure> load_procedure_text(const std::string& text, const std::string& file, diagnostics* out,
+                                             const handler_registry* handlers) {
   diagnostics local;
   yaml_reader in(file, &local);
   std::optional<procedure> result;
   if (auto root = in.parse(text)) result = procedure_reader(in, &local).read(*root, text);
+  if (result && handlers) {
+    detail::check_handler_calls(*result, *handlers, &local);
+    if (has_errors(local)) result.reset();
+  }
   out->insert(out->end(), local.begin(), local.end());
   return result;
 }
 
-std::optional<procedure> load_procedure_file(const std::string& path, diagnostics* out) {
+std::optional<procedure> load_procedure_file(const std::string& path, diagnostics* out,
+                                             const handler_registry* handlers) {
   auto text = read_text_file(path);
   if (!text) {
     out->push_back({path, 0, 0, "cannot read the file", diagnostic_level::error});
     return std::nullopt;
   }
-  return load_procedure_text(*text, path, out);
+  return load_procedure_text(*text, path, out, handlers);
 }
 
 const procedure* procedure_library::find(std::string_view id) const {
@@ -486,7 +513,7 @@ std::vector<std::string> procedure_files(const std::string& dir) {
   return files;
 }
 
-procedure_library load_procedure_library(const std::string& dir, diagnostics* out) {
+procedure_library load_procedure_library(const std::string& dir, diagnostics* out, const handler_registry* handlers) {
   procedure_library library;
   if (!std::filesystem::is_directory(dir)) {
     out->push_back({dir, 0, 0, "procedures folder not found (set --procedures or CASEFLOW_PROCEDURES)",
@@ -494,7 +521,7 @@ procedure_library load_procedure_library(const std::string& dir, diagnostics* ou
     return library;
   }
   for (const auto& file : procedure_files(dir)) {
-    auto p = load_procedure_file(file, out);
+    auto p = load_procedure_file(file, out, handlers);
     if (!p) continue;
     if (const procedure* existing = library.find(p->id)) {
       out->push_back({file, 1, 1, fmt::format("procedure '{}' is already defined in {}", p->id, existing->file),

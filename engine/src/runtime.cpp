@@ -9,6 +9,7 @@
 #include "caseflow/calendar.h"
 #include "caseflow/similar.h"
 #include "caseflow/timers.h"
+#include "hooks.h"
 
 namespace caseflow {
 
@@ -84,37 +85,156 @@ outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
   return commit(p, loaded->state, std::move(decided), "", at.today);
 }
 
+namespace {
+
+constexpr int k_max_subcase_depth = 8;
+
+bool is_placeholder(std::string_view id) { return !id.empty() && id.front() == '\x1f'; }
+
+}  // namespace
+
 outcome runtime::commit(const procedure& p, const case_state& current,
                         decision decided, std::string id_pattern, civil_date local_day) {
   if (!decided)
     return {outcome::status::refused, current.id, {}, decided.refused->message, decided.refused->code};
-  std::vector<commit_request> batch(1);
-  commit_request& request = batch.front();
-  request.definition = &p;
-  request.expected_seq = current.seq;
-  request.resulting_state = current;
-  append_events(p, &request, std::move(decided.events));
-  request.id_pattern = std::move(id_pattern);
-  request.local_day = local_day;
+  batch changes;
+  prepare(p, current, std::move(decided.events), std::move(id_pattern), local_day, 0, &changes);
+  if (!changes.error.empty())
+    return {outcome::status::refused, current.id, {}, changes.error, refusal_code::invalid_value};
   // A case that joins a similar-cases group is counted with it in this same transaction; a new
   // case whose id the store has yet to allocate is counted right after it is stored.
-  const bool joins = joins_similar_group(p, current, request.resulting_state);
-  if (joins && !request.resulting_state.id.empty()) add_similar_raises(p, &batch);
-  std::vector<commit_result> stored = store_.commit_batch(std::move(batch));
-  commit_result& primary = stored.front();
-  for (std::size_t i = 1; i < stored.size() && primary.status == commit_status::committed; ++i)
-    if (stored[i].status != commit_status::committed) primary = std::move(stored[i]);
-  switch (primary.status) {
-    case commit_status::committed: break;
-    case commit_status::conflict:
-      return {outcome::status::conflict, current.id, {}, primary.message + "; nothing was written, safe to retry",
-              std::nullopt};
-    case commit_status::id_taken:
-      return {outcome::status::refused, current.id, {}, primary.message, refusal_code::invalid_value};
+  const case_state& changed = changes.requests.front().resulting_state;
+  const bool joins = joins_similar_group(p, current, changed);
+  const bool id_known = !changed.id.empty() && !is_placeholder(changed.id);
+  if (joins && id_known) add_similar_raises(p, &changes.requests);
+  std::vector<commit_result> stored = store_.commit_batch(std::move(changes.requests));
+  for (auto& result : stored) {
+    switch (result.status) {
+      case commit_status::committed: continue;
+      case commit_status::conflict:
+        return {outcome::status::conflict, current.id, {}, result.message + "; nothing was written, safe to retry",
+                std::nullopt};
+      case commit_status::id_taken:
+        return {outcome::status::refused, current.id, {}, result.message, refusal_code::invalid_value};
+    }
   }
-  outcome done{outcome::status::done, primary.case_id, std::move(primary.events), "", std::nullopt};
-  if (joins && current.id.empty() && !done.case_id.empty()) count_new_case(p, done);
+  outcome done{outcome::status::done, stored.front().case_id, std::move(stored.front().events), "", std::nullopt};
+  if (joins && !id_known && !done.case_id.empty()) count_new_case(p, done);
   return done;
+}
+
+void runtime::prepare(const procedure& p, const case_state& current, std::vector<event> events, std::string id_pattern,
+                      civil_date local_day, int depth, batch* out) {
+  const std::size_t index = out->requests.size();
+  out->requests.emplace_back();
+  commit_request request;
+  request.definition = &p;
+  request.expected_seq = current.seq;
+  request.id_pattern = std::move(id_pattern);
+  request.local_day = local_day;
+  if (!current.exists() && !events.empty()) {
+    // A new case without an id gets a placeholder, so that a sub-case it opens can name it.
+    if (events.front().case_id.empty()) {
+      const std::string placeholder = fmt::format("\x1fnew case {}", ++out->placeholders);
+      for (auto& e : events) e.case_id = placeholder;
+    }
+    if (is_placeholder(events.front().case_id)) request.placeholder = events.front().case_id;
+  }
+  if (handlers_ && !events.empty()) {
+    const detail::hook_environment env{
+        *handlers_, org_, calendar_for(p),
+        [&](const subcase_request& r, const case_state& parent, std::string* error) {
+          return open_subcase(r, parent, depth, out, error);
+        }};
+    events = detail::run_hooks(p, current, std::move(events), env, &out->error);
+    if (!out->error.empty()) return;
+  }
+  if (!events.empty()) {
+    const instant now = events.back().at;
+    events = with_deadlines(p, calendar_for(p), current, std::move(events), now);
+  }
+  case_state next = current;
+  for (const auto& e : events) next = apply(p, std::move(next), e);
+  const bool tell = !next.parent.empty() && current.exists() && current.open != next.open;
+  const instant now = events.empty() ? instant{} : events.back().at;
+  request.resulting_state = std::move(next);
+  request.events = std::move(events);
+  out->requests[index] = std::move(request);
+  if (tell) tell_parent(p, out->requests[index].resulting_state, now, depth, out);
+}
+
+std::string runtime::open_subcase(const subcase_request& request, const case_state& parent, int depth, batch* out,
+                                  std::string* error) {
+  const procedure* child = library_.find(request.procedure);
+  if (!child) {
+    std::vector<std::string> ids;
+    for (const procedure* q : library_.all()) ids.push_back(q->id);
+    *error = fmt::format("unknown procedure '{}'{}", request.procedure, did_you_mean(request.procedure, ids));
+    return "";
+  }
+  if (depth + 1 > k_max_subcase_depth) {
+    *error = fmt::format("sub-cases nest deeper than {} levels (does a procedure start itself?)", k_max_subcase_depth);
+    return "";
+  }
+  command cmd;
+  cmd.type = command::kind::start;
+  cmd.actor = k_system_actor;
+  cmd.automatic = true;
+  cmd.sets = request.fields;
+  const moment at = moment_for(*child, parent.updated_at);
+  decision opened = decide(*child, org_, case_state{}, cmd, at);
+  if (!opened) {
+    *error = fmt::format("cannot open a {} sub-case: {}", child->id, opened.refused->message);
+    return "";
+  }
+  const std::string placeholder = fmt::format("\x1fnew case {}", ++out->placeholders);
+  for (auto& e : opened.events) e.case_id = placeholder;
+  opened.events.front().data["parent"] = parent.id;
+  prepare(*child, case_state{}, std::move(opened.events), child->case_id_pattern, at.today, depth + 1, out);
+  if (!out->error.empty()) *error = out->error;
+  return placeholder;
+}
+
+void runtime::tell_parent(const procedure& child_procedure, const case_state& child, instant now, int depth, batch* out) {
+  for (const auto& r : out->requests)
+    if (r.resulting_state.id == child.parent) {
+      out->error = fmt::format("sub-case {} would finish in the same change as its parent {}; take the step separately",
+                               child.id, child.parent);
+      return;
+    }
+  auto parent = load(child.parent);
+  if (!parent) return;  // the parent is not in this database (e.g. imported alone): nothing to tell
+  const procedure& pp = *parent->definition;
+  event e = system_event(pp, parent->state, child.open ? event_kind::subcase_reopened : event_kind::subcase_finished, now);
+  e.data = {{"case_id", child.id}, {"procedure", child_procedure.id}, {"step", child.step}};
+  if (!child.open) {
+    field_values outcome;  // personal values stay in the child's log
+    for (const auto& [name, v] : child.fields)
+      if (const field_def* f = child_procedure.find_field(name); f && !f->personal) outcome[name] = v;
+    e.data["outcome"] = fields_to_json(outcome);
+  }
+  std::vector<event> events{e};
+  case_state after = apply(pp, parent->state, e);
+  const step_def* step = pp.find_step(after.step);
+  const bool none_open = std::none_of(after.subcases.begin(), after.subcases.end(), [](const case_subcase& s) { return s.open; });
+  if (!child.open && step && !step->after_subcases.empty() && none_open) {
+    command cmd;
+    cmd.type = command::kind::act;
+    cmd.actor = k_system_actor;
+    cmd.action = step->after_subcases;
+    cmd.automatic = true;
+    decision taken = decide(pp, org_, after, cmd, moment_for(pp, now));
+    if (taken) {
+      for (auto& t : taken.events) events.push_back(std::move(t));
+    } else {
+      event told = system_event(pp, after, event_kind::notification_requested, now);
+      told.data = {{"rule", "after_subcases"}, {"to", nlohmann::json::array({"assignee"})},
+                   {"message", fmt::format("automatic action '{}' was refused: {}", step->after_subcases,
+                                           taken.refused->message)}};
+      events.push_back(std::move(told));
+    }
+  }
+  prepare(pp, parent->state, std::move(events), "", {}, depth + 1, out);
 }
 
 void runtime::append_events(const procedure& p, commit_request* request, std::vector<event> events) {

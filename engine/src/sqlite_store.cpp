@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 #include <set>
 
@@ -128,6 +129,8 @@ struct sqlite_store::impl {
   }
 
   commit_result write(commit_request& request);
+  // A new id for `request` (a new case without one) from its pattern and local day.
+  std::string allocate_id(const commit_request& request);
   bool case_exists(const std::string& id) {
     select_case.bind(1, id);
     const bool found = select_case.executeStep();
@@ -183,6 +186,54 @@ std::optional<std::string> sqlite_store::definition_text(std::string_view hash) 
   return text;
 }
 
+namespace {
+
+// Replaces each placeholder in the texts of `j` (recursively, also inside longer texts such
+// as a rendered message) by the id it stands for.
+void substitute_ids(nlohmann::json& j, const std::map<std::string, std::string, std::less<>>& ids) {
+  if (j.is_string()) {
+    auto& text = j.get_ref<std::string&>();
+    for (const auto& [placeholder, id] : ids)
+      for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + id.size()))
+        text.replace(at, placeholder.size(), id);
+  } else if (j.is_structured()) {
+    for (auto& item : j) substitute_ids(item, ids);
+  }
+}
+
+void substitute_ids(commit_request& r, const std::map<std::string, std::string, std::less<>>& ids) {
+  auto id_of = [&](std::string& text) {
+    if (auto it = ids.find(text); it != ids.end()) text = it->second;
+  };
+  for (auto& e : r.events) {
+    id_of(e.case_id);
+    substitute_ids(e.data, ids);
+  }
+  id_of(r.resulting_state.id);
+  id_of(r.resulting_state.parent);
+  for (auto& s : r.resulting_state.subcases) id_of(s.id);
+}
+
+}  // namespace
+
+std::string sqlite_store::impl::allocate_id(const commit_request& request) {
+  const std::string period = fmt::format("{}|{}", request.definition->id, case_id_period(request.id_pattern, request.local_day));
+  next_serial.bind(1, period);
+  next_serial.executeStep();
+  const std::int64_t serial = next_serial.getColumn(0).getInt64();
+  next_serial.reset();
+  std::string case_id = format_case_id(request.id_pattern, request.local_day, serial);
+  // An imported case may already hold the next id of the pattern: move past it.
+  for (std::int64_t next = serial + 1; case_exists(case_id); ++next) {
+    case_id = format_case_id(request.id_pattern, request.local_day, next);
+    bump_serial.bind(1, next);
+    bump_serial.bind(2, period);
+    bump_serial.exec();
+    bump_serial.reset();
+  }
+  return case_id;
+}
+
 // Writes one request inside the caller's transaction. A request that cannot be applied
 // (stale version, taken id) writes nothing and says why.
 commit_result sqlite_store::impl::write(commit_request& request) {
@@ -190,22 +241,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
   case_state& state = request.resulting_state;
   std::string case_id = request.events.empty() ? state.id : request.events.front().case_id;
   const bool opening = request.expected_seq == 0;
-  if (opening && case_id.empty()) {
-    const std::string period = fmt::format("{}|{}", request.definition->id, case_id_period(request.id_pattern, request.local_day));
-    next_serial.bind(1, period);
-    next_serial.executeStep();
-    const std::int64_t serial = next_serial.getColumn(0).getInt64();
-    next_serial.reset();
-    case_id = format_case_id(request.id_pattern, request.local_day, serial);
-    // An imported case may already hold the next id of the pattern: move past it.
-    for (std::int64_t next = serial + 1; case_exists(case_id); ++next) {
-      case_id = format_case_id(request.id_pattern, request.local_day, next);
-      bump_serial.bind(1, next);
-      bump_serial.bind(2, period);
-      bump_serial.exec();
-      bump_serial.reset();
-    }
-  }
+  if (opening && case_id.empty()) case_id = allocate_id(request);
   select_case.bind(1, case_id);
   const std::int64_t current_seq = select_case.executeStep() ? select_case.getColumn(6).getInt64() : -1;
   select_case.reset();
@@ -304,6 +340,15 @@ std::vector<commit_result> sqlite_store::commit_batch(std::vector<commit_request
   try {
     SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
     s.read_head();
+    // New cases named by placeholders get their ids first, so that cases of one batch can
+    // name each other (a parent and the sub-case it opens).
+    std::map<std::string, std::string, std::less<>> ids;
+    for (auto& request : requests)
+      if (!request.placeholder.empty() && request.expected_seq == 0 &&
+          (request.events.empty() || request.events.front().case_id == request.placeholder))
+        ids[request.placeholder] = s.allocate_id(request);
+    if (!ids.empty())
+      for (auto& request : requests) substitute_ids(request, ids);
     bool all_committed = true;
     for (auto& request : requests) {
       results.push_back(s.write(request));

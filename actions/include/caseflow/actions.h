@@ -50,7 +50,8 @@ struct delivery_config {
 // Reads the CASEFLOW_* variables above.
 delivery_config delivery_config_from_env();
 
-// Adds the built-in handlers (notify) and the senders of the configured channels.
+// Adds the built-in handlers (notify, webhook, set, escalate, start_case) and the senders of
+// the configured channels.
 void register_builtins(handler_registry& registry, const delivery_config& config);
 
 // The router the store calls for each event committed (see outbox.h): notification_requested

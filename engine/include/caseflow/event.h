@@ -39,6 +39,16 @@ inline constexpr std::string_view approval_chain_fixed = "approval_chain_fixed";
 // The amount changed in the approval step: earlier approvals no longer count.
 // data {step, voided: [{level, actor, role}], reason}; an approval_chain_fixed follows.
 inline constexpr std::string_view approvals_voided = "approvals_voided";
+// Handler effects (by `system`; see action_handler.h): outbound messages for the outbox.
+// data {handler, hook, messages: [{channel, recipient, payload, not_before}]}
+inline constexpr std::string_view messages_requested = "messages_requested";
+// Sub-cases (by `system`; see runtime.h). On the parent: data {case_id, procedure, wait,
+// handler, hook} when a child is opened; data {case_id, procedure, step, fields} when the child
+// reaches a terminal or resolved step, and data {case_id, procedure, step} when it is reopened.
+// The child's case_started data holds {parent}.
+inline constexpr std::string_view subcase_started = "subcase_started";
+inline constexpr std::string_view subcase_finished = "subcase_finished";
+inline constexpr std::string_view subcase_reopened = "subcase_reopened";
 }  // namespace event_kind
 
 struct event {
@@ -104,6 +114,15 @@ struct case_approval {
   bool complete() const { return next_level() > static_cast<int>(levels.size()); }
 };
 
+// A case another case opened (start_case), as its parent sees it.
+struct case_subcase {
+  std::string id;
+  std::string procedure;
+  bool wait = false;   // the parent may not change step while it is open
+  bool open = true;    // not yet in a terminal or resolved step
+  std::string step;    // its step when it last finished or reopened ("" before)
+};
+
 // A case as the fold of its events (see core.h apply()).
 struct case_state {
   std::string id;
@@ -125,6 +144,8 @@ struct case_state {
   std::int64_t paused_seconds = 0;                  // time spent in clock-pausing steps
   std::optional<instant> paused_since;              // set while in such a step
   std::optional<case_approval> approval;            // the latest approval chain, if any
+  std::string parent;                               // the case that opened this one ("" = none)
+  std::vector<case_subcase> subcases;               // the cases this one opened, in order
 
   const case_deadline* find_deadline(std::string_view rule) const;
 

@@ -19,10 +19,18 @@
 
 namespace caseflow {
 
+class handler_registry;
+
 // Loads one procedure from `text`; `file` names it in diagnostics. Problems go to *out.
-std::optional<procedure> load_procedure_text(const std::string& text, const std::string& file, diagnostics* out);
+// With `handlers`, every handler call in the procedure's hooks (on_enter, on_exit, an
+// action's run, a limit's on_breach run, an escalation's run) must name a handler of the
+// registry and pass its validate_in(); without, the calls are read but not checked (a
+// definition stored in the database, which was checked when its first case was opened).
+std::optional<procedure> load_procedure_text(const std::string& text, const std::string& file, diagnostics* out,
+                                             const handler_registry* handlers = nullptr);
 // Reads and loads a file (a missing or unreadable file is a diagnostic, not an exception).
-std::optional<procedure> load_procedure_file(const std::string& path, diagnostics* out);
+std::optional<procedure> load_procedure_file(const std::string& path, diagnostics* out,
+                                             const handler_registry* handlers = nullptr);
 
 // The procedures in a folder: every `*.yaml` directly in it (not calendars/ nor org.yaml).
 // Intentionally copyable (procedures are shared, immutable).
@@ -37,7 +45,8 @@ class procedure_library {
 };
 
 // Loads every procedure file in `dir`; duplicate procedure ids are errors.
-procedure_library load_procedure_library(const std::string& dir, diagnostics* out);
+procedure_library load_procedure_library(const std::string& dir, diagnostics* out,
+                                         const handler_registry* handlers = nullptr);
 
 // The `*.yaml` procedure files directly in `dir`, sorted.
 std::vector<std::string> procedure_files(const std::string& dir);

@@ -132,6 +132,12 @@ dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel
 // recording a notification_requeued event. Returns why not ("" when done).
 std::string requeue_outbox(runtime& rt, std::int64_t outbox_id, std::string_view by, instant now);
 
+// The messages of a messages_requested event (handler effects, see action_handler.h) and the
+// data form they are recorded in. Such events are written to the outbox whatever the router.
+// One message per channel and recipient per event: a second one with the same pair is dropped.
+nlohmann::json messages_to_json(const std::vector<outbound_message>& messages);
+std::vector<outbound_message> requested_messages(const event& e);
+
 // The idempotency key of a message: sha256 hex of the event hash, channel and recipient.
 std::string outbox_idempotency_key(std::string_view event_hash, std::string_view channel, std::string_view recipient);
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "caseflow/duration.h"
 #include "caseflow/expression.h"
 #include "caseflow/value.h"
@@ -39,6 +41,21 @@ struct field_def {
   bool personal = false;            // personal data: erasable, kept apart from the hash chain
 };
 
+// A call of a named handler (see action_handler.h) with its YAML arguments as JSON, written
+// in a hook as one entry of a list of single-key maps:
+//   on_enter:
+//     - notify: { to: [cs_manager], message: "案件 {case.id} 已转交" }
+//     - set: { priority: high }
+// Scalars become JSON strings, except plain (unquoted) true/false and integers. Where the call
+// was written is kept for the messages of validate() and of refusals.
+struct handler_call {
+  std::string handler;
+  nlohmann::json args = nlohmann::json::object();
+  int line = 0;
+  int column = 0;
+};
+using handler_calls = std::vector<handler_call>;
+
 struct action_def {
   std::string id;
   display_name name;
@@ -48,6 +65,7 @@ struct action_def {
   std::vector<std::string> required_fields;  // must have a value after the action
   std::vector<std::string> settable_fields;  // the operator may set these with it (required ones too)
   bool comment_required = false;
+  handler_calls run;                      // `run:` handlers called when the action is taken
 };
 
 // What happens when a limit is breached or an escalation is due. Any combination.
@@ -57,6 +75,7 @@ struct timer_effects {
   field_values raise;               // enum fields raised to at least this value (never lowered)
   field_values set;                 // fields set as written
   std::string action;               // an action of the current step taken by `system`
+  handler_calls run;                // `run:` handlers called when it fires
 };
 
 // A time limit on a step, counted from entering the step.
@@ -136,6 +155,12 @@ struct step_def {
   std::vector<limit_def> limits;
   // An approval step: its actions `approve` and `reject` are implicit (added by the loader).
   std::optional<approval_def> approval;
+  handler_calls on_enter;  // called when a case enters the step (the start step: when opened)
+  handler_calls on_exit;   // called when a case leaves the step for another one
+  // The case may not leave the step while any of its sub-cases is open (see runtime.h).
+  bool wait_for_subcases = false;
+  // An action of this step `system` takes when the last open sub-case finishes ("" = none).
+  std::string after_subcases;
 
   // Open means the case still needs work: neither terminal nor resolved.
   bool is_open() const { return !terminal && !resolved; }

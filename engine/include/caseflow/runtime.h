@@ -3,6 +3,16 @@
 // The runtime is the only place where the pure core meets the store and the clock. A case
 // is decided under the definition it was opened with (looked up by hash in the store), so
 // editing a YAML file changes new cases, never the past. Non-copyable handle; one thread.
+//
+// Handler calls (action_handler.h) run inside commit, once a handler registry is set: their
+// effects are recorded after their trigger in the same transaction. A handler that asks for
+// a sub-case (start_case) opens it in that transaction too: the child's case_started (by
+// `system`) holds {parent}, the parent records subcase_started {case_id, procedure, wait}.
+// When a child later reaches a terminal or resolved step (or is reopened), the same
+// transaction appends subcase_finished {case_id, procedure, step, outcome} (subcase_reopened)
+// to the parent; if the parent's step names `after_subcases: ACTION` and no sub-case is open
+// any more, `system` then takes that action. A parent cannot change step while a sub-case it
+// started with `wait: true` is open, nor leave a `wait_for_subcases: true` step while any is.
 #pragma once
 
 #include <map>
@@ -12,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "caseflow/action_handler.h"
 #include "caseflow/core.h"
 #include "caseflow/loader.h"
 #include "caseflow/org.h"
@@ -42,6 +53,8 @@ class runtime {
   // All references must outlive the runtime. `calendars` may be null (dates are then UTC).
   runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars);
   runtime(const runtime&) = delete;
+  // Handlers for the procedures' hooks (must outlive the runtime); null = hooks do not run.
+  void set_handlers(const handler_registry* handlers) { handlers_ = handlers; }
   runtime& operator=(const runtime&) = delete;
 
   // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern.
@@ -80,6 +93,17 @@ class runtime {
   void fire_due(instant now, std::size_t limit, tick_report* report);
   outcome commit(const procedure& p, const case_state& current,
                  decision decided, std::string id_pattern, civil_date local_day);
+  // The requests of one transaction: a case's change and those it causes (sub-cases, parents).
+  struct batch {
+    std::vector<commit_request> requests;
+    int placeholders = 0;
+    std::string error;  // why the change is refused ("" = none)
+  };
+  void prepare(const procedure& p, const case_state& current, std::vector<event> events, std::string id_pattern,
+               civil_date local_day, int depth, batch* out);
+  std::string open_subcase(const subcase_request& request, const case_state& parent, int depth, batch* out,
+                           std::string* error);
+  void tell_parent(const procedure& child_procedure, const case_state& child, instant now, int depth, batch* out);
   // Appends `events` and the deadline changes they cause to `request`, folding its state.
   void append_events(const procedure& p, commit_request* request, std::vector<event> events);
   // Whether `after` newly counts in a similar-cases group (or counts under other values).
@@ -94,6 +118,7 @@ class runtime {
   const procedure_library& library_;
   const organisation& org_;
   const calendar_set* calendars_;
+  const handler_registry* handlers_ = nullptr;
   std::map<std::string, std::shared_ptr<const procedure>, std::less<>> definitions_;
 };
 

@@ -76,6 +76,11 @@ struct commit_request {
   civil_date local_day;
   // Written in the same transaction as the events; a digest already stored is kept once.
   std::vector<blob> blobs;
+  // A new case whose events carry this text as case_id: commit_batch() allocates its id from
+  // id_pattern before writing anything and replaces the text by the id wherever it appears
+  // in the batch (event case ids, inside any text of event data, the states' id, parent and
+  // sub-case ids). Placeholders start with the control character \x1f, which no input holds.
+  std::string placeholder;
   // For a case joining a similar-cases group: the group it was decided against.
   std::optional<similar_check> similar;
 };
