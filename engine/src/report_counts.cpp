@@ -280,7 +280,7 @@ report_document monthly_report(report_source& source, const date_range& month, c
 
   auto compared = [&](const char* key, const char* title, const char* field, const auto& current_map, const auto& previous_map) {
     report_table t{key, title,
-                   columns({{field, field}, {"received", "received"}, {"completed", "completed"}, {"open", "open at end"},
+                   columns({{field, field}, {"received", "received " + month.label}, {"completed", "completed"}, {"open", "open at end"},
                             {"previous_received", "received " + previous.label}, {"change", "change"}}),
                    {}, ""};
     std::map<std::string, counts> both = previous_map;

@@ -12,9 +12,20 @@ namespace caseflow {
 
 namespace {
 
-constexpr const char* k_palette[] = {"#a9b8cc", "#2f6fdf", "#f0a03c", "#7a5cc7"};
+constexpr const char* k_palette[] = {"#2f6fdf", "#f0a03c", "#7a5cc7", "#2e9e6a"};
 constexpr const char* k_good = "#2e9e6a";
 constexpr const char* k_bad = "#d64545";
+
+// A value column's colour: the same figure has the same colour on every chart; last
+// period's figures are grey beside this period's blue.
+const char* colour_for(std::string_view key, std::size_t index) {
+  if (key.starts_with("previous")) return "#a9b8cc";
+  if (key == "received" || key == "current" || key == "total" || key == "submitted") return "#2f6fdf";
+  if (key == "completed" || key == "closed_on_time" || key == "met") return k_good;
+  if (key == "open") return "#f0a03c";
+  if (key == "missed" || key == "breached") return k_bad;
+  return k_palette[index % 4];
+}
 
 std::string escape(std::string_view text) {
   std::string out;
@@ -68,7 +79,7 @@ std::string header_of(const report_table& t, std::string_view key) {
 std::string legend(const report_table& t, const report_chart& c) {
   std::string out = "<div class=\"legend\">";
   for (std::size_t s = 0; s < c.value_columns.size(); ++s) {
-    const char* colour = c.share ? (s == 0 ? k_good : k_bad) : k_palette[s % 4];
+    const char* colour = c.share ? (s == 0 ? k_good : k_bad) : colour_for(c.value_columns[s], s);
     out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", colour, escape(header_of(t, c.value_columns[s])));
   }
   return out + "</div>\n";
@@ -79,7 +90,8 @@ constexpr int k_label_width = 260;
 constexpr int k_bar_height = 16;
 
 // Grouped horizontal bars on one scale: a group per row, a bar per value column.
-std::string bars_svg(const std::vector<bar_row>& rows, std::size_t series) {
+std::string bars_svg(const std::vector<bar_row>& rows, const std::vector<std::string>& keys) {
+  const std::size_t series = keys.size();
   double max = 0;
   for (const auto& r : rows)
     for (double v : r.values) max = std::max(max, v);
@@ -101,7 +113,7 @@ std::string bars_svg(const std::vector<bar_row>& rows, std::size_t series) {
       const int w = static_cast<int>(std::lround(span * r.values[s] / max));
       const int by = y + static_cast<int>(s) * (k_bar_height + 3);
       out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"/>\n", k_label_width, by,
-                         std::max(w, 1), k_bar_height, k_palette[s % 4]);
+                         std::max(w, 1), k_bar_height, colour_for(keys[s], s));
       out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n", k_label_width + std::max(w, 1) + 6,
                          by + k_bar_height - 3, fmt::format("{:g}", r.values[s]));
     }
@@ -149,7 +161,7 @@ std::string chart_html(const report_document& doc, const report_chart& c) {
   std::string out = fmt::format("<section class=\"card chart\"><h2>{}</h2>\n", escape(c.title));
   if (rows.empty()) return out + "<p class=\"muted\">nothing to show for the period</p></section>\n";
   out += legend(*t, c);
-  out += c.share ? share_svg(rows) : bars_svg(rows, c.value_columns.size());
+  out += c.share ? share_svg(rows) : bars_svg(rows, c.value_columns);
   return out + "</section>\n";
 }
 
@@ -197,7 +209,8 @@ h1{font-size:28px;line-height:1.2;margin:4px 0 6px;font-weight:700}
 .figure .value{font-size:30px;font-weight:700;color:#1f4fb8;line-height:1.1}
 .figure .label{color:#5b667a;font-size:13px;margin-top:4px}
 .figure .detail{color:#8a93a5;font-size:12px}
-.card{background:#fff;border-radius:10px;padding:18px 22px;margin:0 0 18px;box-shadow:0 1px 2px rgba(20,30,60,.08)}
+.card{background:#fff;border-radius:10px;padding:18px 22px;margin:0 0 18px;box-shadow:0 1px 2px rgba(20,30,60,.08);
+overflow-x:auto}
 h2{font-size:16px;margin:0 0 10px;font-weight:650}
 .legend{display:flex;gap:18px;font-size:13px;color:#5b667a;margin-bottom:6px}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:6px;vertical-align:-1px}

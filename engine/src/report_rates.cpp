@@ -141,7 +141,7 @@ report_document sla_report(report_source& source, const date_range& month, std::
   doc.tables.push_back(std::move(procedures));
   doc.tables.push_back(std::move(steps));
   doc.charts = {{"Compliance by procedure", "by_procedure", {"procedure"}, {"met", "breached"}, true, ""},
-                {"Compliance by step limit", "by_step", {"procedure", "step", "rule"}, {"met", "breached"}, true, ""}};
+                {"Compliance by step limit", "by_step", {"step", "rule"}, {"met", "breached"}, true, ""}};
   return doc;
 }
 

@@ -16,6 +16,7 @@ std::string cell_text(std::string_view key, const nlohmann::json& v) {
   if (v.is_null()) return "-";
   if (v.is_string()) return v.get<std::string>();
   if (is_share_column(key) && v.is_number()) return fmt::format("{:.1f}%", 100.0 * v.get<double>());
+  if (key == "change" && v.is_number_integer() && v.get<std::int64_t>() > 0) return "+" + v.dump();
   if (key == "working_seconds_left" && v.is_number_integer()) {
     const std::int64_t s = v.get<std::int64_t>();
     return (s < 0 ? "-" : "") + format_hours(s < 0 ? -s : s);
@@ -37,6 +38,7 @@ std::string pad(const std::string& text, std::size_t width, bool right) {
 }
 
 std::string table_text(const report_table& t) {
+  if (t.rows.empty()) return fmt::format("{}\n  {}\n", t.title, t.note.empty() ? "no rows" : t.note);
   std::vector<std::vector<std::string>> cells{{}};
   std::vector<bool> numeric(t.columns.size(), true);
   for (const auto& c : t.columns) cells[0].push_back(c.header);
@@ -60,7 +62,6 @@ std::string table_text(const report_table& t) {
     }
     out += "  " + line + "\n";
   }
-  if (t.rows.empty()) out += "  (no rows)\n";
   if (!t.note.empty()) out += "  " + t.note + "\n";
   return out;
 }
