@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev libcli11-dev doctest-dev
   nlohmann-json3-dev libssl-dev libcctz-dev tzdata libbenchmark-dev libcurl4-openssl-dev
   sqlite3 graphviz
+  chromium  # headless rendering of the HTML reports in tests (tests/e2e/reports_cli_test.cpp)
 )
 
 missing=()
