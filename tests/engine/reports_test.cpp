@@ -70,8 +70,8 @@ TEST_CASE("reports: text aligns by display width and shows shares as percentages
         "  received: 3 (+1 vs 2026-10)\n"
         "\n"
         "By category\n"
-        "  类别          received  share\n"
-        "  工程质量            12  25.0%\n"
+        "  类别         received  share\n"
+        "  工程质量           12  25.0%\n"
         "  a, \"quoted\"         3      -\n"
         "  a note\n");
   CHECK(display_width("工程质量") == 8);

@@ -18,31 +18,44 @@
 //   on time    a closing before which none of the case's step limits was breached.
 //   limit met  a step limit (deadline_set kind "limit") whose step was left, or whose
 //              condition stopped holding, at or before its due time; breached when it fired
-//              (timer_fired) or is still running past its due time at the period's end. A
+//              (timer_fired), was left after its due time, or is still running past it at
+//              the period's end (or `now`, if earlier). A
 //              limit is counted in the period in which it was decided: when it was met, or
 //              at its due time when breached. Limits still running within time are not counted.
 //
 // Document shape (JSON, keys stable): {"report": kind, "title", "procedure", "period":
 // {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD", "label"}, "as_of": UTC time,
+// "headline": [{"label", "value", "detail"}] (the figures atop the page, as text),
 // "tables": {table key: [{column key: value, …}, …]}}. Numbers are JSON numbers; shares
 // are numbers in [0, 1] (null when the denominator is 0); absent values are null.
 // Tables by report (columns in order):
-//   daily, half-month, monthly:
+//   daily, half-month (one block of rows per period: the day, or each half):
 //     summary        period, from, to, received, completed, open
-//                    (monthly: rows "this" and "previous" month, plus a "change" row)
 //     by_category    period, category, received, completed, open
 //     by_sub_type    period, category, sub_type, received, completed, open
 //     by_severity    period, severity, received, completed, open
+//   monthly (the month against the one before):
+//     summary        figure ("received", "completed", "open"), current, previous, change
+//     by_category    category, received, completed, open, previous_received, change
+//     by_sub_type    category, sub_type, received, completed, open
+//     by_severity    severity, received, completed, open, previous_received, change
+//   all three also:
 //     closed_serious period, case, severity, category, sub_type, closed, closed_by
 //                    (important, hot and major cases completed in the period)
 //     open_serious   case, severity, category, step, step_name, opened, days_open, limit,
 //                    working_seconds_left (negative = overdue), status
-//                    (important, hot and major cases open at the end of the last period)
+//                    (important, hot and major cases open at the end of the last period,
+//                    with the step limit due first)
+//   Unset category, sub_type or severity read "(none)"; categories and severities come in
+//   the order of the procedure's enum values.
 //   closure-rate:    by_specialist  specialist, total, closed, closed_on_time, open, rate
-//                    (rate = closed_on_time / total; a last row "all")
-//   sla:             by_step  procedure, step, rule, met, breached, compliance
-//                    by_procedure  procedure, met, breached, compliance
-//   legal-review-misses: by_department  department, submitted, missed, share (last row "all")
+//                    (total = closed in the quarter + open at its end; rate =
+//                    closed_on_time / total; a last row "all")
+//   sla:             by_procedure  procedure, met, breached, compliance
+//                    by_step  procedure, step, rule, met, breached, compliance
+//   legal-review-misses: by_department  department, submitted, missed, share (last row
+//                    "all"); submitted = legal_review cases opened in the month; missed =
+//                    their bool field `preregistered` is false (unset is not a miss).
 // CSV (RFC 4180, CRLF): one record per cell, columns table,row,column,value (row is the
 // 1-based row number in its table), so that every table reads back the same figures.
 #pragma once
