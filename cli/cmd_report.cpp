@@ -2,11 +2,11 @@
 // periodic reports of PROCEDURES.md §1 and §6 (caseflow/reports.h), as aligned text, CSV,
 // JSON or a self-contained HTML page, on stdout or into --out FILE. Reports open the
 // database read-only and never write to it; a missing database is an error.
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "caseflow/reports.h"
 #include "commands.h"
@@ -46,7 +46,8 @@ class report_reader {
 date_range month_of(const std::string& text, int half = 0) {
   if (text.empty()) throw command_failure{k_exit_usage, "give the month as --month YYYY-MM, e.g. --month 2026-11"};
   auto r = parse_month(text, half);
-  if (!r) throw command_failure{k_exit_usage, fmt::format("--month '{}' is not a month written YYYY-MM, e.g. 2026-11", text)};
+  if (!r)
+    throw command_failure{k_exit_usage, fmt::format("--month '{}' is not a month written YYYY-MM, e.g. 2026-11", text)};
   return *r;
 }
 
@@ -65,10 +66,14 @@ void check_procedure(context& ctx, const std::string& id) {
 void emit(context& ctx, const report_cli_options& opts, const report_document& doc) {
   const std::string format = ctx.options().json ? "json" : opts.format;
   std::string text;
-  if (format == "json") text = render_json(doc).dump(2) + "\n";
-  else if (format == "csv") text = render_csv(doc);
-  else if (format == "html") text = render_html(doc);
-  else text = render_text(doc);
+  if (format == "json")
+    text = render_json(doc).dump(2) + "\n";
+  else if (format == "csv")
+    text = render_csv(doc);
+  else if (format == "html")
+    text = render_html(doc);
+  else
+    text = render_text(doc);
   if (opts.out.empty()) {
     std::cout << text;
     return;
@@ -81,7 +86,8 @@ void emit(context& ctx, const report_cli_options& opts, const report_document& d
 using builder = report_document (*)(context& ctx, report_source& source, const report_cli_options& opts,
                                     const report_options& options);
 
-report_document build_daily(context& ctx, report_source& source, const report_cli_options& opts, const report_options& options) {
+report_document build_daily(context& ctx, report_source& source, const report_cli_options& opts,
+                            const report_options& options) {
   check_procedure(ctx, opts.procedure);
   civil_date day = today_for(ctx, opts.procedure);
   if (!opts.date.empty()) {
@@ -109,19 +115,23 @@ report_document build_monthly(context& ctx, report_source& source, const report_
 report_document build_closure_rate(context& ctx, report_source& source, const report_cli_options& opts,
                                    const report_options& options) {
   check_procedure(ctx, opts.procedure);
-  if (opts.quarter.empty()) throw command_failure{k_exit_usage, "give the quarter as --quarter YYYYQn, e.g. --quarter 2026Q4"};
+  if (opts.quarter.empty())
+    throw command_failure{k_exit_usage, "give the quarter as --quarter YYYYQn, e.g. --quarter 2026Q4"};
   const auto quarter = parse_quarter(opts.quarter);
   if (!quarter)
-    throw command_failure{k_exit_usage, fmt::format("--quarter '{}' is not a quarter written YYYYQn, e.g. 2026Q4", opts.quarter)};
+    throw command_failure{k_exit_usage,
+                          fmt::format("--quarter '{}' is not a quarter written YYYYQn, e.g. 2026Q4", opts.quarter)};
   return closure_rate_report(source, *quarter, options);
 }
 
-report_document build_sla(context& ctx, report_source& source, const report_cli_options& opts, const report_options& options) {
+report_document build_sla(context& ctx, report_source& source, const report_cli_options& opts,
+                          const report_options& options) {
   if (!opts.procedure.empty()) check_procedure(ctx, opts.procedure);
   return sla_report(source, month_of(opts.month), opts.procedure, options);
 }
 
-report_document build_legal(context&, report_source& source, const report_cli_options& opts, const report_options& options) {
+report_document build_legal(context&, report_source& source, const report_cli_options& opts,
+                            const report_options& options) {
   return legal_review_misses_report(source, month_of(opts.month), options);
 }
 
@@ -153,12 +163,14 @@ CLI::App* add_report(CLI::App& parent, const global_options& options, int* exit,
 }  // namespace
 
 void setup_report(CLI::App& app, const global_options& options, int* exit) {
-  auto* sub = app.add_subcommand("report", "periodic reports: daily, half-month, monthly, closure rate, SLA, legal review");
+  auto* sub =
+      app.add_subcommand("report", "periodic reports: daily, half-month, monthly, closure rate, SLA, legal review");
   sub->fallthrough();
   sub->require_subcommand(1);
 
   auto daily = std::make_shared<report_cli_options>();
-  auto* d = add_report(*sub, options, exit, "daily", "cases received, completed and open on one day", build_daily, daily);
+  auto* d =
+      add_report(*sub, options, exit, "daily", "cases received, completed and open on one day", build_daily, daily);
   d->add_option("--date", daily->date, "the local date, YYYY-MM-DD (default: today)");
   d->add_option("--procedure", daily->procedure, "the procedure reported")->capture_default_str();
 

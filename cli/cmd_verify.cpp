@@ -24,8 +24,9 @@ int run_verify(context& ctx) {
   } else {
     // A finding about a stored blob belongs to no case event; its message names the blob.
     for (const auto& f : v.findings)
-      std::cout << (f.case_id.empty() ? fmt::format("[{}] {}\n", f.rule, f.message)
-                                      : fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message));
+      std::cout << (f.case_id.empty()
+                        ? fmt::format("[{}] {}\n", f.rule, f.message)
+                        : fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message));
     std::cout << fmt::format("{}: {} events in {} cases; head {}\n", v.ok() ? "verified" : "FAILED", v.events, v.cases,
                              head);
     if (v.ok()) std::cout << "write the head down: a later log that does not contain it was truncated\n";

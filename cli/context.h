@@ -12,7 +12,7 @@
 
 #include "caseflow/action_handler.h"
 #include "caseflow/calendar.h"
-#include "caseflow/display_width.h"
+#include "caseflow/text_output.h"
 #include "caseflow/loader.h"
 #include "caseflow/org.h"
 #include "caseflow/runtime.h"

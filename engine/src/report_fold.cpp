@@ -2,10 +2,10 @@
 // See caseflow/reports.h and report_fold.h.
 #include "report_fold.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 namespace caseflow {
 
@@ -64,7 +64,8 @@ const report_table* report_document::find_table(std::string_view key) const {
 void report_source::for_each_case(std::string_view procedure_id, instant since, instant until, const visitor& visit) {
   store& s = rt_.storage();
   // A day either side covers any calendar's zone; the reports check the exact local times.
-  const activity_window window{std::string(procedure_id), instant{since.seconds - 86400}, instant{until.seconds + 86400}};
+  const activity_window window{std::string(procedure_id), instant{since.seconds - 86400},
+                               instant{until.seconds + 86400}};
   s.scan_active_cases(window, [&](const case_record& record) {
     const std::shared_ptr<const procedure> p = rt_.definition(record.definition_hash);
     visit(*p, rt_.calendar_for(*p), s.case_events(record.id));
@@ -118,6 +119,23 @@ const case_closing* case_history::last_closing_before(instant t) const {
   return last;
 }
 
+report_document new_document(std::string kind, std::string title, std::string procedure, const date_range& period,
+                             instant now) {
+  report_document doc;
+  doc.kind = std::move(kind);
+  doc.title = std::move(title);
+  doc.procedure = std::move(procedure);
+  doc.period = period;
+  doc.as_of = now;
+  return doc;
+}
+
+std::vector<report_column> columns(std::initializer_list<std::pair<std::string, std::string>> list) {
+  std::vector<report_column> out;
+  for (const auto& [key, header] : list) out.push_back({key, header});
+  return out;
+}
+
 std::string field_text(const case_state& s, std::string_view field) {
   const auto it = s.fields.find(field);
   return it == s.fields.end() || is_null(it->second) ? "" : format_value(it->second);
@@ -168,8 +186,10 @@ class history_folder {
     const bool limit = e.data.value("kind", "") == "limit";
     if ((e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) && limit) {
       const instant due = parse_instant(e.data.value("due", "")).value_or(e.at);
-      if (limit_run* l = running(rule)) l->due = due;
-      else h_.limits.push_back({rule.substr(0, rule.find('.')), rule, due, std::nullopt, false});
+      if (limit_run* l = running(rule))
+        l->due = due;
+      else
+        h_.limits.push_back({rule.substr(0, rule.find('.')), rule, due, std::nullopt, false});
     } else if (e.kind == event_kind::timer_fired && limit) {
       if (limit_run* l = running(rule)) l->fired = true;
     } else if (e.kind == event_kind::deadline_cleared) {

@@ -2,9 +2,11 @@
 // local-date arithmetic for report periods. See caseflow/reports.h.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "caseflow/reports.h"
@@ -65,6 +67,12 @@ struct case_history {
 // whose actions make them the case's credited person (closure rate); "" = nobody.
 case_history fold_history(const procedure& p, const std::vector<event>& events, const std::vector<instant>& checkpoints,
                           std::string_view credited_role);
+
+// An empty document of `kind` for `period`, as of `now`.
+report_document new_document(std::string kind, std::string title, std::string procedure, const date_range& period,
+                             instant now);
+// Columns from (key, header) pairs.
+std::vector<report_column> columns(std::initializer_list<std::pair<std::string, std::string>> list);
 
 // The text of a field at a state ("" when unset).
 std::string field_text(const case_state& s, std::string_view field);

@@ -1,10 +1,11 @@
 // The HTML rendering of a report: one self-contained page (inline CSS, charts as inline SVG,
 // no script and nothing fetched). See caseflow/reports.h.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
+#include "caseflow/text_output.h"
 #include "report_fold.h"
 #include "report_render.h"
 
@@ -25,20 +26,6 @@ const char* colour_for(std::string_view key, std::size_t index) {
   if (key == "open") return "#f0a03c";
   if (key == "missed" || key == "breached") return k_bad;
   return k_palette[index % 4];
-}
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::size_t column_index(const report_table& t, std::string_view key) {
@@ -80,7 +67,8 @@ std::string legend(const report_table& t, const report_chart& c) {
   std::string out = "<div class=\"legend\">";
   for (std::size_t s = 0; s < c.value_columns.size(); ++s) {
     const char* colour = c.share ? (s == 0 ? k_good : k_bad) : colour_for(c.value_columns[s], s);
-    out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", colour, escape(header_of(t, c.value_columns[s])));
+    out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", colour,
+                       html_escape(header_of(t, c.value_columns[s])));
   }
   return out + "</div>\n";
 }
@@ -99,8 +87,9 @@ std::string bars_svg(const std::vector<bar_row>& rows, const std::vector<std::st
   const int group = static_cast<int>(series) * (k_bar_height + 3) + 14;
   const int height = static_cast<int>(rows.size()) * group + 8;
   const int span = k_width - k_label_width - 70;
-  std::string out = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"100%\" role=\"img\">\n", k_width, height);
+  std::string out =
+      fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"100%\" role=\"img\">\n",
+                  k_width, height);
   for (int g = 0; g <= 4; ++g) {
     const int x = k_label_width + span * g / 4;
     out += fmt::format("<line x1=\"{0}\" y1=\"0\" x2=\"{0}\" y2=\"{1}\" class=\"grid\"/>\n", x, height - 4);
@@ -108,12 +97,12 @@ std::string bars_svg(const std::vector<bar_row>& rows, const std::vector<std::st
   int y = 6;
   for (const auto& r : rows) {
     out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"label\" text-anchor=\"end\">{}</text>\n", k_label_width - 12,
-                       y + group / 2 - 3, escape(r.label));
+                       y + group / 2 - 3, html_escape(r.label));
     for (std::size_t s = 0; s < r.values.size(); ++s) {
       const int w = static_cast<int>(std::lround(span * r.values[s] / max));
       const int by = y + static_cast<int>(s) * (k_bar_height + 3);
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"/>\n", k_label_width, by,
-                         std::max(w, 1), k_bar_height, colour_for(keys[s], s));
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{}\"/>\n", k_label_width,
+                         by, std::max(w, 1), k_bar_height, colour_for(keys[s], s));
       out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n", k_label_width + std::max(w, 1) + 6,
                          by + k_bar_height - 3, fmt::format("{:g}", r.values[s]));
     }
@@ -127,18 +116,19 @@ std::string share_svg(const std::vector<bar_row>& rows) {
   const int row_height = k_bar_height + 14;
   const int height = static_cast<int>(rows.size()) * row_height + 8;
   const int span = k_width - k_label_width - 90;
-  std::string out = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"100%\" role=\"img\">\n", k_width, height);
+  std::string out =
+      fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"100%\" role=\"img\">\n",
+                  k_width, height);
   int y = 6;
   for (const auto& r : rows) {
     const double good = r.values.empty() ? 0 : r.values[0];
     const double bad = r.values.size() < 2 ? 0 : r.values[1];
     const double total = good + bad;
     out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"label\" text-anchor=\"end\">{}</text>\n", k_label_width - 12,
-                       y + k_bar_height - 3, escape(r.label));
+                       y + k_bar_height - 3, html_escape(r.label));
     if (total <= 0) {
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#e6e9ef\"/>\n", k_label_width,
-                         y, span, k_bar_height);
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#e6e9ef\"/>\n",
+                         k_label_width, y, span, k_bar_height);
     } else {
       const int gw = static_cast<int>(std::lround(span * good / total));
       out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", k_label_width, y, gw,
@@ -146,9 +136,9 @@ std::string share_svg(const std::vector<bar_row>& rows) {
       out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", k_label_width + gw, y,
                          span - gw, k_bar_height, k_bad);
     }
-    out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n", k_label_width + span + 8,
-                       y + k_bar_height - 3,
-                       total <= 0 ? std::string("-") : fmt::format("{:.0f}% ({:g}/{:g})", 100 * good / total, good, total));
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{}\" class=\"value\">{}</text>\n", k_label_width + span + 8, y + k_bar_height - 3,
+        total <= 0 ? std::string("-") : fmt::format("{:.0f}% ({:g}/{:g})", 100 * good / total, good, total));
     y += row_height;
   }
   return out + "</svg>\n";
@@ -158,7 +148,7 @@ std::string chart_html(const report_document& doc, const report_chart& c) {
   const report_table* t = doc.find_table(c.table);
   if (!t) return "";
   const std::vector<bar_row> rows = chart_rows(*t, c);
-  std::string out = fmt::format("<section class=\"card chart\"><h2>{}</h2>\n", escape(c.title));
+  std::string out = fmt::format("<section class=\"card chart\"><h2>{}</h2>\n", html_escape(c.title));
   if (rows.empty()) return out + "<p class=\"muted\">nothing to show for the period</p></section>\n";
   out += legend(*t, c);
   out += c.share ? share_svg(rows) : bars_svg(rows, c.value_columns);
@@ -166,9 +156,9 @@ std::string chart_html(const report_document& doc, const report_chart& c) {
 }
 
 std::string table_html(const report_table& t) {
-  std::string out = fmt::format("<section class=\"card\"><h2>{}</h2>\n", escape(t.title));
+  std::string out = fmt::format("<section class=\"card\"><h2>{}</h2>\n", html_escape(t.title));
   if (t.rows.empty()) {
-    out += fmt::format("<p class=\"muted\">{}</p>", escape(t.note.empty() ? "no rows" : t.note));
+    out += fmt::format("<p class=\"muted\">{}</p>", html_escape(t.note.empty() ? "no rows" : t.note));
     return out + "</section>\n";
   }
   out += "<table><thead><tr>";
@@ -177,7 +167,7 @@ std::string table_html(const report_table& t) {
     for (std::size_t i = 0; i < row.size(); ++i)
       if (!row[i].is_number() && !row[i].is_null()) numeric[i] = false;
   for (std::size_t i = 0; i < t.columns.size(); ++i)
-    out += fmt::format("<th{}>{}</th>", numeric[i] ? " class=\"num\"" : "", escape(t.columns[i].header));
+    out += fmt::format("<th{}>{}</th>", numeric[i] ? " class=\"num\"" : "", html_escape(t.columns[i].header));
   out += "</tr></thead><tbody>\n";
   for (const auto& row : t.rows) {
     out += "<tr>";
@@ -186,12 +176,12 @@ std::string table_html(const report_table& t) {
       if (t.columns[i].key == "status" && row[i].is_string() && row[i].get<std::string>().starts_with("overdue"))
         cls += " bad";
       out += fmt::format("<td{}>{}</td>", cls.empty() ? "" : " class=\"" + cls + "\"",
-                         escape(detail::cell_text(t.columns[i].key, row[i])));
+                         html_escape(detail::cell_text(t.columns[i].key, row[i])));
     }
     out += "</tr>\n";
   }
   out += "</tbody></table>\n";
-  if (!t.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", escape(t.note));
+  if (!t.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(t.note));
   return out + "</section>\n";
 }
 
@@ -232,18 +222,21 @@ footer{color:#8a93a5;font-size:12px;margin-top:26px}
 std::string render_html(const report_document& doc) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} {}</title>\n<style>{}</style>"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} "
+      "{}</title>\n<style>{}</style>"
       "</head>\n<body><main>\n",
-      escape(doc.title), escape(doc.period.label), k_style);
-  out += fmt::format("<header><div class=\"kind\">caseflow · {}</div><h1>{}</h1><p class=\"sub\">{}{} · as of {}</p></header>\n",
-                     escape(doc.kind), escape(doc.title), doc.procedure.empty() ? "" : escape(doc.procedure) + " · ",
-                     escape(detail::period_text(doc)), escape(format_instant_utc(doc.as_of)));
+      html_escape(doc.title), html_escape(doc.period.label), k_style);
+  out += fmt::format(
+      "<header><div class=\"kind\">caseflow · {}</div><h1>{}</h1><p class=\"sub\">{}{} · as of {}</p></header>\n",
+      html_escape(doc.kind), html_escape(doc.title), doc.procedure.empty() ? "" : html_escape(doc.procedure) + " · ",
+      html_escape(detail::period_text(doc)), html_escape(format_instant_utc(doc.as_of)));
   if (!doc.headline.empty()) {
     out += "<div class=\"figures\">\n";
     for (const auto& f : doc.headline)
-      out += fmt::format("<div class=\"figure\"><div class=\"value\">{}</div><div class=\"label\">{}</div>"
-                         "<div class=\"detail\">{}</div></div>\n",
-                         escape(f.value), escape(f.label), escape(f.detail));
+      out += fmt::format(
+          "<div class=\"figure\"><div class=\"value\">{}</div><div class=\"label\">{}</div>"
+          "<div class=\"detail\">{}</div></div>\n",
+          html_escape(f.value), html_escape(f.label), html_escape(f.detail));
     out += "</div>\n";
   }
   for (const auto& c : doc.charts) out += chart_html(doc, c);

@@ -1,9 +1,9 @@
 // The closure-rate, SLA-compliance and legal-review-miss reports. See caseflow/reports.h.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "report_fold.h"
 
@@ -21,23 +21,6 @@ std::string percent(std::int64_t part, std::int64_t whole) {
   return whole == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
-report_document base_document(std::string kind, std::string title, std::string procedure, const date_range& period,
-                              instant now) {
-  report_document doc;
-  doc.kind = std::move(kind);
-  doc.title = std::move(title);
-  doc.procedure = std::move(procedure);
-  doc.period = period;
-  doc.as_of = now;
-  return doc;
-}
-
-std::vector<report_column> columns(std::initializer_list<std::pair<std::string, std::string>> list) {
-  std::vector<report_column> out;
-  for (const auto& [key, header] : list) out.push_back({key, header});
-  return out;
-}
-
 // Reads every case of `procedure` that may have been active in `r`, folded with the
 // period's end as the one checkpoint; `visit` gets the bounds in the case's calendar.
 template <typename Visit>
@@ -45,11 +28,11 @@ void for_each_history(report_source& source, std::string_view procedure, const d
                       Visit visit) {
   const instant since = detail::local_start(nullptr, r.first);
   const instant until = detail::local_start(nullptr, civil_date{r.last.days + 1});
-  source.for_each_case(procedure, since, until, [&](const caseflow::procedure& p, const calendar* cal,
-                                                    const std::vector<event>& events) {
-    const detail::period_bounds b = detail::bounds_of(cal, r);
-    visit(p, b, detail::fold_history(p, events, {b.to}, role));
-  });
+  source.for_each_case(procedure, since, until,
+                       [&](const caseflow::procedure& p, const calendar* cal, const std::vector<event>& events) {
+                         const detail::period_bounds b = detail::bounds_of(cal, r);
+                         visit(p, b, detail::fold_history(p, events, {b.to}, role));
+                       });
 }
 
 }  // namespace
@@ -73,16 +56,23 @@ report_document closure_rate_report(report_source& source, const date_range& qua
                      t.closed += 1;
                      t.on_time += closing->on_time ? 1 : 0;
                    });
-  report_document doc = base_document("closure-rate", "Closure rate per specialist", options.procedure, quarter,
-                                      options.now);
-  report_table t{"by_specialist", fmt::format("Cases closed on time out of those handled, {}", quarter.label),
-                 columns({{"specialist", "specialist"}, {"total", "handled"}, {"closed", "closed"},
-                          {"closed_on_time", "closed on time"}, {"open", "open at end"}, {"rate", "closure rate"}}),
-                 {}, "handled = closed in the quarter + open at its end; rate = closed on time / handled"};
+  report_document doc =
+      detail::new_document("closure-rate", "Closure rate per specialist", options.procedure, quarter, options.now);
+  report_table t{"by_specialist",
+                 fmt::format("Cases closed on time out of those handled, {}", quarter.label),
+                 detail::columns({{"specialist", "specialist"},
+                                  {"total", "handled"},
+                                  {"closed", "closed"},
+                                  {"closed_on_time", "closed on time"},
+                                  {"open", "open at end"},
+                                  {"rate", "closure rate"}}),
+                 {},
+                 "handled = closed in the quarter + open at its end; rate = closed on time / handled"};
   tally all;
   for (const auto& [person, x] : by_person) {
     const std::int64_t total = x.closed + x.open;
-    t.rows.push_back({person.empty() ? "(nobody)" : person, total, x.closed, x.on_time, x.open, share(x.on_time, total)});
+    t.rows.push_back(
+        {person.empty() ? "(nobody)" : person, total, x.closed, x.on_time, x.open, share(x.on_time, total)});
     all.closed += x.closed;
     all.on_time += x.on_time;
     all.open += x.open;
@@ -94,7 +84,8 @@ report_document closure_rate_report(report_source& source, const date_range& qua
                   {"open at end", std::to_string(all.open), ""},
                   {"specialists", std::to_string(by_person.size()), ""}};
   doc.tables.push_back(std::move(t));
-  doc.charts = {{"Handled and closed on time", "by_specialist", {"specialist"}, {"total", "closed_on_time"}, false, "all"}};
+  doc.charts = {
+      {"Handled and closed on time", "by_specialist", {"specialist"}, {"total", "closed_on_time"}, false, "all"}};
   return doc;
 }
 
@@ -105,30 +96,41 @@ report_document sla_report(report_source& source, const date_range& month, std::
   };
   std::map<std::tuple<std::string, std::string, std::string>, tally> by_step;
   std::map<std::string, tally> by_procedure;
-  for_each_history(source, procedure, month, "", [&](const caseflow::procedure& p, const detail::period_bounds& b,
-                                                     const case_history& h) {
-    const instant as_of = std::min(b.to, options.now);
-    for (const auto& l : h.limits) {
-      const auto decided = l.decided(as_of);
-      if (!decided || *decided < b.from || !(*decided < b.to)) continue;
-      const bool breached = l.breached(as_of);
-      tally& step = by_step[{p.id, l.step, l.rule.substr(l.rule.find('.') + 1)}];
-      tally& whole = by_procedure[p.id];
-      (breached ? step.breached : step.met) += 1;
-      (breached ? whole.breached : whole.met) += 1;
-    }
-  });
-  report_document doc = base_document("sla", "Time-limit compliance", std::string(procedure), month, options.now);
-  report_table steps{"by_step", "Step limits met and breached",
-                     columns({{"procedure", "procedure"}, {"step", "step"}, {"rule", "limit"}, {"met", "met"},
-                              {"breached", "breached"}, {"compliance", "compliance"}}),
-                     {}, "a limit counts in the month it was met (step left in time) or breached (at its due time)"};
+  for_each_history(source, procedure, month, "",
+                   [&](const caseflow::procedure& p, const detail::period_bounds& b, const case_history& h) {
+                     const instant as_of = std::min(b.to, options.now);
+                     for (const auto& l : h.limits) {
+                       const auto decided = l.decided(as_of);
+                       if (!decided || *decided < b.from || !(*decided < b.to)) continue;
+                       const bool breached = l.breached(as_of);
+                       tally& step = by_step[{p.id, l.step, l.rule.substr(l.rule.find('.') + 1)}];
+                       tally& whole = by_procedure[p.id];
+                       (breached ? step.breached : step.met) += 1;
+                       (breached ? whole.breached : whole.met) += 1;
+                     }
+                   });
+  report_document doc =
+      detail::new_document("sla", "Time-limit compliance", std::string(procedure), month, options.now);
+  report_table steps{"by_step",
+                     "Step limits met and breached",
+                     detail::columns({{"procedure", "procedure"},
+                                      {"step", "step"},
+                                      {"rule", "limit"},
+                                      {"met", "met"},
+                                      {"breached", "breached"},
+                                      {"compliance", "compliance"}}),
+                     {},
+                     "a limit counts in the month it was met (step left in time) or breached (at its due time)"};
   for (const auto& [k, x] : by_step)
-    steps.rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), x.met, x.breached, share(x.met, x.met + x.breached)});
-  report_table procedures{"by_procedure", "By procedure",
-                          columns({{"procedure", "procedure"}, {"met", "met"}, {"breached", "breached"},
-                                   {"compliance", "compliance"}}),
-                          {}, ""};
+    steps.rows.push_back(
+        {std::get<0>(k), std::get<1>(k), std::get<2>(k), x.met, x.breached, share(x.met, x.met + x.breached)});
+  report_table procedures{
+      "by_procedure",
+      "By procedure",
+      detail::columns(
+          {{"procedure", "procedure"}, {"met", "met"}, {"breached", "breached"}, {"compliance", "compliance"}}),
+      {},
+      ""};
   tally all;
   for (const auto& [id, x] : by_procedure) {
     procedures.rows.push_back({id, x.met, x.breached, share(x.met, x.met + x.breached)});
@@ -151,22 +153,26 @@ report_document legal_review_misses_report(report_source& source, const date_ran
     std::int64_t submitted = 0, missed = 0;
   };
   std::map<std::string, tally> by_department;
-  for_each_history(source, "legal_review", month, "", [&](const procedure&, const detail::period_bounds& b,
-                                                          const case_history& h) {
-    const case_state& s = h.states[0];
-    if (!s.exists() || h.opened_at < b.from || !(h.opened_at < b.to)) return;
-    const std::string department = detail::field_text(s, "department");
-    tally& t = by_department[department.empty() ? "(none)" : department];
-    t.submitted += 1;
-    const auto it = s.fields.find("preregistered");
-    if (it != s.fields.end() && std::holds_alternative<bool>(it->second) && !std::get<bool>(it->second)) t.missed += 1;
-  });
-  report_document doc = base_document("legal-review-misses", "Legal review: missed pre-registrations", "legal_review",
-                                      month, options.now);
-  report_table t{"by_department", "Reviews submitted and pre-registrations missed, per department",
-                 columns({{"department", "department"}, {"submitted", "submitted"}, {"missed", "missed"},
-                          {"share", "share missed"}}),
-                 {}, "submitted = legal_review cases opened in the month; missed = preregistered is false"};
+  for_each_history(
+      source, "legal_review", month, "", [&](const procedure&, const detail::period_bounds& b, const case_history& h) {
+        const case_state& s = h.states[0];
+        if (!s.exists() || h.opened_at < b.from || !(h.opened_at < b.to)) return;
+        const std::string department = detail::field_text(s, "department");
+        tally& t = by_department[department.empty() ? "(none)" : department];
+        t.submitted += 1;
+        const auto it = s.fields.find("preregistered");
+        if (it != s.fields.end() && std::holds_alternative<bool>(it->second) && !std::get<bool>(it->second))
+          t.missed += 1;
+      });
+  report_document doc = detail::new_document("legal-review-misses", "Legal review: missed pre-registrations",
+                                             "legal_review", month, options.now);
+  report_table t{
+      "by_department",
+      "Reviews submitted and pre-registrations missed, per department",
+      detail::columns(
+          {{"department", "department"}, {"submitted", "submitted"}, {"missed", "missed"}, {"share", "share missed"}}),
+      {},
+      "submitted = legal_review cases opened in the month; missed = preregistered is false"};
   tally all;
   for (const auto& [department, x] : by_department) {
     t.rows.push_back({department, x.submitted, x.missed, share(x.missed, x.submitted)});
@@ -178,8 +184,12 @@ report_document legal_review_misses_report(report_source& source, const date_ran
                   {"pre-registrations missed", std::to_string(all.missed), percent(all.missed, all.submitted)},
                   {"departments", std::to_string(by_department.size()), ""}};
   doc.tables.push_back(std::move(t));
-  doc.charts = {{"Missed pre-registrations per department", "by_department", {"department"}, {"missed", "submitted"},
-                 false, "all"}};
+  doc.charts = {{"Missed pre-registrations per department",
+                 "by_department",
+                 {"department"},
+                 {"missed", "submitted"},
+                 false,
+                 "all"}};
   return doc;
 }
 

@@ -1,10 +1,11 @@
 // Text, CSV and JSON renderings of a report. See caseflow/reports.h.
+#include "report_render.h"
+
 #include <fmt/format.h>
 
-#include "caseflow/display_width.h"
 #include "caseflow/export.h"
+#include "caseflow/text_output.h"
 #include "report_fold.h"
-#include "report_render.h"
 
 namespace caseflow {
 
@@ -105,8 +106,10 @@ nlohmann::json render_json(const report_document& doc) {
   return {{"report", doc.kind},
           {"title", doc.title},
           {"procedure", doc.procedure},
-          {"period", {{"from", detail::format_date(doc.period.first)}, {"to", detail::format_date(doc.period.last)},
-                      {"label", doc.period.label}}},
+          {"period",
+           {{"from", detail::format_date(doc.period.first)},
+            {"to", detail::format_date(doc.period.last)},
+            {"label", doc.period.label}}},
           {"as_of", format_instant_utc(doc.as_of)},
           {"headline", headline},
           {"tables", tables}};

@@ -1,10 +1,9 @@
 // report_render.h — engine-internal: how report cells read in text and HTML.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "caseflow/reports.h"
 

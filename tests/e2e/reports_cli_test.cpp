@@ -2,18 +2,18 @@
 // virtual time (October and November 2026), whose figures were counted by hand, in every
 // format; a fixture legal_review procedure for the pre-registration misses; the HTML page
 // rendered by headless Chromium.
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
-
-#include "caseflow/display_width.h"
+#include "caseflow/text_output.h"
 #include "e2e/cli_runner.h"
 
 namespace caseflow::test {
@@ -107,34 +107,37 @@ fixture_ids build_complaints(const report_session& s) {
   fixture_ids id;
   // O1: October, engineering quality, general; every limit met; closed 10-13 by zhang.wei.
   id.o1 = s.start("zhang.wei", "2026-10-12T10:00+08:00", {"customer=客户甲", "channel=phone", "summary=卫生间渗水"});
-  s.must("zhang.wei", "2026-10-12T10:10+08:00", {"do", id.o1, "forward", "--set", "category=engineering_quality",
-                                                 "--set", "department=engineering", "--set", "sub_type=渗水", "--set",
-                                                 "kind=grievance"});
-  s.must("liu.yang", "2026-10-12T11:00+08:00", {"do", id.o1, "answer", "--set", "cause=防水层破损", "--comment", "已查看"});
+  s.must("zhang.wei", "2026-10-12T10:10+08:00",
+         {"do", id.o1, "forward", "--set", "category=engineering_quality", "--set", "department=engineering", "--set",
+          "sub_type=渗水", "--set", "kind=grievance"});
+  s.must("liu.yang", "2026-10-12T11:00+08:00",
+         {"do", id.o1, "answer", "--set", "cause=防水层破损", "--comment", "已查看"});
   s.must("zhang.wei", "2026-10-13T10:00+08:00", {"do", id.o1, "talked_resolved", "--comment", "已沟通"});
   s.must("zhang.wei", "2026-10-13T10:30+08:00", {"do", id.o1, "satisfied"});
   // O2: October, property management, general; open at the end of October, closed 11-03 by li.na.
   id.o2 = s.start("zhang.wei", "2026-10-20T10:00+08:00", {"customer=客户乙", "channel=phone", "summary=楼上噪音"});
-  s.must("zhang.wei", "2026-10-20T10:20+08:00", {"do", id.o2, "forward", "--set", "category=property_management",
-                                                 "--set", "department=property_management", "--set", "sub_type=噪音",
-                                                 "--set", "kind=grievance"});
-  s.must("liu.yang", "2026-10-20T14:00+08:00", {"do", id.o2, "answer", "--set", "cause=装修噪音", "--comment", "已协调"});
+  s.must("zhang.wei", "2026-10-20T10:20+08:00",
+         {"do", id.o2, "forward", "--set", "category=property_management", "--set", "department=property_management",
+          "--set", "sub_type=噪音", "--set", "kind=grievance"});
+  s.must("liu.yang", "2026-10-20T14:00+08:00",
+         {"do", id.o2, "answer", "--set", "cause=装修噪音", "--comment", "已协调"});
   s.must("li.na", "2026-11-03T10:00+08:00", {"do", id.o2, "talked_resolved", "--comment", "已沟通"});
   s.must("li.na", "2026-11-03T10:30+08:00", {"do", id.o2, "satisfied"});
   // N1: November, engineering quality, general; limits met; closed the same day by zhang.wei.
   id.n1 = s.start("zhang.wei", "2026-11-02T09:30+08:00", {"customer=客户丙", "channel=phone", "summary=外墙渗水"});
-  s.must("zhang.wei", "2026-11-02T09:40+08:00", {"do", id.n1, "forward", "--set", "category=engineering_quality",
-                                                 "--set", "department=engineering", "--set", "sub_type=渗水", "--set",
-                                                 "kind=grievance"});
-  s.must("liu.yang", "2026-11-02T11:00+08:00", {"do", id.n1, "answer", "--set", "cause=密封胶老化", "--comment", "已查看"});
+  s.must("zhang.wei", "2026-11-02T09:40+08:00",
+         {"do", id.n1, "forward", "--set", "category=engineering_quality", "--set", "department=engineering", "--set",
+          "sub_type=渗水", "--set", "kind=grievance"});
+  s.must("liu.yang", "2026-11-02T11:00+08:00",
+         {"do", id.n1, "answer", "--set", "cause=密封胶老化", "--comment", "已查看"});
   s.must("zhang.wei", "2026-11-02T15:00+08:00", {"do", id.n1, "talked_resolved", "--comment", "已沟通"});
   s.must("zhang.wei", "2026-11-02T16:00+08:00", {"do", id.n1, "satisfied"});
   // N2: November, important; forwarded 30 minutes late (intake limit breached), closed by li.na.
   id.n2 = s.start("li.na", "2026-11-10T10:00+08:00",
                   {"customer=客户丁", "channel=phone", "summary=墙体裂缝", "severity=important"});
-  s.must("li.na", "2026-11-10T11:00+08:00", {"do", id.n2, "forward", "--set", "category=engineering_quality", "--set",
-                                             "department=engineering", "--set", "sub_type=裂缝 \"墙体\", 外立面", "--set",
-                                             "kind=grievance"});
+  s.must("li.na", "2026-11-10T11:00+08:00",
+         {"do", id.n2, "forward", "--set", "category=engineering_quality", "--set", "department=engineering", "--set",
+          "sub_type=裂缝 \"墙体\", 外立面", "--set", "kind=grievance"});
   s.must("liu.yang", "2026-11-10T11:30+08:00", {"do", id.n2, "answer", "--set", "cause=沉降", "--comment", "已查看"});
   s.must("li.na", "2026-11-10T13:30+08:00", {"do", id.n2, "talked_resolved", "--comment", "已沟通"});
   s.must("li.na", "2026-11-10T14:00+08:00", {"do", id.n2, "satisfied"});
@@ -142,17 +145,20 @@ fixture_ids build_complaints(const report_session& s) {
   // 15:15) fires at the 16:00 tick and the case stays open.
   id.n3 = s.start("wu.qiang", "2026-11-16T10:00+08:00",
                   {"customer=客户戊", "channel=email", "summary=合同面积不符", "severity=hot"});
-  s.must("wu.qiang", "2026-11-16T10:15+08:00", {"do", id.n3, "forward", "--set", "category=sales_management", "--set",
-                                                "department=sales", "--set", "sub_type=合同"});
+  s.must("wu.qiang", "2026-11-16T10:15+08:00",
+         {"do", id.n3, "forward", "--set", "category=sales_management", "--set", "department=sales", "--set",
+          "sub_type=合同"});
   s.must("system", "2026-11-16T16:00+08:00", {"tick"});
   // N4: November, forum post, planning and design, general; in handling at the report.
   id.n4 = s.start("zhang.wei", "2026-11-17T10:00+08:00", {"customer=客户己", "channel=forum", "summary=小区规划变更"});
-  s.must("zhang.wei", "2026-11-17T10:30+08:00", {"do", id.n4, "forward", "--set", "category=planning_design", "--set",
-                                                 "department=design"});
-  s.must("liu.yang", "2026-11-17T11:00+08:00", {"do", id.n4, "answer", "--set", "cause=规划调整", "--comment", "已答复"});
+  s.must("zhang.wei", "2026-11-17T10:30+08:00",
+         {"do", id.n4, "forward", "--set", "category=planning_design", "--set", "department=design"});
+  s.must("liu.yang", "2026-11-17T11:00+08:00",
+         {"do", id.n4, "answer", "--set", "cause=规划调整", "--comment", "已答复"});
   // N5: the report's day, major; still in intake, its 30-minute limit (due 09:30) passed.
-  id.n5 = s.start("zhang.wei", "2026-11-24T09:00+08:00",
-                  {"customer=客户庚", "channel=phone", "summary=媒体曝光", "severity=major", "category=property_management"});
+  id.n5 = s.start(
+      "zhang.wei", "2026-11-24T09:00+08:00",
+      {"customer=客户庚", "channel=phone", "summary=媒体曝光", "severity=major", "category=property_management"});
   return id;
 }
 
@@ -174,6 +180,20 @@ void check_counts(const nlohmann::json& row, int received, int completed, int op
   CHECK(row["open"] == open);
 }
 
+// A monthly comparison table, row by row: name, received, completed, open, received last
+// month, change.
+using compared_row = std::tuple<std::string, int, int, int, int, int>;
+void check_compared(const nlohmann::json& rows, const char* key, const std::vector<compared_row>& expected) {
+  REQUIRE(rows.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& [name, received, completed, open, previous, change] = expected[i];
+    CHECK(rows[i][key] == name);
+    check_counts(rows[i], received, completed, open);
+    CHECK(rows[i]["previous_received"] == previous);
+    CHECK(rows[i]["change"] == change);
+  }
+}
+
 // RFC 4180 records (quoted fields, doubled quotes, CRLF line ends).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> records;
@@ -183,9 +203,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -213,7 +236,9 @@ std::map<std::tuple<std::string, std::string, std::string>, std::string> json_ce
   for (const auto& [table, rows] : doc["tables"].items())
     for (std::size_t r = 0; r < rows.size(); ++r)
       for (const auto& [column, v] : rows[r].items())
-        cells[{table, std::to_string(r + 1), column}] = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+        cells[{table, std::to_string(r + 1), column}] = v.is_null()     ? ""
+                                                        : v.is_string() ? v.get<std::string>()
+                                                                        : v.dump();
   return cells;
 }
 
@@ -245,47 +270,29 @@ TEST_CASE("report cli: monthly counts by category, sub-type and severity against
 
   // November: received N1-N5; completed O2, N1, N2; open N3, N4, N5. October: received O1, O2;
   // completed O1; open O2.
-  const nlohmann::json summary = nlohmann::json::array({
-      {{"figure", "received"}, {"current", 5}, {"previous", 2}, {"change", 3}},
-      {{"figure", "completed"}, {"current", 3}, {"previous", 1}, {"change", 2}},
-      {{"figure", "open"}, {"current", 3}, {"previous", 1}, {"change", 2}}});
+  const nlohmann::json summary =
+      nlohmann::json::array({{{"figure", "received"}, {"current", 5}, {"previous", 2}, {"change", 3}},
+                             {{"figure", "completed"}, {"current", 3}, {"previous", 1}, {"change", 2}},
+                             {{"figure", "open"}, {"current", 3}, {"previous", 1}, {"change", 2}}});
   CHECK(t["summary"] == summary);
 
-  // Categories in the order of the procedure's enum values.
-  REQUIRE(t["by_category"].size() == 4);
-  const std::vector<std::tuple<std::string, int, int, int, int, int>> categories{
-      {"engineering_quality", 2, 2, 0, 1, 1},  // N1 N2 / O1
-      {"planning_design", 1, 0, 1, 0, 1},      // N4
-      {"sales_management", 1, 0, 1, 0, 1},     // N3
-      {"property_management", 1, 1, 1, 1, 0}};  // N5 received and open, O2 completed / O2
-  for (std::size_t i = 0; i < categories.size(); ++i) {
-    const auto& [name, received, completed, open, previous, change] = categories[i];
-    const nlohmann::json& r = t["by_category"][i];
-    CHECK(r["category"] == name);
-    check_counts(r, received, completed, open);
-    CHECK(r["previous_received"] == previous);
-    CHECK(r["change"] == change);
-  }
-
-  REQUIRE(t["by_severity"].size() == 4);
-  const std::vector<std::tuple<std::string, int, int, int, int, int>> severities{
-      {"general", 2, 2, 1, 2, 0},  // N1 N4 received; O2 N1 completed; N4 open / O1 O2
-      {"important", 1, 1, 0, 0, 1},
-      {"hot", 1, 0, 1, 0, 1},
-      {"major", 1, 0, 1, 0, 1}};
-  for (std::size_t i = 0; i < severities.size(); ++i) {
-    const auto& [name, received, completed, open, previous, change] = severities[i];
-    const nlohmann::json& r = t["by_severity"][i];
-    CHECK(r["severity"] == name);
-    check_counts(r, received, completed, open);
-    CHECK(r["previous_received"] == previous);
-    CHECK(r["change"] == change);
-  }
+  // Categories and severities in the order of the procedure's enum values.
+  check_compared(t["by_category"], "category",
+                 {{"engineering_quality", 2, 2, 0, 1, 1},    // N1 N2 / O1
+                  {"planning_design", 1, 0, 1, 0, 1},        // N4
+                  {"sales_management", 1, 0, 1, 0, 1},       // N3
+                  {"property_management", 1, 1, 1, 1, 0}});  // N5 received and open, O2 completed / O2
+  check_compared(t["by_severity"], "severity",
+                 {{"general", 2, 2, 1, 2, 0},  // N1 N4 received; O2 N1 completed; N4 open / O1 O2
+                  {"important", 1, 1, 0, 0, 1},
+                  {"hot", 1, 0, 1, 0, 1},
+                  {"major", 1, 0, 1, 0, 1}});
 
   REQUIRE(t["by_sub_type"].size() == 6);
   check_counts(row_where(t["by_sub_type"], {{"category", "engineering_quality"}, {"sub_type", "渗水"}}), 1, 1, 0);
-  check_counts(row_where(t["by_sub_type"], {{"category", "engineering_quality"}, {"sub_type", "裂缝 \"墙体\", 外立面"}}),
-               1, 1, 0);
+  check_counts(
+      row_where(t["by_sub_type"], {{"category", "engineering_quality"}, {"sub_type", "裂缝 \"墙体\", 外立面"}}), 1, 1,
+      0);
   check_counts(row_where(t["by_sub_type"], {{"category", "planning_design"}, {"sub_type", "(none)"}}), 1, 0, 1);
   check_counts(row_where(t["by_sub_type"], {{"category", "property_management"}, {"sub_type", "(none)"}}), 1, 0, 1);
   check_counts(row_where(t["by_sub_type"], {{"category", "property_management"}, {"sub_type", "噪音"}}), 0, 1, 0);
@@ -363,11 +370,11 @@ TEST_CASE("report cli: closure rate per specialist for a quarter") {
   CHECK(doc["period"]["to"] == "2026-12-31");
   // li.na closed O2 (on time) and N2 (intake limit breached); wu.qiang has N3 open;
   // zhang.wei closed O1 and N1 on time and has N4 and N5 open.
-  const nlohmann::json expected = nlohmann::json::array({
-      {{"specialist", "li.na"}, {"total", 2}, {"closed", 2}, {"closed_on_time", 1}, {"open", 0}, {"rate", 0.5}},
-      {{"specialist", "wu.qiang"}, {"total", 1}, {"closed", 0}, {"closed_on_time", 0}, {"open", 1}, {"rate", 0.0}},
-      {{"specialist", "zhang.wei"}, {"total", 4}, {"closed", 2}, {"closed_on_time", 2}, {"open", 2}, {"rate", 0.5}},
-      {{"specialist", "all"}, {"total", 7}, {"closed", 4}, {"closed_on_time", 3}, {"open", 3}, {"rate", 3.0 / 7.0}}});
+  const nlohmann::json expected = nlohmann::json::array(
+      {{{"specialist", "li.na"}, {"total", 2}, {"closed", 2}, {"closed_on_time", 1}, {"open", 0}, {"rate", 0.5}},
+       {{"specialist", "wu.qiang"}, {"total", 1}, {"closed", 0}, {"closed_on_time", 0}, {"open", 1}, {"rate", 0.0}},
+       {{"specialist", "zhang.wei"}, {"total", 4}, {"closed", 2}, {"closed_on_time", 2}, {"open", 2}, {"rate", 0.5}},
+       {{"specialist", "all"}, {"total", 7}, {"closed", 4}, {"closed_on_time", 3}, {"open", 3}, {"rate", 3.0 / 7.0}}});
   CHECK(doc["tables"]["by_specialist"] == expected);
   // The quarter before holds nothing.
   const nlohmann::json q3 = s.report_json({"closure-rate", "--quarter", "2026Q3"});
@@ -383,13 +390,24 @@ TEST_CASE("report cli: SLA compliance per step limit counts limits met and breac
   const nlohmann::json doc = s.report_json({"sla", "--month", "2026-11"});
   // Forwarding by phone/email: N1, N3 met; N2 left late, N5 past due. Forum: N4 met.
   // Written answer: N1, N2, N4 met; N3 fired at the tick.
-  const nlohmann::json steps = nlohmann::json::array({
-      {{"procedure", "complaint"}, {"step", "department_reply"}, {"rule", "written_answer"}, {"met", 3}, {"breached", 1},
-       {"compliance", 0.75}},
-      {{"procedure", "complaint"}, {"step", "intake"}, {"rule", "forward_other"}, {"met", 1}, {"breached", 0},
-       {"compliance", 1.0}},
-      {{"procedure", "complaint"}, {"step", "intake"}, {"rule", "forward_phone_email"}, {"met", 2}, {"breached", 2},
-       {"compliance", 0.5}}});
+  const nlohmann::json steps = nlohmann::json::array({{{"procedure", "complaint"},
+                                                       {"step", "department_reply"},
+                                                       {"rule", "written_answer"},
+                                                       {"met", 3},
+                                                       {"breached", 1},
+                                                       {"compliance", 0.75}},
+                                                      {{"procedure", "complaint"},
+                                                       {"step", "intake"},
+                                                       {"rule", "forward_other"},
+                                                       {"met", 1},
+                                                       {"breached", 0},
+                                                       {"compliance", 1.0}},
+                                                      {{"procedure", "complaint"},
+                                                       {"step", "intake"},
+                                                       {"rule", "forward_phone_email"},
+                                                       {"met", 2},
+                                                       {"breached", 2},
+                                                       {"compliance", 0.5}}});
   CHECK(doc["tables"]["by_step"] == steps);
   CHECK(doc["tables"]["by_procedure"] ==
         nlohmann::json::array({{{"procedure", "complaint"}, {"met", 6}, {"breached", 3}, {"compliance", 6.0 / 9.0}}}));
@@ -403,8 +421,9 @@ TEST_CASE("report cli: SLA compliance per step limit counts limits met and breac
 TEST_CASE("report cli: legal review misses per department") {
   report_session s;
   auto review = [&](const std::string& now, const std::string& department, bool preregistered) {
-    s.start("zhang.wei", now, {"title=供货合同", "department=" + department,
-                               std::string("preregistered=") + (preregistered ? "true" : "false")},
+    s.start("zhang.wei", now,
+            {"title=供货合同", "department=" + department,
+             std::string("preregistered=") + (preregistered ? "true" : "false")},
             "legal_review");
   };
   review("2026-10-30T10:00+08:00", "sales", false);  // October: not counted
@@ -414,10 +433,10 @@ TEST_CASE("report cli: legal review misses per department") {
   review("2026-11-20T10:00+08:00", "sales", true);
   const nlohmann::json doc = s.report_json({"legal-review-misses", "--month", "2026-11"});
   CHECK(doc["procedure"] == "legal_review");
-  const nlohmann::json expected = nlohmann::json::array({
-      {{"department", "engineering"}, {"submitted", 1}, {"missed", 1}, {"share", 1.0}},
-      {{"department", "sales"}, {"submitted", 3}, {"missed", 1}, {"share", 1.0 / 3.0}},
-      {{"department", "all"}, {"submitted", 4}, {"missed", 2}, {"share", 0.5}}});
+  const nlohmann::json expected =
+      nlohmann::json::array({{{"department", "engineering"}, {"submitted", 1}, {"missed", 1}, {"share", 1.0}},
+                             {{"department", "sales"}, {"submitted", 3}, {"missed", 1}, {"share", 1.0 / 3.0}},
+                             {{"department", "all"}, {"submitted", 4}, {"missed", 2}, {"share", 0.5}}});
   CHECK(doc["tables"]["by_department"] == expected);
   check_csv_matches_json(s, {"legal-review-misses", "--month", "2026-11"});
   const run_result text = s.report({"legal-review-misses", "--month", "2026-11"});
@@ -457,10 +476,12 @@ TEST_CASE("report cli: reports never write, refuse a missing database and bad pe
 
   build_complaints(s);
   const db_snapshot before = snapshot(s.dir().db());
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"daily"}, {"half-month", "--month", "2026-11"}, {"monthly", "--month", "2026-11"},
-        {"closure-rate", "--quarter", "2026Q4"}, {"sla", "--month", "2026-11"},
-        {"legal-review-misses", "--month", "2026-11"}})
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"daily"},
+                                               {"half-month", "--month", "2026-11"},
+                                               {"monthly", "--month", "2026-11"},
+                                               {"closure-rate", "--quarter", "2026Q4"},
+                                               {"sla", "--month", "2026-11"},
+                                               {"legal-review-misses", "--month", "2026-11"}})
     for (const char* format : {"text", "csv", "json", "html"}) {
       std::vector<std::string> with = args;
       with.insert(with.end(), {"--format", format});

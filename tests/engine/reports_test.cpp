@@ -1,9 +1,10 @@
 // Report periods and renderings (caseflow/reports.h) on hand-built documents; the figures
 // themselves are checked end to end in tests/e2e/reports_cli_test.cpp.
+#include "caseflow/reports.h"
+
 #include <doctest/doctest.h>
 
-#include "caseflow/display_width.h"
-#include "caseflow/reports.h"
+#include "caseflow/text_output.h"
 
 namespace caseflow {
 namespace {

@@ -62,12 +62,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "caseflow/calendar.h"
 #include "caseflow/core.h"
@@ -126,7 +125,7 @@ struct report_figure {
 };
 
 struct report_document {
-  std::string kind;      // daily, half-month, monthly, closure-rate, sla, legal-review-misses
+  std::string kind;  // daily, half-month, monthly, closure-rate, sla, legal-review-misses
   std::string title;
   std::string procedure;  // "" = every procedure
   date_range period;
@@ -154,7 +153,7 @@ class report_source {
 };
 
 struct report_options {
-  std::string procedure = "complaint";     // daily, half-month, monthly, closure-rate
+  std::string procedure = "complaint";  // daily, half-month, monthly, closure-rate
   // closure-rate: a case is credited to the last person who opened it or took an action in
   // this role (up to its closing, or the quarter's end while open; else its assignee).
   std::string specialist_role = "cs_specialist";

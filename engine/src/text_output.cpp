@@ -1,5 +1,5 @@
-// Terminal width of UTF-8 text. See caseflow/display_width.h.
-#include "caseflow/display_width.h"
+// Terminal width and HTML escaping of text. See caseflow/text_output.h.
+#include "caseflow/text_output.h"
 
 namespace caseflow {
 
@@ -19,6 +19,29 @@ std::size_t display_width(std::string_view s) {
     i += length;
   }
   return width;
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace caseflow
