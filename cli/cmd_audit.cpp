@@ -2,11 +2,12 @@
 // caseflow/audit.h): steps entered and left, who acted in which role and for whom, working
 // time against each limit, breaches, approvals, notifications and evidence. The HTML page
 // is self-contained: inline CSS, no scripts, nothing fetched.
-#include <iostream>
-
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "caseflow/audit.h"
+#include "caseflow/text_output.h"
 #include "commands.h"
 
 namespace caseflow::cli {
@@ -79,7 +80,8 @@ class renderer {
 
   std::string html() const {
     std::string out = R"(<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>)" + escape("Audit " + t_["case"].get<std::string>()) + R"(</title>
+<html lang="zh"><head><meta charset="utf-8"><title>)" +
+                      html_escape("Audit " + t_["case"].get<std::string>()) + R"(</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}
@@ -88,59 +90,50 @@ th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:to
 th{background:#f3f3f3}.breach{color:#b00020;font-weight:bold}.muted{color:#777}
 </style></head><body>
 )";
-    out += fmt::format("<h1>Case {}</h1>\n<p>{} {} — now in <b>{}</b>{}; as of {}</p>\n", escape(t_["case"].get<std::string>()),
-                       escape(p_.name.preferred(p_.id)), escape(p_.version), escape(t_["step"].get<std::string>()),
-                       t_["open"].get<bool>() ? "" : " (closed)", escape(time(t_["as_of"])));
+    out += fmt::format("<h1>Case {}</h1>\n<p>{} {} — now in <b>{}</b>{}; as of {}</p>\n",
+                       html_escape(t_["case"].get<std::string>()), html_escape(p_.name.preferred(p_.id)),
+                       html_escape(p_.version), html_escape(t_["step"].get<std::string>()),
+                       t_["open"].get<bool>() ? "" : " (closed)", html_escape(time(t_["as_of"])));
     for (const auto& v : t_["visits"]) {
-      out += fmt::format("<h2>{} <span class=\"muted\">({})</span></h2>\n<p>entered {} · left {} · working time {}</p>\n",
-                         escape(v["name"].get<std::string>()), escape(v["step"].get<std::string>()), escape(time(v["entered"])),
-                         escape(time(v["left"])), hours(v["working_seconds"]));
+      out +=
+          fmt::format("<h2>{} <span class=\"muted\">({})</span></h2>\n<p>entered {} · left {} · working time {}</p>\n",
+                      html_escape(v["name"].get<std::string>()), html_escape(v["step"].get<std::string>()),
+                      html_escape(time(v["entered"])), html_escape(time(v["left"])), hours(v["working_seconds"]));
       if (!v["limits"].empty()) {
         out += "<table><tr><th>limit</th><th>due</th><th>allowed</th><th>status</th></tr>\n";
         for (const auto& l : v["limits"])
-          out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", escape(l.value("rule", "")),
-                             escape(time(l["due"])), hours(l["allowed_working_seconds"]),
-                             l["breached"].get<bool>() ? "<span class=\"breach\">breached</span>" : "kept");
+          out +=
+              fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(l.value("rule", "")),
+                          html_escape(time(l["due"])), hours(l["allowed_working_seconds"]),
+                          l["breached"].get<bool>() ? "<span class=\"breach\">breached</span>" : "kept");
         out += "</table>\n";
       }
       out += "<table><tr><th>#</th><th>time</th><th>who</th><th>what</th><th>comment</th></tr>\n";
       for (const auto& a : v["acts"])
         out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", a["seq"].dump(),
-                           escape(time(a["at"])), escape(who(a)), escape(what(a)), escape(a.value("comment", "")));
+                           html_escape(time(a["at"])), html_escape(who(a)), html_escape(what(a)),
+                           html_escape(a.value("comment", "")));
       out += "</table>\n";
     }
     out += html_list("Breaches", t_["breaches"], [&](const nlohmann::json& b) {
-      return fmt::format("<span class=\"breach\">{}</span> at {} (due {})", escape(b.value("rule", "")), escape(time(b["at"])),
-                         escape(time(b["due"])));
+      return fmt::format("<span class=\"breach\">{}</span> at {} (due {})", html_escape(b.value("rule", "")),
+                         html_escape(time(b["at"])), html_escape(time(b["due"])));
     });
     out += html_list("Approvals", t_["approvals"], [&](const nlohmann::json& a) {
-      return escape(fmt::format("{} {}: {} {}", time(a["at"]), who(a), a.value("kind", ""), a.value("action", "")));
+      return html_escape(
+          fmt::format("{} {}: {} {}", time(a["at"]), who(a), a.value("kind", ""), a.value("action", "")));
     });
     out += html_list("Notifications", t_["notifications"], [&](const nlohmann::json& n) {
-      return escape(fmt::format("{} to {}: {}", time(n["at"]), n["to"].dump(), n.value("message", "")));
+      return html_escape(fmt::format("{} to {}: {}", time(n["at"]), n["to"].dump(), n.value("message", "")));
     });
     out += html_list("Attachments", t_["attachments"], [&](const nlohmann::json& a) {
-      return escape(fmt::format("{} {} by {} ({} bytes, sha256 {})", time(a["at"]), a.value("name", ""), a.value("actor", ""),
-                                a["size"].dump(), a.value("digest", "")));
+      return html_escape(fmt::format("{} {} by {} ({} bytes, sha256 {})", time(a["at"]), a.value("name", ""),
+                                     a.value("actor", ""), a["size"].dump(), a.value("digest", "")));
     });
     return out + "</body></html>\n";
   }
 
  private:
-  static std::string escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-      }
-    }
-    return out;
-  }
-
   template <typename Line>
   static std::string section(std::string_view title, const nlohmann::json& items, Line line) {
     if (items.empty()) return "";

@@ -22,8 +22,11 @@ int run_verify(context& ctx) {
       findings.push_back({{"case", f.case_id}, {"seq", f.seq}, {"rule", f.rule}, {"message", f.message}});
     print_json({{"ok", v.ok()}, {"events", v.events}, {"cases", v.cases}, {"head", head}, {"findings", findings}});
   } else {
+    // A finding about a stored blob belongs to no case event; its message names the blob.
     for (const auto& f : v.findings)
-      std::cout << fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message);
+      std::cout << (f.case_id.empty()
+                        ? fmt::format("[{}] {}\n", f.rule, f.message)
+                        : fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message));
     std::cout << fmt::format("{}: {} events in {} cases; head {}\n", v.ok() ? "verified" : "FAILED", v.events, v.cases,
                              head);
     if (v.ok()) std::cout << "write the head down: a later log that does not contain it was truncated\n";

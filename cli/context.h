@@ -12,6 +12,7 @@
 
 #include "caseflow/action_handler.h"
 #include "caseflow/calendar.h"
+#include "caseflow/text_output.h"
 #include "caseflow/loader.h"
 #include "caseflow/org.h"
 #include "caseflow/runtime.h"
@@ -98,7 +99,6 @@ class table {
  private:
   std::vector<std::vector<std::string>> rows_;
 };
-std::size_t display_width(std::string_view utf8);
 
 // Parses `--set k=v` items into pairs; a malformed item fails with a usage error.
 std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& items);

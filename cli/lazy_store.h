@@ -52,6 +52,9 @@ class lazy_store final : public store {
   std::vector<case_record> list_cases(const case_filter& filter) override {
     return exists() ? open().list_cases(filter) : std::vector<case_record>{};
   }
+  void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) override {
+    if (exists()) open().scan_active_cases(window, visit);
+  }
   std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override {
     return exists() ? open().overdue_cases(now, filter) : std::vector<case_record>{};
   }

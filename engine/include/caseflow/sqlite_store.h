@@ -36,6 +36,7 @@ class sqlite_store final : public store {
   void scan_events(const std::function<bool(const event&)>& visit) override;
   void scan_cases(const std::function<bool(const case_record&)>& visit) override;
   std::vector<case_record> list_cases(const case_filter& filter) override;
+  void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) override;
   std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override;
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override;
   std::optional<instant> next_timer_due() override;

@@ -106,6 +106,14 @@ struct case_filter {
   std::size_t limit = 0;  // 0 = no limit
 };
 
+// Cases a report over [since, until) may need: of `procedure` ("" = any), opened before
+// `until`, and open or changed at or after `since`.
+struct activity_window {
+  std::string procedure;
+  instant since;
+  instant until;
+};
+
 // A deadline waiting to fire.
 struct timer_ref {
   std::string case_id;
@@ -131,6 +139,13 @@ class store {
   // Every case projection, ordered by id, one at a time.
   virtual void scan_cases(const std::function<bool(const case_record&)>& visit) = 0;
   virtual std::vector<case_record> list_cases(const case_filter& filter) = 0;
+  // The cases of `window`, ordered by id, one at a time. This default visits every case of
+  // the procedure (a superset: callers still check the times in the log).
+  virtual void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) {
+    scan_cases([&](const case_record& r) {
+      return (!window.procedure.empty() && r.procedure != window.procedure) || visit(r);
+    });
+  }
   // Cases with a step limit due at or before `now` (breached or about to be), by due time.
   virtual std::vector<case_record> overdue_cases(instant now, const case_filter& filter) = 0;
 
