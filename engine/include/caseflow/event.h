@@ -39,6 +39,9 @@ inline constexpr std::string_view approval_chain_fixed = "approval_chain_fixed";
 // The amount changed in the approval step: earlier approvals no longer count.
 // data {step, voided: [{level, actor, role}], reason}; an approval_chain_fixed follows.
 inline constexpr std::string_view approvals_voided = "approvals_voided";
+// Personal values erased (caseflow erase; see erasure.h), by a person holding `admin`, in role
+// `admin`: data {erased: [field, ...]}; never the values. Folding it removes those fields.
+inline constexpr std::string_view personal_data_erased = "personal_data_erased";
 }  // namespace event_kind
 
 struct event {
