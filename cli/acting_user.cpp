@@ -24,9 +24,9 @@ std::string bound_actor(const organisation& org, const std::string& login, const
   const person* self = org.find_by_os_user(login);
   if (!self)
     throw command_failure{k_exit_refused,
-                          fmt::format("acting users are bound to OS users, and the OS user '{}' is nobody in org.yaml "
-                                      "(give that person `os_user: {}`)",
-                                      login, login)};
+                          fmt::format("acting users are bound to OS users, and no person in org.yaml has "
+                                      "`os_user: {}` (the OS user running caseflow)",
+                                      login)};
   if (as.empty() || as == self->id) return self->id;
   if (!self->holds(k_impersonation_role))
     throw command_failure{k_exit_refused,

@@ -22,7 +22,9 @@ std::string unknown_command(CLI::App& app, int argc, char** argv) {
       if (option && option->get_type_size() != 0) ++i;  // skip the option's value
       continue;
     }
-    return app.get_subcommand_no_throw(arg) ? "" : arg;
+    for (CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>{}))
+      if (sub->check_name(arg)) return "";
+    return arg;
   }
   return "";
 }
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
   for (command_setup setup : all_commands()) setup(app, options, &exit);
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
     std::vector<std::string> names;
-    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    for (const CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>{})) names.push_back(sub->get_name());
     std::cerr << "caseflow: unknown command '" << unknown << "'" << caseflow::did_you_mean(unknown, names)
               << "; run `caseflow --help` for the list\n";
     return k_exit_usage;

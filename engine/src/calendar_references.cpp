@@ -1,6 +1,9 @@
 // See caseflow/calendar_references.h.
 #include "caseflow/calendar_references.h"
 
+#include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 

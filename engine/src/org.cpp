@@ -23,8 +23,8 @@ std::vector<std::string> organisation::person_ids() const {
 }
 
 const person* organisation::find_by_os_user(std::string_view login) const {
-  auto it = std::find_if(people_.begin(), people_.end(), [&](const person& p) { return !login.empty() && p.os_user == login; });
-  return it == people_.end() ? nullptr : &*it;
+  const auto it = os_users_.find(login);
+  return it == os_users_.end() ? nullptr : find(it->second);
 }
 
 std::optional<authority> organisation::authority_for(std::string_view actor, const std::vector<std::string>& roles,
@@ -87,9 +87,13 @@ organisation load_organisation(const std::string& path, diagnostics* out) {
       if (body["roles"]) p.roles = in.scalar_list(body["roles"], "roles");
       if (body["email"]) p.email = in.scalar(body["email"], "email").value_or("");
       if (body["phone"]) p.phone = in.scalar(body["phone"], "phone").value_or("");
-      if (body["os_user"]) p.os_user = in.scalar(body["os_user"], "os_user").value_or("");
-      if (const person* other = org.find_by_os_user(p.os_user))
-        in.error(body["os_user"], fmt::format("os_user '{}' is already {}'s", p.os_user, other->id));
+      if (body["os_user"]) {
+        const std::string login = in.scalar(body["os_user"], "os_user").value_or("");
+        if (const person* other = org.find_by_os_user(login))
+          in.error(body["os_user"], fmt::format("os_user '{}' is already {}'s", login, other->id));
+        else if (!login.empty())
+          org.set_os_user(p.id, login);
+      }
       org.add(std::move(p));
     }
   }

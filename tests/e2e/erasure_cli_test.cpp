@@ -186,7 +186,7 @@ TEST_CASE("verify flags an erasure recorded by someone without the admin role") 
   const std::string id = s.open_complaint("张三");
   REQUIRE(s.as("yang.guang", {"erase", "--case", id, "--field", "phone"}).exit_code == 0);
   {
-    // Forge the erasure as zhang.wei (and re-chain it so that only the rule can catch it).
+    // Forge the erasure as zhang.wei: the chain breaks, and the conformance check names the rule too.
     SQLite::Database db(s.dir().db(), SQLite::OPEN_READWRITE);
     db.exec("UPDATE events SET actor = 'zhang.wei', role = 'admin' WHERE kind = 'personal_data_erased'");
   }

@@ -105,7 +105,6 @@ std::string procedures_with_os_user(const scratch_dir& dir, const std::string& p
   REQUIRE(at != std::string::npos);
   const auto close = org.find(" }", at);
   org.insert(close, ", os_user: " + std::string(me->pw_name));
-  // The sample admin's login must not collide with the test user's.
   std::ofstream(folder + "/org.yaml", std::ios::trunc) << extra << org;
   return folder;
 }
@@ -162,8 +161,8 @@ TEST_CASE("security: an admin bound to the OS user may act as someone else; an u
   scratch_dir unmapped;
   const run_result nobody = cf(unmapped, {"--bind-os-user", "--as", "zhang.wei", "start", "complaint"});
   CHECK(nobody.exit_code == 1);
-  CHECK(nobody.err == "caseflow: acting users are bound to OS users, and the OS user '" + login +
-                          "' is nobody in org.yaml (give that person `os_user: " + login + "`)\n");
+  CHECK(nobody.err == "caseflow: acting users are bound to OS users, and no person in org.yaml has `os_user: " + login +
+                          "` (the OS user running caseflow)\n");
   CHECK_FALSE(std::filesystem::exists(unmapped.db()));
 }
 

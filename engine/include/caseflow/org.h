@@ -29,7 +29,6 @@ struct person {
   std::vector<std::string> roles;
   std::string email;
   std::string phone;
-  std::string os_user;  // the OS login name that acts as this person when acting users are bound
   bool holds(std::string_view role) const;
 };
 
@@ -53,8 +52,10 @@ class organisation {
   const std::vector<person>& people() const { return people_; }
   const std::vector<delegation>& delegations() const { return delegations_; }
   std::vector<std::string> person_ids() const;
-  // The person whose os_user is `login`, if any.
+  // The person whose `os_user:` (the OS login that acts as them when acting users are bound
+  // to OS users) is `login`, if any.
   const person* find_by_os_user(std::string_view login) const;
+  void set_os_user(const std::string& person_id, std::string login) { os_users_[std::move(login)] = person_id; }
   // `bind_os_user: true` in the file: acting users must be bound to OS users.
   bool binds_os_user() const { return bind_os_user_; }
   void set_binds_os_user(bool on) { bind_os_user_ = on; }
@@ -70,6 +71,7 @@ class organisation {
  private:
   std::vector<person> people_;
   std::vector<delegation> delegations_;
+  std::map<std::string, std::string, std::less<>> os_users_;  // login -> person id
   bool bind_os_user_ = false;
 };
 
