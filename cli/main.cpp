@@ -18,8 +18,9 @@ std::string unknown_command(CLI::App& app, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.starts_with("-")) {
-      const CLI::Option* option = arg.find('=') == std::string::npos ? app.get_option_no_throw(arg) : nullptr;
-      if (option && option->get_type_size() != 0) ++i;  // skip the option's value
+      // The global options that take a value (the others are flags).
+      for (const char* valued : {"--db", "--procedures", "--as", "--now", "--plugins"})
+        if (arg == valued) ++i;  // skip the option's value
       continue;
     }
     for (CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>{}))

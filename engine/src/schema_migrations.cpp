@@ -8,6 +8,7 @@
 
 #include <SQLiteCpp/Backup.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace caseflow::detail {
 
@@ -38,12 +39,15 @@ int stored_schema_version(SQLite::Database& db) {
 
 namespace {
 
-// A consistent copy of `db` (inside its open transaction) in a new owner-only file.
+// A consistent copy of `db` (outside any transaction: the backup API cannot read through a
+// connection that holds a write transaction) in a new owner-only file.
 void write_backup(SQLite::Database& db, const std::string& backup) {
   const mode_t old_mask = ::umask(077);
   try {
     SQLite::Database copy(backup, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    SQLite::Backup(copy, db).executeStep();
+    // One step copies every page under one read lock: a consistent copy.
+    if (SQLite::Backup(copy, db).executeStep() != SQLITE_DONE)
+      throw SQLite::Exception("the database stayed busy during the copy");
   } catch (...) {
     ::umask(old_mask);
     throw;
@@ -54,9 +58,7 @@ void write_backup(SQLite::Database& db, const std::string& backup) {
 }  // namespace
 
 std::optional<schema_migration> migrate_schema(SQLite::Database& db, const std::string& path) {
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   const int version = stored_schema_version(db);
-  if (version >= k_schema_version) return std::nullopt;  // migrated by another process meanwhile
   schema_migration done{version, k_schema_version, backup_path_for(path, version)};
   try {
     write_backup(db, done.backup);
@@ -65,6 +67,8 @@ std::optional<schema_migration> migrate_schema(SQLite::Database& db, const std::
                                   "the database is unchanged",
                                   path, done.backup, version, k_schema_version, e.what()));
   }
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  if (stored_schema_version(db) != version) return std::nullopt;  // migrated by another process meanwhile
   for (const auto& step : migration_steps()) {
     if (step.from < version) continue;
     try {

@@ -29,9 +29,9 @@ const std::vector<migration_step>& migration_steps();
 // or with "-2", "-3", … appended when that file exists already.
 std::string backup_path_for(const std::string& path, int version);
 
-// Migrates `db` (opened read-write on `path`) to k_schema_version: in one IMMEDIATE
-// transaction, re-reads the version (another process may have migrated meanwhile), copies the
-// database to backup_path_for() with SQLite's backup API (owner-only), runs the steps and
+// Migrates `db` (opened read-write on `path`) to k_schema_version: copies the database to
+// backup_path_for() with SQLite's backup API (owner-only), then in one IMMEDIATE transaction
+// re-reads the version (another process may have migrated meanwhile), runs the steps and
 // records the new version. Returns nullopt when there was nothing to do. A failed step rolls
 // everything back (the database is unchanged; the backup stays) and throws store_error.
 std::optional<schema_migration> migrate_schema(SQLite::Database& db, const std::string& path);

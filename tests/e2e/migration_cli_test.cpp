@@ -98,7 +98,9 @@ TEST_CASE("migration: --read-only refuses an older database and writes nothing")
   CHECK(r.exit_code == 1);
   CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 2; open it once without --read-only "
                                       "to migrate it (a backup is written first)\n");
-  CHECK(snapshot(old) == before);
+  // The database bytes are the same (a read-only connection may leave an empty -wal behind).
+  CHECK(read_bytes(old) == before.main);
+  CHECK(read_bytes(old + "-wal").value_or("").empty());
 }
 
 }  // namespace
