@@ -8,6 +8,7 @@
 
 #include "caseflow/audit.h"
 #include "caseflow/text_output.h"
+#include "caseflow/erasure.h"
 #include "commands.h"
 
 namespace caseflow::cli {
@@ -160,8 +161,9 @@ int run_audit(context& ctx, const audit_options& opts) {
   auto loaded = ctx.runtime().load(opts.case_id);
   if (!loaded) throw command_failure{k_exit_refused, fmt::format("no case '{}'", opts.case_id)};
   const procedure& p = *loaded->definition;
-  const nlohmann::json timeline =
-      audit_timeline(p, ctx.runtime().calendar_for(p), ctx.store().case_events(opts.case_id), ctx.now());
+  auto events = ctx.store().case_events(opts.case_id);
+  mark_erased(events);
+  const nlohmann::json timeline = audit_timeline(p, ctx.runtime().calendar_for(p), events, ctx.now());
   const renderer r(ctx, p, timeline);
   if (ctx.options().json || opts.format == "json") print_json(timeline);
   else if (opts.format == "html") std::cout << r.html();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.h"
 
@@ -60,7 +61,12 @@ std::string mermaid(const procedure& p) {
 
 int run_graph(context& ctx, const graph_options& opts) {
   const procedure* p = ctx.library().find(opts.procedure);
-  if (!p) throw command_failure{k_exit_refused, fmt::format("unknown procedure '{}'", opts.procedure)};
+  if (!p) {
+    std::vector<std::string> ids;
+    for (const procedure* known : ctx.library().all()) ids.push_back(known->id);
+    throw command_failure{k_exit_refused, fmt::format("unknown procedure '{}'{}; procedures: {}", opts.procedure,
+                                                      did_you_mean(opts.procedure, ids), fmt::join(ids, ", "))};
+  }
   std::cout << (opts.format == "mermaid" ? mermaid(*p) : dot(*p));
   return k_exit_done;
 }

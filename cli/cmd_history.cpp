@@ -2,6 +2,9 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "caseflow/erasure.h"
 
 #include "commands.h"
 #include "json_views.h"
@@ -20,6 +23,8 @@ std::string describe(const event& e) {
   else if (e.kind == event_kind::action_taken) what = fmt::format("{}: {} → {}", e.action, e.from_step, e.to_step);
   else if (e.kind == event_kind::assigned) what = fmt::format("assigned to {}", e.data.value("assignee", ""));
   else if (e.kind == event_kind::note_added) what = "note";
+  else if (e.kind == event_kind::personal_data_erased)
+    what = fmt::format("erased {}", fmt::join(e.data.value("erased", std::vector<std::string>{}), ", "));
   else what = e.kind;
   if (auto fields = e.data.find("fields"); fields != e.data.end() && !fields->empty()) {
     std::string changes;
@@ -35,7 +40,8 @@ int run_history(context& ctx, const history_options& opts) {
   ctx.store(/*must_exist=*/true);
   auto loaded = ctx.runtime().load(opts.case_id);
   if (!loaded) throw command_failure{k_exit_refused, fmt::format("no case '{}'", opts.case_id)};
-  const auto events = ctx.store().case_events(opts.case_id);
+  auto events = ctx.store().case_events(opts.case_id);
+  mark_erased(events);
   if (ctx.options().json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : events) list.push_back(event_view(e));

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "caseflow/erasure.h"
 #include "commands.h"
 #include "json_views.h"
 
@@ -79,6 +80,9 @@ int run_show(context& ctx, const show_options& opts) {
   const step_def* step = p.find_step(c.step);
   const calendar* cal = ctx.runtime().calendar_for(p);
   const instant now = ctx.now();
+  // Erased personal values are gone from the state; they show as "[erased]".
+  nlohmann::json fields_shown = fields_to_json(c.fields);
+  mark_erased(fields_shown, erased_fields(ctx.store().case_events(c.id)), /*add_missing=*/true);
   if (ctx.options().json) {
     nlohmann::json deadlines = nlohmann::json::array();
     for (const auto& d : c.deadlines) {
@@ -98,7 +102,7 @@ int run_show(context& ctx, const show_options& opts) {
                 {"step_name", step ? step->name.preferred(c.step) : c.step},
                 {"open", c.open},
                 {"assignee", c.assignee},
-                {"fields", fields_to_json(c.fields)},
+                {"fields", fields_shown},
                 {"opened_at", format_instant_utc(c.opened_at)},
                 {"updated_at", format_instant_utc(c.updated_at)},
                 {"seq", c.seq},
@@ -118,7 +122,9 @@ int run_show(context& ctx, const show_options& opts) {
   table fields({"FIELD", "VALUE"});
   for (const auto& f : p.fields) {
     auto it = c.fields.find(f.id);
-    fields.add({f.id + (f.name.zh.empty() ? "" : " " + f.name.zh), it == c.fields.end() ? "-" : format_value(it->second)});
+    const bool erased = it == c.fields.end() && fields_shown.contains(f.id);
+    fields.add({f.id + (f.name.zh.empty() ? "" : " " + f.name.zh),
+                erased ? std::string(k_erased_marker) : it == c.fields.end() ? "-" : format_value(it->second)});
   }
   std::cout << '\n' << fields.str();
   if (!c.deadlines.empty()) {

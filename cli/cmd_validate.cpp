@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "caseflow/calendar_references.h"
 #include "commands.h"
 
 namespace caseflow::cli {
@@ -19,8 +20,9 @@ void check_file(const std::filesystem::path& file, const handler_registry& handl
     load_organisation(file.string(), out);
   } else if (file.parent_path().filename() == "calendars") {
     load_calendars(file.parent_path().string(), out);
-  } else {
-    load_procedure_file(file.string(), out, &handlers);
+  } else if (auto p = load_procedure_file(file.string(), out, &handlers)) {
+    diagnostics ignored;  // the calendars' own problems are reported when they are validated
+    check_calendar_reference(*p, load_calendars((file.parent_path() / "calendars").string(), &ignored), out);
   }
 }
 
@@ -38,7 +40,10 @@ int run_validate(context& ctx, const validate_options& opts) {
         problems.insert(problems.end(), warnings.begin(), warnings.end());
         ++files;
       }
-      load_procedure_library(path, &problems, &ctx.handlers());
+      diagnostics ignored;  // the calendars' own problems are reported above
+      const auto calendars = load_calendars(calendars_dir.string(), &ignored);
+      for (const procedure* p : load_procedure_library(path, &problems, &ctx.handlers()).all())
+        check_calendar_reference(*p, calendars, &problems);
       files += procedure_files(path).size();
       const auto org_file = std::filesystem::path(path) / "org.yaml";
       if (std::filesystem::exists(org_file)) {

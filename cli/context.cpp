@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "acting_user.h"
 #include "caseflow/actions.h"
+#include "caseflow/calendar_references.h"
 
 namespace caseflow::cli {
 
@@ -26,6 +28,7 @@ void context::load_definitions() {
   calendars_ = load_calendars((std::filesystem::path(options_.procedures) / "calendars").string(), &problems);
   if (has_errors(problems)) fail_with(problems, "the calendars");
   library_ = load_procedure_library(options_.procedures, &problems, &handlers());
+  for (const procedure* p : library_->all()) check_calendar_reference(*p, *calendars_, &problems);
   if (has_errors(problems)) fail_with(problems, "the procedures");
   org_ = load_organisation((std::filesystem::path(options_.procedures) / "org.yaml").string(), &problems);
   if (has_errors(problems)) fail_with(problems, "the organisation");
@@ -48,7 +51,7 @@ const calendar_set& context::calendars() {
 
 caseflow::store& context::store(bool must_exist) {
   if (!store_) {
-    store_ = std::make_unique<lazy_store>(options_.db);
+    store_ = std::make_unique<lazy_store>(options_.db, options_.read_only);
     // Notifications become outbox rows in the transaction that records them (outbox.h).
     store_->set_outbox_router([this](const procedure& p, const case_state& state, const event& e) {
       if (e.kind != event_kind::notification_requested) return std::vector<outbound_message>{};
@@ -100,7 +103,8 @@ civil_date context::today() const {
   return civil_date{static_cast<std::int32_t>(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)};
 }
 
-std::string context::user() const {
+std::string context::user() {
+  if (options_.bind_os_user || org().binds_os_user()) return bound_actor(org(), os_login(), options_.as);
   if (options_.as.empty())
     throw command_failure{k_exit_usage, "who is acting? give --as USER or set CASEFLOW_USER"};
   return options_.as;

@@ -37,6 +37,8 @@ struct global_options {
   std::string now;
   std::string plugins;  // --plugins / CASEFLOW_PLUGINS: a folder of handler plug-ins (*.so)
   bool json = false;
+  bool bind_os_user = false;  // --bind-os-user / CASEFLOW_BIND_OS_USER=1: the acting user is the OS user
+  bool read_only = false;     // --read-only / CASEFLOW_READ_ONLY=1: open the database without writing
 };
 
 // Thrown by subcommands for a failure that ends the command with `code` and `message`
@@ -70,8 +72,9 @@ class context {
   instant now() const;
   // The UTC date of now().
   civil_date today() const;
-  // --as / CASEFLOW_USER; fails with a usage error when not given.
-  std::string user() const;
+  // --as / CASEFLOW_USER; fails with a usage error when not given. When acting users are bound
+  // to OS users (bind_os_user, or org.yaml `bind_os_user: true`), see acting_user.h.
+  std::string user();
   // Local ISO-8601 in the procedure's calendar zone when known, else UTC.
   std::string format_time(instant t, const procedure* p);
 

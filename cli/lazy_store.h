@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -13,13 +14,20 @@ namespace caseflow::cli {
 
 class lazy_store final : public store {
  public:
-  explicit lazy_store(std::string path) : path_(std::move(path)) {}
+  // `read_only`: never create or write the file (writes fail with "the database is read-only").
+  explicit lazy_store(std::string path, bool read_only = false) : path_(std::move(path)), read_only_(read_only) {}
 
-  // The open database, created if absent.
+  // The open database, created if absent. A schema migration done while opening is reported
+  // on stderr with the name of the backup it wrote.
   sqlite_store& open() {
     if (!db_) {
-      db_ = std::make_unique<sqlite_store>(path_);
+      sqlite_options options;
+      options.read_only = read_only_;
+      db_ = std::make_unique<sqlite_store>(path_, options);
       db_->set_outbox_router(router_);
+      if (const auto& m = db_->migration())
+        std::cerr << "caseflow: " << path_ << ": migrated from schema version " << m->from << " to " << m->to
+                  << "; the version " << m->from << " database was first copied to " << m->backup << '\n';
     }
     return *db_;
   }
@@ -80,9 +88,13 @@ class lazy_store final : public store {
   void scan_attachments(const std::function<bool(const blob&)>& visit) override {
     if (exists()) open().scan_attachments(visit);
   }
+  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override {
+    return exists() ? open().personal_value_holders(value) : std::vector<std::pair<std::string, std::string>>{};
+  }
 
  private:
   std::string path_;
+  bool read_only_ = false;
   std::unique_ptr<sqlite_store> db_;
   outbox_router router_;
 };

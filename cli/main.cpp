@@ -1,8 +1,36 @@
 // caseflow — the command-line tool. This file only wires the subcommands (one per file).
+#include <iostream>
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
+
+#include "caseflow/diagnostic.h"
 
 #include "commands.h"
 #include "context.h"
+
+namespace {
+
+// The first word that is neither a global option nor its value, when it names no subcommand
+// (CLI11 would only say "A subcommand is required"); "" otherwise.
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.starts_with("-")) {
+      // The global options that take a value (the others are flags).
+      for (const char* valued : {"--db", "--procedures", "--as", "--now", "--plugins"})
+        if (arg == valued) ++i;  // skip the option's value
+      continue;
+    }
+    for (CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>{}))
+      if (sub->check_name(arg)) return "";
+    return arg;
+  }
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace caseflow::cli;
@@ -17,9 +45,21 @@ int main(int argc, char** argv) {
   app.add_option("--now", options.now, "the current time, ISO-8601 with zone (virtual time)")->envname("CASEFLOW_NOW");
   app.add_option("--plugins", options.plugins, "folder of action-handler plug-ins (*.so)")->envname("CASEFLOW_PLUGINS");
   app.add_flag("--json", options.json, "machine-readable output: one JSON document on stdout");
+  app.add_flag("--bind-os-user", options.bind_os_user,
+               "the acting user is the OS user (os_user: in org.yaml); --as someone else needs the admin role")
+      ->envname("CASEFLOW_BIND_OS_USER");
+  app.add_flag("--read-only", options.read_only, "open the database read-only: commands that write are refused")
+      ->envname("CASEFLOW_READ_ONLY");
 
   int exit = k_exit_done;
   for (command_setup setup : all_commands()) setup(app, options, &exit);
+  if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands(std::function<bool(CLI::App*)>{})) names.push_back(sub->get_name());
+    std::cerr << "caseflow: unknown command '" << unknown << "'" << caseflow::did_you_mean(unknown, names)
+              << "; run `caseflow --help` for the list\n";
+    return k_exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,11 +18,11 @@ echo "opened $id"
 step wang.fang  2026-05-08T15:00+08:00 do "$id" form_team --set team_formed_on=2026-05-08 \
   --set plan="入住工作计划安排表：营销、财务、物业、项目、设计各部门任务及完成时间" --comment "入住前期准备工作小组成立"
 step zheng.hui  2026-05-11T11:00+08:00 do "$id" lists_ready --set households_ready=312 --set households_owing=46
-step yang.guang 2026-05-12T17:00+08:00 do "$id" inspected --set mock_inspection_on=2026-05-12 --set defects_found=87 \
+step tang.ming 2026-05-12T17:00+08:00 do "$id" inspected --set mock_inspection_on=2026-05-12 --set defects_found=87 \
   --comment "模拟验房发现87项问题，已移交项目经理部"
 step zhu.hong   2026-06-10T16:00+08:00 do "$id" repaired --set defects_repaired_on=2026-06-10 --comment "87项全部返修完毕"
 step zheng.hui  2026-06-12T10:00+08:00 do "$id" notices_sent --set notices_sent_on=2026-06-12
-step yang.guang 2026-06-26T16:00+08:00 do "$id" site_ready --comment "现场清洁布置完毕；住户手册、质量保证书到位"
+step tang.ming 2026-06-26T16:00+08:00 do "$id" site_ready --comment "现场清洁布置完毕；住户手册、质量保证书到位"
 step wang.fang  2026-06-27T08:30+08:00 do "$id" open_day
 step wang.fang  2026-06-27T18:30+08:00 do "$id" debrief --set households_moved_in=146 --set repairs_raised=23 \
   --set repair_orders="WX-2026-00101至WX-2026-00123" --comment "入住快报：办理146户，面积补差结清21户，现场报修23项"

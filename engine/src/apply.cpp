@@ -95,6 +95,9 @@ case_state apply(const procedure& p, case_state c, const event& e) {
   if (auto fields = e.data.find("fields"); fields != e.data.end())
     for (auto& [name, v] : fields_from_json(p, *fields)) c.fields[name] = std::move(v);
   if (e.kind == event_kind::assigned) c.assignee = e.data.value("assignee", "");
+  if (e.kind == event_kind::personal_data_erased && e.data.is_object())
+    for (const auto& name : e.data.value("erased", nlohmann::json::array()))
+      if (name.is_string()) c.fields.erase(name.get<std::string>());
   if (e.kind == event_kind::action_taken) c.performers[e.from_step].push_back(e.actor);
   apply_timer_event(c, e);
   apply_subcase_event(c, e);

@@ -7,6 +7,7 @@
 
 #include "caseflow/similar.h"
 #include "handler_call_loader.h"
+#include "caseflow/erasure.h"
 
 namespace caseflow {
 
@@ -105,7 +106,8 @@ class checker {
     const bool in_terminal = state_.exists() && from && from->terminal;
     if (in_terminal && e.to_step != state_.step)
       add(e, "terminal", fmt::format("leaves the terminal step '{}' for '{}'", state_.step, e.to_step));
-    if (auto cmd = command_of(p_, e)) redecide(e, *cmd, in_terminal);
+    if (e.kind == event_kind::personal_data_erased) check_erasure(e);
+    else if (auto cmd = command_of(p_, e)) redecide(e, *cmd, in_terminal);
     else check_engine_event(e);
     if (e.kind == event_kind::timer_fired) last_timer_ = e;
     if (e.kind == event_kind::subcase_finished) last_subcase_finished_ = e;
@@ -176,6 +178,18 @@ class checker {
       add(e, "role", fmt::format("{} acted as '{}'{} but the rules give '{}'{}", e.actor, e.role,
                                  e.on_behalf_of.empty() ? "" : " for " + e.on_behalf_of, again.role,
                                  again.on_behalf_of.empty() ? "" : " for " + again.on_behalf_of));
+  }
+
+  // An erasure: by a person holding the erasure role, of personal fields only (erasure.h).
+  void check_erasure(const event& e) {
+    const person* who = org_.find(e.actor);
+    if (!who || !who->holds(k_erasure_role) || e.role != k_erasure_role)
+      add(e, "role", fmt::format("{} erased personal data as '{}' but only a person holding '{}' may", e.actor, e.role,
+                                 k_erasure_role));
+    for (const auto& name : e.data.value("erased", nlohmann::json::array())) {
+      const field_def* field = name.is_string() ? p_.find_field(name.get<std::string>()) : nullptr;
+      if (!field || !field->personal) add(e, "action", fmt::format("erased {}, which is not a personal field", name.dump()));
+    }
   }
 
   // Events only the engine records: deadlines, timers, field changes, notifications, approvals.

@@ -64,7 +64,8 @@ bool type_checker::resolve_string(operand& literal, const operand& other) {
     case kind::string: literal.type = kind::text; return true;
     case kind::enumeration: {
       const auto& allowed = other.signature->enum_values;
-      if (std::find(allowed.begin(), allowed.end(), n.text) == allowed.end())
+      // An enum without values is reported where the field is defined; do not repeat it here.
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), n.text) == allowed.end())
         return reject(literal.begin,
                       fmt::format("{} is not a value of '{}' ({}){}", shown(literal),
                                   tree_->nodes[other.node].text, fmt::join(allowed, ", "),

@@ -22,6 +22,11 @@ std::vector<std::string> organisation::person_ids() const {
   return ids;
 }
 
+const person* organisation::find_by_os_user(std::string_view login) const {
+  const auto it = os_users_.find(login);
+  return it == os_users_.end() ? nullptr : find(it->second);
+}
+
 std::optional<authority> organisation::authority_for(std::string_view actor, const std::vector<std::string>& roles,
                                                      civil_date day) const {
   const person* self = find(actor);
@@ -66,7 +71,8 @@ organisation load_organisation(const std::string& path, diagnostics* out) {
   detail::yaml_reader in(path, out);
   auto root = in.parse(*text);
   if (!root || !in.expect_map(*root, "the organisation file")) return org;
-  in.check_keys(*root, "the organisation file", {"people", "delegations"});
+  in.check_keys(*root, "the organisation file", {"people", "delegations", "bind_os_user"});
+  if ((*root)["bind_os_user"]) org.set_binds_os_user(in.boolean((*root)["bind_os_user"], "bind_os_user").value_or(false));
   const YAML::Node people = (*root)["people"];
   if (!people) in.error(*root, "missing 'people:'");
   else if (in.expect_map(people, "people")) {
@@ -76,11 +82,18 @@ organisation load_organisation(const std::string& path, diagnostics* out) {
       if (p.id == k_system_actor) in.error(entry.first, "'system' is the engine's own actor and cannot be a person");
       const YAML::Node& body = entry.second;
       if (!in.expect_map(body, fmt::format("person '{}'", p.id))) continue;
-      in.check_keys(body, fmt::format("person '{}'", p.id), {"name", "roles", "email", "phone"});
+      in.check_keys(body, fmt::format("person '{}'", p.id), {"name", "roles", "email", "phone", "os_user"});
       if (body["name"]) p.name = in.scalar(body["name"], "name").value_or("");
       if (body["roles"]) p.roles = in.scalar_list(body["roles"], "roles");
       if (body["email"]) p.email = in.scalar(body["email"], "email").value_or("");
       if (body["phone"]) p.phone = in.scalar(body["phone"], "phone").value_or("");
+      if (body["os_user"]) {
+        const std::string login = in.scalar(body["os_user"], "os_user").value_or("");
+        if (const person* other = org.find_by_os_user(login))
+          in.error(body["os_user"], fmt::format("os_user '{}' is already {}'s", login, other->id));
+        else if (!login.empty())
+          org.set_os_user(p.id, login);
+      }
       org.add(std::move(p));
     }
   }

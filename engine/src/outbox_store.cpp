@@ -130,9 +130,10 @@ std::vector<outbox_entry> sqlite_store::outbox_entries(const outbox_query& query
   if (query.due_only) sql += " AND state = 'pending' AND next_attempt_seconds <= :now";
   if (query.failed_only) sql += " AND (state = 'dead' OR (state = 'pending' AND attempts > 0))";
   sql += query.due_only ? " ORDER BY next_attempt_seconds, id" : " ORDER BY id";
-  if (query.limit) sql += fmt::format(" LIMIT {}", query.limit);
+  if (query.limit) sql += " LIMIT :limit";
   SQLite::Statement q(detail::database_of(*this), sql);
   if (query.due_only) q.bind(":now", query.now.seconds);
+  if (query.limit) q.bind(":limit", static_cast<std::int64_t>(query.limit));
   std::vector<outbox_entry> rows;
   while (q.executeStep()) rows.push_back(read_outbox_row(q));
   return rows;

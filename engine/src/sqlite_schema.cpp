@@ -4,13 +4,15 @@
 #include <sqlite3.h>
 
 #include "caseflow/sqlite_store.h"
+#include "schema_migrations.h"
 
 namespace caseflow::detail {
 
 namespace {
 
-// Version 1. Every table is documented for auditors in README.md "Database schema".
-constexpr const char* k_schema_v1 = R"sql(
+// The current version (k_schema_version), for a new database; an older one is moved forward by
+// the steps in schema_migrations.cpp. Every table is documented in README.md "Database schema".
+constexpr const char* k_schema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE definitions(
   hash TEXT PRIMARY KEY, procedure TEXT NOT NULL, version TEXT NOT NULL,
@@ -32,8 +34,9 @@ CREATE INDEX cases_open ON cases(open, procedure);
 CREATE TABLE case_serials(period TEXT PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE personal_data(
   digest TEXT PRIMARY KEY, case_id TEXT NOT NULL, field TEXT NOT NULL,
-  value TEXT, salt TEXT NOT NULL, erased_at TEXT);
+  value TEXT, salt TEXT NOT NULL, erased_at TEXT, erased_by TEXT);
 CREATE INDEX personal_data_by_case ON personal_data(case_id, field);
+CREATE INDEX personal_data_by_value ON personal_data(value) WHERE value IS NOT NULL;
 CREATE TABLE timers(
   case_id TEXT NOT NULL, rule TEXT NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL,
   due_seconds INTEGER NOT NULL, fired INTEGER NOT NULL, provisional INTEGER NOT NULL,
@@ -75,7 +78,7 @@ std::string text_column(SQLite::Statement& q, int i) { return q.getColumn(i).get
 
 }  // namespace
 
-void prepare_schema(SQLite::Database& db, const std::string& path, bool read_only) {
+std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, bool read_only) {
   const bool has_meta = db.tableExists("meta");
   if (!has_meta) {
     SQLite::Statement count(db, "SELECT count(*) FROM sqlite_master");
@@ -85,23 +88,32 @@ void prepare_schema(SQLite::Database& db, const std::string& path, bool read_onl
     if (read_only) throw store_error(fmt::format("{} is an empty database", path));
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     if (!db.tableExists("meta")) {  // another process may have created it meanwhile
-      db.exec(k_schema_v1);
+      db.exec(k_schema);
       SQLite::Statement put(db, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('application', 'caseflow')");
       put.bind(1, std::to_string(k_schema_version));
       put.exec();
     }
     tx.commit();
     prepare_similar_index(db);
-    return;
+    return std::nullopt;
   }
-  SQLite::Statement get(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!get.executeStep()) throw store_error(fmt::format("{} is not a caseflow database (no schema version)", path));
-  const int version = std::stoi(get.getColumn(0).getString());
+  const int version = stored_schema_version(db);
+  if (version == 0) throw store_error(fmt::format("{} is not a caseflow database (no schema version)", path));
   if (version > k_schema_version)
     throw store_error(fmt::format("{} was written by a newer caseflow (schema version {}; this build reads up to {}); "
-                                  "upgrade caseflow to open it",
+                                  "upgrade caseflow to open it; nothing was written",
                                   path, version, k_schema_version));
-  if (!read_only) prepare_similar_index(db);
+  if (version == k_schema_version) {
+    if (!read_only) prepare_similar_index(db);
+    return std::nullopt;
+  }
+  if (read_only)
+    throw store_error(fmt::format("{} has schema version {} and this build needs {}; open it once without "
+                                  "--read-only to migrate it (a backup is written first)",
+                                  path, version, k_schema_version));
+  auto migrated = migrate_schema(db, path);
+  prepare_similar_index(db);
+  return migrated;
 }
 
 std::string explain_sqlite_error(const SQLite::Exception& e) {
@@ -110,7 +122,12 @@ std::string explain_sqlite_error(const SQLite::Exception& e) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return "the database file is corrupt or not a database";
     case SQLITE_READONLY: return "the database is read-only; nothing was written";
-    case SQLITE_IOERR: return fmt::format("an I/O error occurred ({}); nothing was written", e.what());
+    case SQLITE_IOERR:
+      if (e.getExtendedErrorCode() == SQLITE_IOERR_WRITE || e.getExtendedErrorCode() == SQLITE_IOERR_TRUNCATE ||
+          e.getExtendedErrorCode() == SQLITE_IOERR_SHMSIZE)
+        return "the database files could not be written (the disk is full, or a file size limit was reached); "
+               "nothing was written";
+      return fmt::format("an I/O error occurred ({}); nothing was written", e.what());
     case SQLITE_CANTOPEN: return "the database file cannot be opened";
     default: return e.what();
   }

@@ -1,12 +1,14 @@
 // sqlite_schema.h — internal: the SQLite schema, its version, and row <-> struct mapping.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "caseflow/event.h"
+#include "caseflow/sqlite_store.h"
 #include "caseflow/store.h"
 
 namespace caseflow::detail {
@@ -16,9 +18,10 @@ inline constexpr std::string_view k_event_columns =
     "SELECT id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, to_step, data, comment, "
     "definition_hash, prev_hash, hash FROM events";
 
-// Creates the schema in an empty database, or checks the version of an existing one.
+// Creates the schema in an empty database, or checks the version of an existing one and
+// migrates an older one (unless `read_only`, which refuses it); returns the migration done.
 // Throws store_error for a file that is not a caseflow database or is newer than this build.
-void prepare_schema(SQLite::Database& db, const std::string& path, bool read_only);
+std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, bool read_only);
 
 // A sentence for an SQLite failure ("the disk is full", "the database file is corrupt", …).
 std::string explain_sqlite_error(const SQLite::Exception& e);

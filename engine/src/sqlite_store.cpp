@@ -8,6 +8,7 @@
 #include <map>
 #include <thread>
 #include <set>
+#include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
@@ -33,6 +34,8 @@ std::string random_salt() {
 }  // namespace
 
 struct sqlite_store::impl {
+  // Set while opening `db` (declared before it, so initialised first).
+  std::optional<schema_migration> migration;
   // The database is declared before the statements that use it (destroyed after them).
   SQLite::Database db;
   SQLite::Statement select_case;
@@ -48,7 +51,7 @@ struct sqlite_store::impl {
   SQLite::Statement select_case_events;
 
   impl(const std::string& path, const sqlite_options& options)
-      : db(open(path, options)),
+      : db(open(path, options, &migration)),
         select_case(db, "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases WHERE id = ?"),
         select_definition(db, "SELECT text FROM definitions WHERE hash = ?"),
         insert_definition(db, "INSERT OR IGNORE INTO definitions(hash, procedure, version, text, first_used_at) "
@@ -69,9 +72,12 @@ struct sqlite_store::impl {
         select_personal(db, "SELECT value FROM personal_data WHERE digest = ?"),
         select_case_events(db, std::string(detail::k_event_columns) + " WHERE case_id = ? ORDER BY seq") {}
 
-  static SQLite::Database open(const std::string& path, const sqlite_options& options) {
+  static SQLite::Database open(const std::string& path, const sqlite_options& options,
+                               std::optional<schema_migration>* migrated) {
     const bool in_memory = path == ":memory:";
     const bool existed = !in_memory && std::filesystem::exists(path);
+    if (existed && std::filesystem::is_directory(path))
+      throw store_error(fmt::format("{} is a folder, not a database file (give --db a file name)", path));
     if (options.read_only && !existed) throw store_error(fmt::format("{}: no such database", path));
     if (!existed && !in_memory) {
       // Owner-only from the first byte: the file holds personal data.
@@ -91,11 +97,12 @@ struct sqlite_store::impl {
       try {
         SQLite::Database db(path, options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE,
                             options.busy_timeout_ms);
-        if (!options.read_only && db.execAndGet("PRAGMA journal_mode").getString() != "wal")
-          db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA foreign_keys = ON");
         db.exec("PRAGMA synchronous = NORMAL");
-        detail::prepare_schema(db, path, options.read_only);
+        // The schema is checked first: a file that is not ours is not switched to WAL.
+        *migrated = detail::prepare_schema(db, path, options.read_only);
+        if (!options.read_only && db.execAndGet("PRAGMA journal_mode").getString() != "wal")
+          db.exec("PRAGMA journal_mode = WAL");
         return db;
       } catch (const SQLite::Exception& e) {
         const bool busy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
@@ -139,7 +146,24 @@ struct sqlite_store::impl {
   }
   void read_head();
   void reset_statements();
+  // Freed space is zeroed from here on (secure_delete), so the old values do not linger in the file.
+  void erase_personal(const commit_request& request, const std::string& case_id) {
+    db.exec("PRAGMA secure_delete = ON");
+    erased_in_transaction = true;
+    SQLite::Statement erase(db, "UPDATE personal_data SET value = NULL, erased_at = ?, erased_by = ? "
+                                "WHERE case_id = ? AND field = ? AND value IS NOT NULL");
+    for (const auto& field : request.erase_personal_fields) {
+      erase.bind(1, request.events.empty() ? "" : format_instant_utc(request.events.front().at));
+      erase.bind(2, request.erased_by);
+      erase.bind(3, case_id);
+      erase.bind(4, field);
+      erase.exec();
+      erase.reset();
+    }
+  }
 
+  // An erasure was written in the open transaction (see commit_batch).
+  bool erased_in_transaction = false;
   // The head of the log while a transaction is open.
   std::int64_t head_id = 0;
   std::string head_hash;
@@ -167,6 +191,8 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options)
     : impl_(std::make_unique<impl>(path, options)) {}
 
 sqlite_store::~sqlite_store() = default;
+
+const std::optional<schema_migration>& sqlite_store::migration() const { return impl_->migration; }
 
 std::optional<case_record> sqlite_store::load_case(std::string_view id) {
   auto& q = impl_->select_case;
@@ -297,6 +323,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     insert_blob.bind(3, b.bytes.data(), static_cast<int>(b.bytes.size()));
     insert_blob.exec();
   }
+  if (!request.erase_personal_fields.empty()) erase_personal(request, case_id);
   state.id = case_id;
   upsert_case.bind(1, case_id);
   upsert_case.bind(2, p.id);
@@ -340,6 +367,7 @@ std::vector<commit_result> sqlite_store::commit_batch(std::vector<commit_request
   try {
     SQLite::Transaction tx(s.db, SQLite::TransactionBehavior::IMMEDIATE);
     s.read_head();
+    s.erased_in_transaction = false;
     // New cases named by placeholders get their ids first, so that cases of one batch can
     // name each other (a parent and the sub-case it opens).
     std::map<std::string, std::string, std::less<>> ids;
@@ -357,6 +385,10 @@ std::vector<commit_result> sqlite_store::commit_batch(std::vector<commit_request
     }
     if (all_committed) tx.commit();
     else s.known_definitions.clear();  // rolled back: the definitions may not be stored after all
+    // Erased values also sit in older frames of the write-ahead log: copy it back and empty it
+    // (best effort; a reader still using it keeps it until the next checkpoint).
+    if (all_committed && std::exchange(s.erased_in_transaction, false))
+      s.db.execAndGet("PRAGMA wal_checkpoint(TRUNCATE)");
     return results;
   } catch (const SQLite::Exception& e) {
     s.reset_statements();
@@ -417,12 +449,13 @@ std::vector<case_record> sqlite_store::overdue_cases(instant now, const case_fil
   if (!filter.step.empty()) sql += " AND c.step = :step";
   if (!filter.assignee.empty()) sql += " AND c.assignee = :assignee";
   sql += " ORDER BY c.id";
-  if (filter.limit) sql += fmt::format(" LIMIT {}", filter.limit);
+  if (filter.limit) sql += " LIMIT :limit";
   SQLite::Statement q(impl_->db, sql);
   q.bind(":now", now.seconds);
   if (!filter.procedure.empty()) q.bind(":procedure", filter.procedure);
   if (!filter.step.empty()) q.bind(":step", filter.step);
   if (!filter.assignee.empty()) q.bind(":assignee", filter.assignee);
+  if (filter.limit) q.bind(":limit", static_cast<std::int64_t>(filter.limit));
   std::vector<case_record> rows;
   while (q.executeStep()) rows.push_back(detail::read_case_row(q));
   return rows;
@@ -474,6 +507,15 @@ void sqlite_store::scan_attachments(const std::function<bool(const blob&)>& visi
   }
 }
 
+std::vector<std::pair<std::string, std::string>> sqlite_store::personal_value_holders(std::string_view value) {
+  SQLite::Statement q(impl_->db, "SELECT DISTINCT case_id, field FROM personal_data WHERE value = ? "
+                                 "ORDER BY case_id, field");
+  q.bind(1, std::string(value));
+  std::vector<std::pair<std::string, std::string>> holders;
+  while (q.executeStep()) holders.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+  return holders;
+}
+
 std::vector<case_record> sqlite_store::list_cases(const case_filter& filter) {
   std::string sql = "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases WHERE 1";
   if (!filter.procedure.empty()) sql += " AND procedure = :procedure";
@@ -481,11 +523,12 @@ std::vector<case_record> sqlite_store::list_cases(const case_filter& filter) {
   if (!filter.assignee.empty()) sql += " AND assignee = :assignee";
   if (filter.open_only) sql += " AND open = 1";
   sql += " ORDER BY id";
-  if (filter.limit) sql += fmt::format(" LIMIT {}", filter.limit);
+  if (filter.limit) sql += " LIMIT :limit";
   SQLite::Statement q(impl_->db, sql);
   if (!filter.procedure.empty()) q.bind(":procedure", filter.procedure);
   if (!filter.step.empty()) q.bind(":step", filter.step);
   if (!filter.assignee.empty()) q.bind(":assignee", filter.assignee);
+  if (filter.limit) q.bind(":limit", static_cast<std::int64_t>(filter.limit));
   std::vector<case_record> rows;
   while (q.executeStep()) rows.push_back(detail::read_case_row(q));
   return rows;

@@ -12,13 +12,65 @@ std::pair<int, int> position(const YAML::Node& node) {
   return {mark.line + 1, mark.column + 1};
 }
 
+namespace {
+
+// The first line (1-based) whose indentation holds a tab, or 0.
+int first_tab_indented_line(const std::string& text) {
+  int line = 1;
+  bool in_indent = true;
+  for (char c : text) {
+    if (c == '\n') {
+      ++line;
+      in_indent = true;
+    } else if (in_indent && c == '\t') {
+      return line;
+    } else if (c != ' ') {
+      in_indent = false;
+    }
+  }
+  return 0;
+}
+
+// yaml-cpp's wording, said plainly where it is terse.
+std::string plain_yaml_message(const std::string& message) {
+  if (message == "end of map flow not found") return "a '{' is not closed by a '}' (end of map flow not found)";
+  if (message == "end of sequence flow not found") return "a '[' is not closed by a ']' (end of sequence flow not found)";
+  return message;
+}
+
+}  // namespace
+
 std::optional<YAML::Node> yaml_reader::parse(const std::string& text) {
   try {
-    return YAML::Load(text);
+    YAML::Node root = YAML::Load(text);
+    report_duplicate_keys(root);
+    return root;
   } catch (const YAML::Exception& e) {
-    out_->push_back({file_, e.mark.line + 1, e.mark.column + 1, fmt::format("malformed YAML: {}", e.msg),
-                     diagnostic_level::error});
+    if (const int line = first_tab_indented_line(text); line > 0 && line <= e.mark.line + 1)
+      out_->push_back({file_, line, 1, "malformed YAML: a tab in the indentation (YAML indents with spaces only)",
+                       diagnostic_level::error});
+    else
+      out_->push_back({file_, e.mark.line + 1, e.mark.column + 1,
+                       fmt::format("malformed YAML: {}", plain_yaml_message(e.msg)), diagnostic_level::error});
     return std::nullopt;
+  }
+}
+
+void yaml_reader::report_duplicate_keys(const YAML::Node& node) {
+  if (node.IsSequence())
+    for (const auto& item : node) report_duplicate_keys(item);
+  if (!node.IsMap()) return;
+  std::vector<YAML::Node> seen;
+  for (const auto& entry : node) {
+    if (entry.first.IsScalar()) {
+      auto first = std::find_if(seen.begin(), seen.end(), [&](const YAML::Node& k) { return k.Scalar() == entry.first.Scalar(); });
+      if (first != seen.end())
+        error(entry.first, fmt::format("duplicate key '{}' (first at line {}); a key may appear once", entry.first.Scalar(),
+                                       position(*first).first));
+      else
+        seen.push_back(entry.first);
+    }
+    report_duplicate_keys(entry.second);
   }
 }
 

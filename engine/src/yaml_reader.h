@@ -22,7 +22,8 @@ class yaml_reader {
   // `out` must outlive the reader.
   yaml_reader(std::string file, diagnostics* out) : file_(std::move(file)), out_(out) {}
 
-  // Parses `text`; on a syntax error records it (with line:col) and returns nullopt.
+  // Parses `text`; on a syntax error records it (with line:col) and returns nullopt. A key
+  // that appears twice in one mapping is recorded as an error too (YAML keeps only one).
   std::optional<YAML::Node> parse(const std::string& text);
 
   void error(const YAML::Node& at, std::string message);
@@ -44,6 +45,7 @@ class yaml_reader {
 
  private:
   void add(const YAML::Node& at, std::string message, diagnostic_level level);
+  void report_duplicate_keys(const YAML::Node& node);
   std::string file_;
   diagnostics* out_;
 };

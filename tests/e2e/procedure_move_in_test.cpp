@@ -24,11 +24,11 @@ class move_in_session : public cli_session {
     act("wang.fang", "2026-05-08T15:00+08:00", id, "form_team",
         {"team_formed_on=2026-05-08", "plan=入住工作计划安排表"}, "成立");
     act("zheng.hui", "2026-05-11T11:00+08:00", id, "lists_ready", {"households_ready=312", "households_owing=46"});
-    act("yang.guang", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"},
+    act("tang.ming", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"},
         "87项");
     act("zhu.hong", "2026-06-10T16:00+08:00", id, "repaired", {"defects_repaired_on=2026-06-10"}, "返修完毕");
     act("zheng.hui", "2026-06-12T10:00+08:00", id, "notices_sent", {"notices_sent_on=2026-06-12"});
-    act("yang.guang", "2026-06-26T16:00+08:00", id, "site_ready", {}, "现场布置完毕");
+    act("tang.ming", "2026-06-26T16:00+08:00", id, "site_ready", {}, "现场布置完毕");
     return id;
   }
   std::string step_of(const std::string& id) const { return show(id, "2026-12-30T10:00+08:00")["step"]; }
@@ -100,7 +100,7 @@ TEST_CASE("move_in: mock inspection 45 days before move-in") {
   CHECK(kinds(fired["events"]) == strings{"timer_fired mock_inspection", "notification_requested mock_inspection"});
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"property_manager", "cs_manager"});
   // Done late, it still moves on and the milestone is not raised again.
-  s.act("yang.guang", "2026-05-15T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-15", "defects_found=12"},
+  s.act("tang.ming", "2026-05-15T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-15", "defects_found=12"},
         "晚2天");
   CHECK(s.step_of(id) == "defect_repair");
   CHECK(deadline(s.deadlines(id, "2026-05-15T17:01+08:00"), "mock_inspection") == nullptr);
@@ -111,7 +111,7 @@ TEST_CASE("move_in: inspection defects repaired and notices sent before the move
   const std::string id = s.open();
   s.act("wang.fang", "2026-05-08T15:00+08:00", id, "form_team", {"team_formed_on=2026-05-08", "plan=计划"}, "成立");
   s.act("zheng.hui", "2026-05-11T11:00+08:00", id, "lists_ready", {"households_ready=312", "households_owing=46"});
-  s.act("yang.guang", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"},
+  s.act("tang.ming", "2026-05-12T17:00+08:00", id, "inspected", {"mock_inspection_on=2026-05-12", "defects_found=87"},
         "87项");
   CHECK(s.tick("2026-06-26T23:59+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2026-06-27T00:00+08:00");

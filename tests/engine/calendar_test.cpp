@@ -490,7 +490,7 @@ TEST_CASE("calendar: loader reports every problem with line and column") {
       {"calendar: x\nhours: [\"13:00-18:00\"]\n",
        "bad.yaml:1:1: calendar 'x' needs 'time_zone' (or 'extends: ID' to inherit it)"},
       {"calendar: x\nhours: [\"09:00-12:00\"\nweek: [mon]\n",
-       "bad.yaml:3:1: malformed YAML: end of sequence flow not found"},
+       "bad.yaml:3:1: malformed YAML: a '[' is not closed by a ']' (end of sequence flow not found)"},
       {"calendar: Big Calendar\n", "bad.yaml:1:11: calendar id 'Big Calendar' may use only a-z, 0-9, '-' and '_'"},
       {"name: nobody\n", "bad.yaml:1:1: missing key 'calendar': the calendar's id, e.g. calendar: cn-mainland"},
   };

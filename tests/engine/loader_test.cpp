@@ -83,7 +83,7 @@ TEST_CASE("loader: the base procedure loads clean") {
 
 TEST_CASE("loader: malformed YAML gives line and column") {
   CHECK(only_problem("procedure: demo\nroles: { clerk: x\nstart: open\n") ==
-        "demo.yaml:3:6: malformed YAML: end of map flow not found");
+        "demo.yaml:3:6: malformed YAML: a '{' is not closed by a '}' (end of map flow not found)");
 }
 
 TEST_CASE("loader: unknown key suggests the near name") {

@@ -49,6 +49,9 @@ inline constexpr std::string_view messages_requested = "messages_requested";
 inline constexpr std::string_view subcase_started = "subcase_started";
 inline constexpr std::string_view subcase_finished = "subcase_finished";
 inline constexpr std::string_view subcase_reopened = "subcase_reopened";
+// Personal values erased (caseflow erase; see erasure.h), by a person holding `admin`, in role
+// `admin`: data {erased: [field, ...]}; never the values. Folding it removes those fields.
+inline constexpr std::string_view personal_data_erased = "personal_data_erased";
 }  // namespace event_kind
 
 struct event {

@@ -2,7 +2,8 @@
 //
 // Loaded from `org.yaml` beside the procedures:
 //   people:
-//     zhang.wei: { name: 张伟, roles: [cs_specialist], email: zhang.wei@example.com }
+//     zhang.wei: { name: 张伟, roles: [cs_specialist], email: zhang.wei@example.com, os_user: zwei }
+//   bind_os_user: true   # optional: the acting user is the OS user (see os_user), never --as
 //   delegations:   # a deputy acts for a manager while the manager is away (dates inclusive)
 //     - { deputy: wang.fang, for: li.na, roles: [cs_manager], from: 2026-11-01, until: 2026-11-14 }
 // `system` is the engine's own actor; it is not listed and holds no role.
@@ -51,6 +52,13 @@ class organisation {
   const std::vector<person>& people() const { return people_; }
   const std::vector<delegation>& delegations() const { return delegations_; }
   std::vector<std::string> person_ids() const;
+  // The person whose `os_user:` (the OS login that acts as them when acting users are bound
+  // to OS users) is `login`, if any.
+  const person* find_by_os_user(std::string_view login) const;
+  void set_os_user(const std::string& person_id, std::string login) { os_users_[std::move(login)] = person_id; }
+  // `bind_os_user: true` in the file: acting users must be bound to OS users.
+  bool binds_os_user() const { return bind_os_user_; }
+  void set_binds_os_user(bool on) { bind_os_user_ = on; }
 
   // The first of `roles` that `actor` may act in on local day `day`: their own roles first,
   // then delegations in force that day. nullopt if none.
@@ -63,6 +71,8 @@ class organisation {
  private:
   std::vector<person> people_;
   std::vector<delegation> delegations_;
+  std::map<std::string, std::string, std::less<>> os_users_;  // login -> person id
+  bool bind_os_user_ = false;
 };
 
 // Loads an org file; problems (with line:col) go to *out. A missing file is an error.

@@ -6,13 +6,22 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "caseflow/store.h"
 
 namespace caseflow {
 
-inline constexpr int k_schema_version = 1;
+// The schema this build writes; older databases are migrated forward when opened for writing.
+inline constexpr int k_schema_version = 2;
+
+// A migration done while opening: from version `from` to `to`, after a copy to `backup`.
+struct schema_migration {
+  int from = 0;
+  int to = 0;
+  std::string backup;
+};
 
 struct sqlite_options {
   int busy_timeout_ms = 5000;  // how long a writer waits for another before reporting a conflict
@@ -44,8 +53,11 @@ class sqlite_store final : public store {
   similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
   std::optional<std::string> attachment(std::string_view digest) override;
   void scan_attachments(const std::function<bool(const blob&)>& visit) override;
+  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override;
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;
   std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override;
+  // The schema migration opening this database did, if any (to tell the user about the backup).
+  const std::optional<schema_migration>& migration() const;
   // Messages of the events committed from now on are written by `router` (none when unset).
   void set_outbox_router(outbox_router router);
 

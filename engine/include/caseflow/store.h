@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -83,6 +84,10 @@ struct commit_request {
   std::string placeholder;
   // For a case joining a similar-cases group: the group it was decided against.
   std::optional<similar_check> similar;
+  // Personal fields of the case whose every stored value is erased in the same transaction,
+  // recording who (`erased_by`) and when (the first event's time). See erasure.h.
+  std::vector<std::string> erase_personal_fields;
+  std::string erased_by;
 };
 
 enum class commit_status {
@@ -168,6 +173,11 @@ class store {
   virtual std::optional<std::string> attachment(std::string_view /*digest*/) { return std::nullopt; }
   // Every stored blob, ordered by digest, one at a time (bytes as stored, for verification).
   virtual void scan_attachments(const std::function<bool(const blob&)>& /*visit*/) {}
+
+  // Every (case id, field) whose stored personal value equals `value` (not erased), ordered.
+  virtual std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view /*value*/) {
+    return {};
+  }
 
   // The outbox (see outbox.h). A store without one holds no messages.
   virtual std::vector<outbox_entry> outbox_entries(const outbox_query&) { return {}; }

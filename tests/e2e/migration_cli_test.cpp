@@ -1,0 +1,107 @@
+// Schema migration through the CLI: a real version 1 database (made with the version 1 DDL in
+// tests/fixtures/schema_v1.sql and filled with a real case's rows) is backed up and migrated.
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include "e2e/cli_runner.h"
+
+namespace caseflow::test {
+namespace {
+
+const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+const std::string k_now = "2026-03-02T10:00+08:00";
+
+run_result cf(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
+  std::vector<std::string> all{"--procedures", k_processes, "--db", db, "--now", k_now};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_caseflow(all, dir);
+}
+
+void must(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
+  const run_result r = cf(dir, db, std::move(args));
+  INFO("stderr: ", r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+// Copies every row of a current database into a new database made with the version 1 DDL.
+void make_v1_copy(const std::string& current, const std::string& old) {
+  SQLite::Database db(old, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(read_bytes(std::string(CASEFLOW_SOURCE_DIR) + "/tests/fixtures/schema_v1.sql").value());
+  SQLite::Statement attach(db, "ATTACH DATABASE ? AS current");
+  attach.bind(1, current);
+  attach.exec();
+  for (const char* table : {"definitions", "events", "cases", "case_serials", "timers", "attachments", "outbox"})
+    db.exec(std::string("INSERT INTO ") + table + " SELECT * FROM current." + table);
+  db.exec("INSERT INTO personal_data SELECT digest, case_id, field, value, salt, erased_at FROM current.personal_data");
+  db.exec("DETACH DATABASE current");
+}
+
+std::string head_of(const std::string& path) {
+  SQLite::Database db(path);
+  return db.execAndGet("SELECT count(*) || ' ' || (SELECT hash FROM events ORDER BY id DESC LIMIT 1) FROM events")
+      .getString();
+}
+
+TEST_CASE("migration: the first command on a real version 1 database backs it up, migrates it, and it still verifies") {
+  scratch_dir dir;
+  const std::string current = dir.file("current.db");
+  must(dir, current, {"--as", "zhang.wei", "start", "complaint", "--set", "customer=张三", "--set", "phone=13912345678",
+                      "--set", "channel=phone", "--set", "summary=卫生间漏水"});
+  must(dir, current, {"--as", "zhang.wei", "do", "TS-2026-00001", "forward", "--set", "category=engineering_quality",
+                      "--set", "department=engineering"});
+  must(dir, current, {"--as", "zhang.wei", "note", "TS-2026-00001", "客户来电催促"});
+  const std::string old = dir.file("old.db");
+  make_v1_copy(current, old);
+  const std::string head_before = head_of(old);
+
+  const run_result verify = cf(dir, old, {"verify"});
+  INFO("stdout: ", verify.out);
+  CHECK(verify.exit_code == 0);
+  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 2; the version 1 database was first "
+                                           "copied to " + old + ".v1-backup\n");
+  CHECK(head_of(old) == head_before);
+  CHECK(head_of(old + ".v1-backup") == head_before);
+  {
+    SQLite::Database backup(old + ".v1-backup");
+    CHECK(backup.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "1");
+    SQLite::Database migrated(old);
+    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "2");
+  }
+
+  // Second command: nothing to migrate, nothing said.
+  const run_result replay = cf(dir, old, {"replay"});
+  CHECK(replay.exit_code == 0);
+  CHECK(replay.err.empty());
+  // What version 2 adds works on the migrated database.
+  const run_result erase = cf(dir, old, {"--as", "yang.guang", "erase", "--person", "13912345678"});
+  INFO("stderr: ", erase.err);
+  CHECK(erase.exit_code == 0);
+  CHECK(erase.out == "TS-2026-00001: erased phone (yang.guang as admin)\n");
+  CHECK(cf(dir, old, {"verify"}).exit_code == 0);
+  // The case continues where it was.
+  must(dir, old, {"--as", "liu.yang", "do", "TS-2026-00001", "answer", "--set", "cause=防水层破损", "--comment", "已回复"});
+}
+
+TEST_CASE("migration: --read-only refuses an older database and writes nothing") {
+  scratch_dir dir;
+  const std::string current = dir.file("current.db");
+  must(dir, current, {"--as", "zhang.wei", "start", "complaint", "--set", "customer=张三", "--set", "channel=phone",
+                      "--set", "summary=卫生间漏水"});
+  const std::string old = dir.file("old.db");
+  make_v1_copy(current, old);
+  const db_snapshot before = snapshot(old);
+  const run_result r = cf(dir, old, {"--read-only", "list"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 2; open it once without --read-only "
+                                      "to migrate it (a backup is written first)\n");
+  // The database bytes are the same (a read-only connection may leave an empty -wal behind).
+  CHECK(read_bytes(old) == before.main);
+  CHECK(read_bytes(old + "-wal").value_or("").empty());
+}
+
+}  // namespace
+}  // namespace caseflow::test
