@@ -42,8 +42,8 @@ int run_validate(context& ctx, const validate_options& opts) {
       }
       diagnostics ignored;  // the calendars' own problems are reported above
       const auto calendars = load_calendars(calendars_dir.string(), &ignored);
-      for (const procedure* p : load_procedure_library(path, &problems, &ctx.handlers()).all())
-        check_calendar_reference(*p, calendars, &problems);
+      const procedure_library library = load_procedure_library(path, &problems, &ctx.handlers());
+      for (const procedure* p : library.all()) check_calendar_reference(*p, calendars, &problems);
       files += procedure_files(path).size();
       const auto org_file = std::filesystem::path(path) / "org.yaml";
       if (std::filesystem::exists(org_file)) {

@@ -17,7 +17,7 @@ id=$(CASEFLOW_USER=li.na "$caseflow" --now 2026-07-06T16:20+08:00 start repair_o
       --set customer=刘女士 --set phone=13700002222 --set address="7栋603室" --set problem="飘窗窗框雨天渗水，窗台石材发黑")
 echo "opened $id"
 step li.na     2026-07-07T10:30+08:00 do "$id" surveyed --set order_type=A --set trades=single \
-  --set responsible="上海华美门窗工程有限公司" --set cost=3600 --comment "现场查勘：窗框与墙体打胶开裂，门窗单位负责"
+  --set responsible="上海华美门窗工程有限公司" --set cost=3600 --set contractor_attended=true --comment "现场查勘：窗框与墙体打胶开裂，门窗单位负责"
 step tang.wen  2026-07-07T14:00+08:00 do "$id" approve --comment "审核同意"
 step zhao.lei  2026-07-07T16:00+08:00 do "$id" approve --comment "批准"
 step huang.bin 2026-07-09T17:00+08:00 do "$id" completed

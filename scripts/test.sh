@@ -12,4 +12,4 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCASEFLOW_SANITIZE=ON >/dev/nul
 cmake --build "$build" -j "$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$build" --output-on-failure
+ctest --test-dir "$build" --output-on-failure --parallel "$jobs"
