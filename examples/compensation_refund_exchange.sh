@@ -4,13 +4,7 @@
 # acknowledgement, 15,800 CNY is approved by the CS center manager (contractor's share ≤ 20,000) and paid.
 # Usage: examples/compensation_refund_exchange.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=zhang.wei "$caseflow" --now 2026-11-09T10:00+08:00 start compensation_refund_exchange \
       --set customer=陈先生 --set phone=13900001111 --set address="3栋1202室" --set request=compensation \

@@ -3,13 +3,7 @@
 # received by email on Friday 2026-02-13 at 17:50, just before the Spring Festival.
 # Usage: examples/complaint.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=zhang.wei "$caseflow" --now 2026-02-13T17:50+08:00 start complaint \
       --set customer=陈先生 --set phone=13900001111 --set channel=email \

@@ -5,13 +5,7 @@
 # The report number is 8D + date + serial: 8D20260331001 (the documents' example: 8D20170331001).
 # Usage: examples/complaint_8d.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=bai.xue "$caseflow" --now 2026-03-31T08:40+08:00 start complaint_8d \
       --set customer="华东汽配有限公司" --set product="JX-12连接器 批号20260328-02" --set channel=email \

@@ -4,13 +4,7 @@
 # reviews it first; then finance, the CS center manager and the VP approve (below 50,000).
 # Usage: examples/complaint_cost.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=zhang.wei "$caseflow" --now 2026-09-07T10:00+08:00 start complaint_cost \
       --set complaint=TS-2026-00088 --set customer=周先生)

@@ -4,13 +4,7 @@
 # finance and the VP approve, the lawyer reports monthly until the case ends.
 # Usage: examples/lawyer_engagement.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=wang.fang "$caseflow" --now 2026-03-13T10:00+08:00 start lawyer_engagement \
       --set legal_case=FL-2026-0001 --set matter="王建国诉逾期交房违约金案一审代理")

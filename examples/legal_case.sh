@@ -4,13 +4,7 @@
 # lawyer_engagement case (LS-...) that the legal case references.
 # Usage: examples/legal_case.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=zhou.min "$caseflow" --now 2026-03-09T10:00+08:00 start legal_case \
       --set summary="业主以逾期交房为由起诉，索赔违约金" --set counterparty="王建国" --set source_case=TS-2026-00031)

@@ -5,13 +5,7 @@
 # confirmed by the VP.
 # Usage: examples/legal_review.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=liu.yang "$caseflow" --now 2026-04-13T09:30+08:00 start legal_review \
       --set document="《翠湖天地三期总包施工合同补充协议》（合同价款调增1,280,000元）" --set department=engineering)

@@ -4,13 +4,7 @@
 # mock inspection 45 days before, two on-site days with debriefs, repairs tracked, feedback report.
 # Usage: examples/move_in.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=wang.fang "$caseflow" --now 2026-05-06T10:00+08:00 start move_in \
       --set project="翠湖天地三期" --set move_in_date=2026-06-27 --set households=320)

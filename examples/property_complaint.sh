@@ -4,13 +4,7 @@
 # progress reported, fixed the next morning, checked by the department head, return visit the same day.
 # Usage: examples/property_complaint.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=jiang.tao "$caseflow" --now 2026-05-18T09:12+08:00 start property_complaint \
       --set owner=赵女士 --set unit="5栋2单元1801" --set channel=phone --set complaint="5栋2单元电梯频繁停运，今早困梯10分钟")

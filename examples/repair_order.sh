@@ -5,13 +5,7 @@
 # days, checked, signed by the customer, return call the next working day, settled.
 # Usage: examples/repair_order.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=li.na "$caseflow" --now 2026-07-06T16:20+08:00 start repair_order \
       --set customer=刘女士 --set phone=13700002222 --set address="7栋603室" --set problem="飘窗窗框雨天渗水，窗台石材发黑")

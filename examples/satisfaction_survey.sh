@@ -5,13 +5,7 @@
 # topped up after 24% non-response (score 91, very satisfied).
 # Usage: examples/satisfaction_survey.sh [path/to/caseflow]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-caseflow="${1:-caseflow}"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export CASEFLOW_DB="$tmp/demo.db" CASEFLOW_PROCEDURES="$here/processes"
-
-step() { echo "\$ caseflow --as $1 --now $2 ${*:3}"; "$caseflow" --as "$1" --now "$2" "${@:3}"; }
+source "$(dirname "$0")/walkthrough.bash" "$@"
 
 id=$(CASEFLOW_USER=zhang.wei "$caseflow" --now 2026-07-20T10:00+08:00 start satisfaction_survey \
       --set project="翠湖天地三期" --set move_in_date=2026-06-27)
