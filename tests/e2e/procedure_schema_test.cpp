@@ -1,7 +1,10 @@
 // The JSON Schema of procedure files (processes/schema/procedure.schema.json) is kept in step
 // with the loader: every shipped procedure validates against it, and a key the schema does
 // not know fails. Runs scripts/check-procedure-schema.py (python3-jsonschema, python3-yaml).
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <vector>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -32,13 +35,40 @@ TEST_CASE("procedure schema: every shipped procedure validates against it and ag
   CHECK(loader.exit_code == 0);
 }
 
+// The procedure files in processes/ (org.yaml is the organisation, not a procedure).
+std::vector<std::filesystem::path> shipped_procedures() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(k_source + "/processes"))
+    if (entry.path().extension() == ".yaml" && entry.path().filename() != "org.yaml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 TEST_CASE("procedure schema: each shipped procedure names the schema in a modeline") {
-  for (const std::string name : {"complaint", "complaint_cost", "compensation_refund_exchange", "repair_order"}) {
-    std::ifstream file(k_source + "/processes/" + name + ".yaml");
+  const auto files = shipped_procedures();
+  REQUIRE(files.size() >= 11);
+  for (const auto& path : files) {
+    std::ifstream file(path);
     std::string first;
     std::getline(file, first);
-    INFO(name);
+    INFO(path.string());
     CHECK(first == "# yaml-language-server: $schema=schema/procedure.schema.json");
+  }
+}
+
+TEST_CASE("procedure diagrams: every shipped procedure draws with Graphviz and has its SVG in docs/") {
+  scratch_dir dir;
+  for (const auto& path : shipped_procedures()) {
+    const std::string id = path.stem().string();
+    INFO(id);
+    const run_result graph = run_caseflow(
+        {"--procedures", k_source + "/processes", "--db", dir.db(), "graph", id, "--format", "dot"}, dir);
+    REQUIRE(graph.exit_code == 0);
+    std::ofstream(dir.file(id + ".dot")) << graph.out;
+    const run_result svg = run("/usr/bin/dot", {"-Tsvg", dir.file(id + ".dot")}, {}, dir.path());
+    CHECK(svg.exit_code == 0);
+    CHECK(svg.out.find("<svg") != std::string::npos);
+    CHECK(std::filesystem::exists(k_source + "/docs/" + id + ".svg"));
   }
 }
 
