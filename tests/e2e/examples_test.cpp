@@ -34,7 +34,7 @@ const std::map<std::string, expected_run> k_expected{
      {"WX-2026-00001: settlement → closed (li.na as cs_specialist)\n", "verified: 18 events in 1 cases"}},
     {"move_in", {"RZ-2026-0001: vp_review → closed (zhao.lei as vp)\n", "verified: 28 events in 1 cases"}},
     {"legal_case",
-     {"FL-2026-0001: proceedings → closed (zhou.min as legal_advisor)\n", "verified: 9 events in 2 cases"}},
+     {"FL-2026-0001: proceedings → closed (zhou.min as legal_advisor)\n", "verified: 10 events in 2 cases"}},
     {"lawyer_engagement",
      {"LS-2026-0001: evaluation → closed (wang.fang as cs_manager)\n", "verified: 23 events in 1 cases"}},
     {"legal_review", {"FW-2026-00001: vp_confirmation → closed (zhao.lei as vp)\n", "verified: 16 events in 1 cases"}},

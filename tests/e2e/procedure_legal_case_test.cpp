@@ -53,7 +53,7 @@ TEST_CASE("legal_case: an event that is not a legal case is closed with the reas
   CHECK(s.show(id, "2026-03-09T11:01+08:00")["open"] == false);
 }
 
-TEST_CASE("legal_case: an external lawyer is engaged through a lawyer_engagement case") {
+TEST_CASE("legal_case: an external lawyer is engaged through a lawyer_engagement sub-case") {
   legal_session s;
   const std::string id = s.at_vp("litigation", "external_lawyer");
   const run_result wrong =
@@ -62,14 +62,21 @@ TEST_CASE("legal_case: an external lawyer is engaged through a lawyer_engagement
   CHECK(contains(wrong.err, "handling == \"self\""));
   s.act("zhao.lei", "2026-03-13T09:30+08:00", id, "authorise_lawyer", {"vp_opinion=授权选聘律师"});
   CHECK(s.step_of(id) == "lawyer_engagement");
-  const std::string engagement =
-      s.start("wang.fang", "2026-03-13T10:00+08:00", "lawyer_engagement", {"legal_case=" + id, "matter=一审代理"});
-  CHECK(s.as("wang.fang", "2026-03-16T11:00+08:00", {"do", id, "engaged", "--comment", "x"}).exit_code == 1);
-  s.act("wang.fang", "2026-03-16T11:00+08:00", id, "engaged", {"engagement_case=" + engagement}, "律师已聘定");
-  const nlohmann::json shown = s.show(id, "2026-03-16T11:01+08:00");
-  CHECK(shown["step"] == "proceedings");
-  CHECK(shown["fields"]["engagement_case"] == engagement);
-  CHECK(s.show(engagement, "2026-03-16T11:01+08:00")["fields"]["legal_case"] == id);
+  // Entering the step opened the engagement as a sub-case; the two name each other.
+  const nlohmann::json parent = s.show(id, "2026-03-13T09:31+08:00");
+  REQUIRE(parent["subcases"].size() == 1);
+  CHECK(parent["subcases"][0]["procedure"] == "lawyer_engagement");
+  CHECK(parent["subcases"][0]["open"] == true);
+  const std::string engagement = parent["subcases"][0]["id"].get<std::string>();
+  const nlohmann::json child = s.show(engagement, "2026-03-13T09:31+08:00");
+  CHECK(child["parent"] == id);
+  CHECK(child["step"] == "selection");
+  CHECK(child["fields"]["legal_case"] == id);
+  CHECK(child["fields"]["matter"] == parent["fields"]["summary"]);
+  CHECK(s.as("wang.fang", "2026-03-16T11:00+08:00", {"do", id, "engaged"}).exit_code == 1);  // needs a comment
+  s.act("wang.fang", "2026-03-16T11:00+08:00", id, "engaged", {}, "律师已聘定，见外聘律师案件");
+  CHECK(s.step_of(id) == "proceedings");
+  CHECK(s.cf({"verify"}).exit_code == 0);
 }
 
 TEST_CASE("legal_case: non-litigation turned litigation goes back for a new plan and authorisation") {
