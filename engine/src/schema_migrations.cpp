@@ -17,6 +17,13 @@ const std::vector<migration_step>& migration_steps() {
       {1, "personal data records who erased it and can be found by value (caseflow erase --person)",
        "ALTER TABLE personal_data ADD COLUMN erased_by TEXT;\n"
        "CREATE INDEX personal_data_by_value ON personal_data(value) WHERE value IS NOT NULL;"},
+      // `key` and `distinct_digest` are SHA-256 digests keyed by `similar_secret`, so personal
+      // values are never stored in plain and cannot be guessed by hashing (caseflow/similar.h).
+      {2, "the similar-cases index (a procedure's `similar:` rules count cases through it)",
+       "CREATE TABLE similar_keys(case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, key TEXT NOT NULL, "
+       "opened_seconds INTEGER NOT NULL, distinct_digest TEXT NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;\n"
+       "CREATE INDEX similar_by_key ON similar_keys(procedure, key, opened_seconds);\n"
+       "INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));"},
   };
   return steps;
 }

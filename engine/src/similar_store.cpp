@@ -13,7 +13,9 @@ namespace {
 
 std::string secret_of(SQLite::Database& db) {
   SQLite::Statement q(db, "SELECT value FROM meta WHERE key = 'similar_secret'");
-  if (!q.executeStep()) throw store_error("the database has no similar_secret; open it writable once to add it");
+  if (!q.executeStep())
+    throw store_error("the database has no similar_secret in meta (every schema version 3 database has one): "
+                      "it was altered");
   return q.getColumn(0).getString();
 }
 

@@ -50,29 +50,12 @@ CREATE TABLE outbox(
   state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_seconds INTEGER NOT NULL,
   last_error TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX outbox_due ON outbox(state, next_attempt_seconds);
-)sql";
-
-// The similar-cases index (see caseflow/similar.h): one row per case that counts in a group.
-// `key` and `distinct_digest` are SHA-256 digests keyed by the database's `similar_secret`
-// (meta), so personal values are never stored in plain and cannot be guessed by hashing.
-// Created on open when missing (IF NOT EXISTS), so databases made before it get it too.
-constexpr const char* k_similar_schema = R"sql(
-CREATE TABLE IF NOT EXISTS similar_keys(
+CREATE TABLE similar_keys(
   case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, key TEXT NOT NULL, opened_seconds INTEGER NOT NULL,
   distinct_digest TEXT NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS similar_by_key ON similar_keys(procedure, key, opened_seconds);
+CREATE INDEX similar_by_key ON similar_keys(procedure, key, opened_seconds);
+INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));
 )sql";
-
-// Adds the similar-cases index and its secret to a writable database that lacks them.
-void prepare_similar_index(SQLite::Database& db) {
-  SQLite::Statement secret(db, "SELECT 1 FROM meta WHERE key = 'similar_secret'");
-  if (db.tableExists("similar_keys") && secret.executeStep()) return;
-  secret.reset();
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  db.exec(k_similar_schema);
-  db.exec("INSERT OR IGNORE INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))))");
-  tx.commit();
-}
 
 std::string text_column(SQLite::Statement& q, int i) { return q.getColumn(i).getString(); }
 
@@ -94,7 +77,6 @@ std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::
       put.exec();
     }
     tx.commit();
-    prepare_similar_index(db);
     return std::nullopt;
   }
   const int version = stored_schema_version(db);
@@ -103,17 +85,12 @@ std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::
     throw store_error(fmt::format("{} was written by a newer caseflow (schema version {}; this build reads up to {}); "
                                   "upgrade caseflow to open it; nothing was written",
                                   path, version, k_schema_version));
-  if (version == k_schema_version) {
-    if (!read_only) prepare_similar_index(db);
-    return std::nullopt;
-  }
+  if (version == k_schema_version) return std::nullopt;
   if (read_only)
     throw store_error(fmt::format("{} has schema version {} and this build needs {}; open it once without "
                                   "--read-only to migrate it (a backup is written first)",
                                   path, version, k_schema_version));
-  auto migrated = migrate_schema(db, path);
-  prepare_similar_index(db);
-  return migrated;
+  return migrate_schema(db, path);
 }
 
 std::string explain_sqlite_error(const SQLite::Exception& e) {

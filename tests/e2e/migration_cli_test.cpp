@@ -61,7 +61,7 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   const run_result verify = cf(dir, old, {"verify"});
   INFO("stdout: ", verify.out);
   CHECK(verify.exit_code == 0);
-  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 2; the version 1 database was first "
+  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 3; the version 1 database was first "
                                            "copied to " + old + ".v1-backup\n");
   CHECK(head_of(old) == head_before);
   CHECK(head_of(old + ".v1-backup") == head_before);
@@ -69,7 +69,9 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
     SQLite::Database backup(old + ".v1-backup");
     CHECK(backup.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "1");
     SQLite::Database migrated(old);
-    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "2");
+    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "3");
+    CHECK(migrated.tableExists("similar_keys"));
+    CHECK(migrated.execAndGet("SELECT length(value) FROM meta WHERE key = 'similar_secret'").getInt() == 64);
   }
 
   // Second command: nothing to migrate, nothing said.
@@ -96,7 +98,7 @@ TEST_CASE("migration: --read-only refuses an older database and writes nothing")
   const db_snapshot before = snapshot(old);
   const run_result r = cf(dir, old, {"--read-only", "list"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 2; open it once without --read-only "
+  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 3; open it once without --read-only "
                                       "to migrate it (a backup is written first)\n");
   // The database bytes are the same (a read-only connection may leave an empty -wal behind).
   CHECK(read_bytes(old) == before.main);

@@ -86,6 +86,9 @@ TEST_CASE("opening a version 1 database for writing backs it up, then migrates i
   CHECK(has_column(migrated, "personal_data", "erased_by"));
   CHECK(migrated.execAndGet("SELECT value FROM personal_data WHERE digest = 'd1'").getString() == "张三");
   CHECK(migrated.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'personal_data_by_value'").getInt() == 1);
+  CHECK(migrated.tableExists("similar_keys"));
+  CHECK(migrated.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'similar_by_key'").getInt() == 1);
+  CHECK(migrated.execAndGet("SELECT length(value) FROM meta WHERE key = 'similar_secret'").getInt() == 64);
 
   SQLite::Database backup(path + ".v1-backup");
   CHECK(detail::stored_schema_version(backup) == 1);

@@ -14,7 +14,7 @@
 namespace caseflow {
 
 // The schema this build writes; older databases are migrated forward when opened for writing.
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 
 // A migration done while opening: from version `from` to `to`, after a copy to `backup`.
 struct schema_migration {
