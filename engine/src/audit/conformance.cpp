@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "caseflow/similar.h"
-#include "loader/handler_call_loader.h"
+#include "handlers/call_loader.h"
 #include "caseflow/erasure.h"
 
 namespace caseflow {

@@ -1,4 +1,4 @@
-// yaml_reader.h — internal: reading YAML documents while collecting diagnostics.
+// base/yaml_reader.h — internal: reading YAML documents while collecting diagnostics.
 //
 // yaml-cpp throws; this wrapper converts its exceptions into diagnostics and offers the
 // checks every caseflow file needs (known keys with did-you-mean, scalars of a type,

@@ -1,4 +1,4 @@
-// calendar_data.h — engine-internal: the effective (parents merged, validated) definition
+// calendar/calendar_data.h — engine-internal: the effective (parents merged, validated) definition
 // behind a caseflow::calendar, with its loaded time zone. Immutable once built; shared
 // between copies of a calendar.
 #pragma once

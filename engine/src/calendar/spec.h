@@ -1,6 +1,6 @@
-// calendar_spec.h — engine-internal: one calendar file as written, before `extends` is
-// resolved. Produced by parse_calendar (calendar_parse.cpp), merged into calendar_data by
-// the loader (calendar_loader.cpp). Plain data.
+// calendar/spec.h — engine-internal: one calendar file as written, before `extends` is
+// resolved. Produced by parse_calendar (calendar/parse.cpp), merged into calendar_data by
+// the loader (calendar/loader.cpp). Plain data.
 #pragma once
 
 #include <array>

@@ -1,4 +1,4 @@
-// approval_rules.h — internal: how the pure core handles approval steps.
+// core/approval_rules.h — internal: how the pure core handles approval steps.
 //
 // decide() routes `approve` / `reject` in an approval step to decide_approval(), and passes
 // every other decision through with_approval_chain(), which fixes the chain when a case enters

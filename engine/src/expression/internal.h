@@ -1,7 +1,7 @@
 // expression_internal.h — internals of caseflow/expression.h shared by its sources: the lexer
-// (expression_lexer.cpp), the parser (expression_parser.cpp) and type checker
-// (expression_check.cpp), which together build an expression_tree, and the evaluator
-// (expression_eval.cpp).
+// (expression/lexer.cpp), the parser (expression/parser.cpp) and type checker
+// (expression/check.cpp), which together build an expression_tree, and the evaluator
+// (expression/eval.cpp).
 //
 // A tree is a flat vector of nodes; children are indices into it. It is built once by
 // compile_tree() and never changed afterwards, so it may be shared between threads.
@@ -70,12 +70,12 @@ struct expression_tree {
   std::vector<std::string> names;  // in order of first appearance
 };
 
-// ---- Evaluation (expression_eval.cpp) ----
+// ---- Evaluation (expression/eval.cpp) ----
 
 // The value of node `index` (any type); never throws.
 datum evaluate_node(const expression_tree& tree, std::uint32_t index, const field_values& values);
 
-// ---- Lexing (expression_lexer.cpp) ----
+// ---- Lexing (expression/lexer.cpp) ----
 
 enum class tok {
   end,
@@ -122,7 +122,7 @@ struct token {
 // The token starting at or after `pos` (whitespace skipped). Views into `source`.
 token lex(std::string_view source, std::size_t pos);
 
-// ---- Type checking (expression_check.cpp) ----
+// ---- Type checking (expression/check.cpp) ----
 
 // The static type of an operand: a field type, or a literal whose type its context decides.
 enum class kind : std::uint8_t {
@@ -187,7 +187,7 @@ class type_checker {
   expression_error* error_;
 };
 
-// ---- Parsing (expression_parser.cpp) ----
+// ---- Parsing (expression/parser.cpp) ----
 
 // Parses and type-checks; nullopt with *error filled on failure.
 std::optional<expression_tree> compile_tree(std::string_view source, const field_signatures& names,

@@ -1,7 +1,7 @@
 // Parsing of guard expressions into an expression_tree.
 //
 // One pass of recursive descent: each parse_* function returns a typed operand (or nullopt
-// after recording the first error), asking the type_checker (expression_check.cpp) about
+// after recording the first error), asking the type_checker (expression/check.cpp) about
 // each operator as it builds the node, so the first problem in source order is reported.
 #include <algorithm>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// approval_loader.h — internal: reading and checking a step's `approve:` block.
+// loader/approval_loader.h — internal: reading and checking a step's `approve:` block.
 //
 // The format is described beside approval_def in caseflow/procedure.h. Problems are recorded
 // as diagnostics with the line:col of the offending node; nothing throws. Not thread-safe

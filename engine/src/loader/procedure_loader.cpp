@@ -3,9 +3,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -13,7 +11,7 @@
 #include "core/approval_rules.h"
 #include "caseflow/case_id.h"
 #include "caseflow/hash.h"
-#include "loader/handler_call_loader.h"
+#include "handlers/call_loader.h"
 #include "caseflow/loader.h"
 #include "loader/similar_loader.h"
 #include "base/yaml_reader.h"
@@ -201,7 +199,7 @@ class procedure_reader {
     }
   }
 
-  // on_enter / on_exit handler calls and the sub-case options (handler_call_loader.h).
+  // on_enter / on_exit handler calls and the sub-case options (handlers/call_loader.h).
   void read_step_hooks(const YAML::Node& body, step_def* step) {
     const std::string where = fmt::format("step '{}'", step->id);
     if (body["on_enter"]) step->on_enter = detail::read_handler_calls(in_, body["on_enter"], "on_enter of " + where);
@@ -451,15 +449,6 @@ class procedure_reader {
 };
 
 }  // namespace
-
-std::optional<std::string> read_text_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return std::nullopt;
-  return text.str();
-}
 
 std::optional<procedure> load_procedure_text(const std::string& text, const std::string& file, diagnostics* out,
                                              const handler_registry* handlers) {

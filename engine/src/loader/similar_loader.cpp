@@ -1,4 +1,4 @@
-// Reading a procedure's `similar:` block. See similar_loader.h.
+// Reading a procedure's `similar:` block. See loader/similar_loader.h.
 #include "loader/similar_loader.h"
 
 #include <algorithm>

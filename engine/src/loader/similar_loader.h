@@ -1,4 +1,4 @@
-// similar_loader.h — internal: reading and checking a procedure's `similar:` block.
+// loader/similar_loader.h — internal: reading and checking a procedure's `similar:` block.
 //
 // The format is described beside similar_def in caseflow/procedure.h. Problems are recorded as
 // diagnostics with the line:col of the offending node; nothing throws. Not thread-safe (shares

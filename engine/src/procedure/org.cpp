@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "caseflow/loader.h"
+#include "caseflow/text_file.h"
 #include "base/yaml_reader.h"
 
 namespace caseflow {

@@ -1,4 +1,4 @@
-// report_fold.h — engine-internal: one case's log folded into what the reports need, and
+// reports/fold.h — engine-internal: one case's log folded into what the reports need, and
 // local-date arithmetic for report periods. See caseflow/reports.h.
 #pragma once
 

@@ -1,4 +1,4 @@
-// report_render.h — engine-internal: how report cells read in text and HTML.
+// reports/render.h — engine-internal: how report cells read in text and HTML.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -9,7 +9,7 @@
 #include "caseflow/calendar.h"
 #include "caseflow/similar.h"
 #include "caseflow/timers.h"
-#include "runtime/hooks.h"
+#include "handlers/hooks.h"
 
 namespace caseflow {
 

@@ -1,4 +1,4 @@
-// Schema migrations. See schema_migrations.h; README.md "Reliability and security".
+// Schema migrations. See migrations.h; README.md "Reliability and security".
 #include "store/sqlite/migrations.h"
 
 #include <sys/stat.h>

@@ -1,9 +1,9 @@
-// schema_migrations.h — internal: moving a database written by an older caseflow forward.
+// store/sqlite/migrations.h — internal: moving a database written by an older caseflow forward.
 //
 // The schema version lives in `meta.schema_version`. Each step takes a database from
 // version `from` to `from + 1`; the steps run in order inside one IMMEDIATE transaction,
 // after a consistent copy of the database is written beside it. Adding a version is one
-// entry in migration_steps() (schema_migrations.cpp), the same change in the creation
+// entry in migration_steps() (migrations.cpp), the same change in the creation
 // script (sqlite_schema.cpp) and k_schema_version + 1 (caseflow/sqlite_store.h).
 #pragma once
 

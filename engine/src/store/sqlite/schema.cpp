@@ -11,7 +11,7 @@ namespace caseflow::detail {
 namespace {
 
 // The current version (k_schema_version), for a new database; an older one is moved forward by
-// the steps in schema_migrations.cpp. Every table is documented in README.md "Database schema".
+// the steps in migrations.cpp. Every table is documented in README.md "Database schema".
 constexpr const char* k_schema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE definitions(

@@ -1,4 +1,4 @@
-// sqlite_schema.h — internal: the SQLite schema, its version, and row <-> struct mapping.
+// store/sqlite/schema.h — internal: the SQLite schema, its version, and row <-> struct mapping.
 #pragma once
 
 #include <optional>
@@ -36,7 +36,7 @@ case_record read_case_row(SQLite::Statement& q);
 
 namespace caseflow::detail {
 // Makes the `similar_keys` row of the case match its state (in the open transaction): present
-// while the case counts in a similar-cases group, absent otherwise. Defined in similar_store.cpp.
+// while the case counts in a similar-cases group, absent otherwise. Defined in store/sqlite/similar.cpp.
 void sync_similar(SQLite::Database& db, const procedure& p, const case_state& state);
 // The rows similar to `c` opened in [from, to], c excluded (see store::similar_cases).
 similar_group similar_rows(SQLite::Database& db, const procedure& p, const case_state& c, instant from, instant to);
@@ -46,7 +46,7 @@ void sync_timers(SQLite::Database& db, const case_state& state);
 
 namespace caseflow::detail {
 // The outbox rows an event causes (router) or the outcome it records, in the open transaction.
-// See outbox.h; defined in outbox_store.cpp.
+// See outbox.h; defined in store/sqlite/outbox.cpp.
 void project_outbox(SQLite::Database& db, const outbox_router& router, const procedure& p, const case_state& state,
                     const event& stored);
 }  // namespace caseflow::detail
@@ -54,7 +54,7 @@ void project_outbox(SQLite::Database& db, const outbox_router& router, const pro
 namespace caseflow {
 class sqlite_store;
 namespace detail {
-// The connection of `s` (for the outbox queries in outbox_store.cpp).
+// The connection of `s` (for the outbox queries in store/sqlite/outbox.cpp).
 SQLite::Database& database_of(sqlite_store& s);
 }  // namespace detail
 }  // namespace caseflow

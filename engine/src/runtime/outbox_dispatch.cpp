@@ -1,7 +1,7 @@
-// Delivering the outbox and recording each outcome. See caseflow/outbox.h.
+// Delivering the outbox and recording each outcome. See caseflow/outbox_dispatch.h.
 #include <fmt/format.h>
 
-#include "caseflow/outbox.h"
+#include "caseflow/outbox_dispatch.h"
 #include "caseflow/runtime.h"
 
 namespace caseflow {

@@ -1,4 +1,4 @@
-// handler_call_loader.h — internal: reading the handler calls of a procedure's hooks and
+// handlers/call_loader.h — internal: reading the handler calls of a procedure's hooks and
 // checking them against the known handlers. See procedure.h handler_call.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Running handler calls in the transaction of their trigger. See hooks.h.
-#include "runtime/hooks.h"
+#include "handlers/hooks.h"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
-// Reading and checking handler calls in procedure hooks. See handler_call_loader.h.
-#include "loader/handler_call_loader.h"
+// Reading and checking handler calls in procedure hooks. See call_loader.h.
+#include "handlers/call_loader.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-// hooks.h — internal: running the handler calls that decided events trigger (see
+// handlers/hooks.h — internal: running the handler calls that decided events trigger (see
 // action_handler.h for which event triggers which hook and what the effects record).
 #pragma once
 
