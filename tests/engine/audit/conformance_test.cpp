@@ -17,11 +17,14 @@
 #include "caseflow/runtime.h"
 #include "caseflow/sqlite_store.h"
 #include "caseflow/verify.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
 
-constexpr const char* k_claim = R"(procedure: claim
+using test::at;
+
+constexpr const char* k_conformance_claim = R"(procedure: claim
 case_id: "CL-{yyyy}-{seq:04}"
 roles: { agent: 客服, manager: 经理 }
 fields:
@@ -43,8 +46,6 @@ steps:
   done: { terminal: true }
 )";
 
-instant at(const char* text) { return parse_instant(text).value(); }
-
 // A claim opened, breached, submitted, approved and noted, in a database file.
 struct claim_log {
   procedure_library library;
@@ -55,7 +56,7 @@ struct claim_log {
 
   claim_log() {
     diagnostics out;
-    auto p = load_procedure_text(k_claim, "claim.yaml", &out);
+    auto p = load_procedure_text(k_conformance_claim, "claim.yaml", &out);
     REQUIRE(p.has_value());
     library.add(std::move(*p));
     org.add(person{"ann", "Ann", {"agent"}, "", ""});

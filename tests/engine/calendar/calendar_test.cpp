@@ -1,5 +1,5 @@
 // Business calendars: classification, working-time arithmetic and loading
-// (engine/src/calendar*.cpp). Expected values are worked out by hand in the comments, with
+// (engine/src/calendar/). Expected values are worked out by hand in the comments, with
 // cn-mainland = Asia/Shanghai, 09:00-12:00 and 13:00-18:00, Monday-Friday, covers 2025-2026.
 #include <algorithm>
 #include <fstream>
@@ -8,27 +8,14 @@
 #include <doctest/doctest.h>
 
 #include "caseflow/calendar.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
 
-const std::string k_calendar_dir = std::string(CASEFLOW_SOURCE_DIR) + "/processes/calendars";
-
-const calendar_set& shipped() {
-  static const calendar_set set = [] {
-    diagnostics problems;
-    calendar_set loaded = load_calendars(k_calendar_dir, &problems);
-    for (const diagnostic& d : problems) FAIL_CHECK(to_string(d));
-    return loaded;
-  }();
-  return set;
-}
-
-const calendar& cn() {
-  const calendar* cal = shipped().find("cn-mainland");
-  REQUIRE(cal);
-  return *cal;
-}
+using test::cn;
+using test::k_calendar_dir;
+using test::shipped;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -37,7 +24,8 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-instant at(const char* text) {
+// The instant `text` names; text that does not parse fails the test, naming the text.
+instant calendar_at(const char* text) {
   const auto t = parse_instant(text);
   REQUIRE_MESSAGE(t, text);
   return *t;
@@ -69,7 +57,7 @@ struct due_row {
 void check_due(const calendar& cal, const due_row& r) {
   CAPTURE(r.start);
   CAPTURE(r.limit);
-  const deadline d = cal.due(at(r.start), dur(r.limit));
+  const deadline d = cal.due(calendar_at(r.start), dur(r.limit));
   CHECK(cal.format_local(d.due) == r.expected);
   CHECK(d.provisional == r.provisional);
   CHECK(d.calendar_version == cal.version());
@@ -136,11 +124,11 @@ TEST_CASE("calendar: classify days of 2025 and 2026") {
 }
 
 TEST_CASE("calendar: local time in Asia/Shanghai") {
-  CHECK(cn().local_date(at("2026-02-13T15:59:59Z")) == day(2026, 2, 13));  // 23:59:59 local
-  CHECK(cn().local_date(at("2026-02-13T16:00:00Z")) == day(2026, 2, 14));  // 00:00 local
-  CHECK(cn().local_time(day(2026, 2, 13), 9 * 60) == at("2026-02-13T01:00:00Z"));
-  CHECK(cn().local_time(day(2026, 2, 13), 24 * 60) == at("2026-02-14T00:00+08:00"));
-  CHECK(cn().format_local(at("2026-02-24T10:00:00Z")) == "2026-02-24T18:00:00+08:00");
+  CHECK(cn().local_date(calendar_at("2026-02-13T15:59:59Z")) == day(2026, 2, 13));  // 23:59:59 local
+  CHECK(cn().local_date(calendar_at("2026-02-13T16:00:00Z")) == day(2026, 2, 14));  // 00:00 local
+  CHECK(cn().local_time(day(2026, 2, 13), 9 * 60) == calendar_at("2026-02-13T01:00:00Z"));
+  CHECK(cn().local_time(day(2026, 2, 13), 24 * 60) == calendar_at("2026-02-14T00:00+08:00"));
+  CHECK(cn().format_local(calendar_at("2026-02-24T10:00:00Z")) == "2026-02-24T18:00:00+08:00");
 }
 
 TEST_CASE("calendar: working hours and the next working moment") {
@@ -163,8 +151,8 @@ TEST_CASE("calendar: working hours and the next working moment") {
   };
   for (const row& r : rows) {
     CAPTURE(r.t);
-    CHECK(cn().in_working_hours(at(r.t)) == r.inside);
-    CHECK(cn().format_local(cn().next_working_moment(at(r.t))) == r.next);
+    CHECK(cn().in_working_hours(calendar_at(r.t)) == r.inside);
+    CHECK(cn().format_local(cn().next_working_moment(calendar_at(r.t))) == r.next);
   }
 }
 
@@ -187,7 +175,7 @@ TEST_CASE("calendar: working seconds between two moments") {
   for (const row& r : rows) {
     CAPTURE(r.from);
     CAPTURE(r.to);
-    CHECK(cn().working_seconds_between(at(r.from), at(r.to)) == r.seconds);
+    CHECK(cn().working_seconds_between(calendar_at(r.from), calendar_at(r.to)) == r.seconds);
   }
 }
 
@@ -293,8 +281,8 @@ TEST_CASE("calendar: working time equals the limit it was asked for") {
   // For any start, the working time between when counting starts and the deadline is the
   // requested amount: a start every 3h17m from 2026-02-10 to 2026-03-02 (Spring Festival,
   // make-up Saturdays, nights, lunches).
-  const instant first = at("2026-02-10T00:00+08:00");
-  const instant last = at("2026-03-02T00:00+08:00");
+  const instant first = calendar_at("2026-02-10T00:00+08:00");
+  const instant last = calendar_at("2026-03-02T00:00+08:00");
   for (instant start = first; start < last; start.seconds += 3 * 3600 + 17 * 60) {
     for (const char* limit : {"1m working", "30m working", "4h working", "9h working", "20h working"}) {
       const duration d = dur(limit);
@@ -322,7 +310,7 @@ TEST_CASE("calendar: 24x7 counts every moment and is never provisional") {
   };
   for (const due_row& r : rows) check_due(*round, r);
   CHECK(round->classify(day(2026, 2, 15)) == calendar::day_kind::workday);
-  CHECK(round->in_working_hours(at("2026-02-15T03:00+08:00")));
+  CHECK(round->in_working_hours(calendar_at("2026-02-15T03:00+08:00")));
 }
 
 TEST_CASE("calendar: deadlines relative to a date field") {
@@ -424,7 +412,7 @@ closures:
 }
 
 // Loads one file and returns its diagnostics as `file:line:col: message` lines.
-std::vector<std::string> problems_of(const std::string& yaml, calendar_set* out = nullptr) {
+std::vector<std::string> calendar_problems(const std::string& yaml, calendar_set* out = nullptr) {
   diagnostics problems;
   calendar_set set = load_calendar_sources({{"bad.yaml", yaml}}, &problems);
   if (out) *out = set;
@@ -497,7 +485,7 @@ TEST_CASE("calendar: loader reports every problem with line and column") {
   for (const row& r : rows) {
     CAPTURE(r.yaml);
     calendar_set set;
-    const std::vector<std::string> lines = problems_of(r.yaml, &set);
+    const std::vector<std::string> lines = calendar_problems(r.yaml, &set);
     const std::string all_lines = joined(lines);
     CAPTURE(all_lines);
     CHECK(has_line(lines, r.expected));
@@ -520,7 +508,7 @@ TEST_CASE("calendar: odd shapes are diagnostics, never exceptions") {
   for (const char* yaml : inputs) {
     CAPTURE(yaml);
     std::vector<std::string> lines;
-    CHECK_NOTHROW(lines = problems_of(yaml));
+    CHECK_NOTHROW(lines = calendar_problems(yaml));
     CHECK_FALSE(lines.empty());
   }
 }

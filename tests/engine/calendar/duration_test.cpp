@@ -1,4 +1,4 @@
-// Parsing of durations and date offsets (engine/src/duration.cpp).
+// Parsing of durations and date offsets (engine/src/calendar/duration.cpp).
 #include <doctest/doctest.h>
 
 #include "caseflow/duration.h"

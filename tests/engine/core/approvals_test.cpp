@@ -10,11 +10,15 @@
 
 #include "caseflow/core.h"
 #include "caseflow/loader.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
 
-constexpr const char* k_claim = R"(procedure: claim
+using test::k_today;
+using test::on;
+
+constexpr const char* k_approval_claim = R"(procedure: claim
 case_id: "PC-{yyyy}-{seq:05}"
 roles: { clerk: 文员, manager: 经理, vp: 副总, finance: 财务, legal: 法务 }
 fields:
@@ -48,7 +52,7 @@ steps:
 const procedure& claim() {
   static const procedure p = [] {
     diagnostics out;
-    auto loaded = load_procedure_text(k_claim, "claim.yaml", &out);
+    auto loaded = load_procedure_text(k_approval_claim, "claim.yaml", &out);
     INFO((out.empty() ? std::string() : to_string(out.front())));
     REQUIRE(loaded.has_value());
     return *loaded;
@@ -56,7 +60,7 @@ const procedure& claim() {
   return p;
 }
 
-const organisation& org() {
+const organisation& claim_org() {
   static const organisation o = [] {
     organisation built;
     built.add(person{"ann", "Ann", {"clerk"}, "", ""});
@@ -75,12 +79,6 @@ const organisation& org() {
   return o;
 }
 
-moment on(int year, unsigned month, unsigned day) {
-  const civil_date d = make_date(year, month, day);
-  return {instant{std::int64_t{d.days} * 86400 + 3600}, d};
-}
-const moment k_today = on(2026, 11, 24);
-
 command act(std::string actor, std::string action, std::vector<std::pair<std::string, std::string>> sets = {},
             std::string comment = "") {
   command cmd;
@@ -97,7 +95,7 @@ struct walk {
   std::vector<event> log;
 
   decision run(command cmd, const moment& at = k_today) {
-    decision d = decide(claim(), org(), c, cmd, at);
+    decision d = decide(claim(), claim_org(), c, cmd, at);
     for (const auto& e : d.events) {
       log.push_back(e);
       c = apply(claim(), std::move(c), e);
@@ -237,7 +235,7 @@ TEST_CASE("approvals: the proposer may not approve (segregation of duties)") {
   CHECK(r.message == "pam may not approve case PC-2026-00001: they acted in step 'proposal' "
                      "(segregation of duties: not_by proposal)");
   CHECK(w.refused(act("pam", "reject", {}, "no")).code == refusal_code::not_permitted);
-  const auto options = actions_for(claim(), org(), w.c, "pam", k_today);
+  const auto options = actions_for(claim(), claim_org(), w.c, "pam", k_today);
   const auto approve = std::find_if(options.begin(), options.end(), [](const action_option& o) { return o.action->id == "approve"; });
   REQUIRE(approve != options.end());
   CHECK_FALSE(approve->permitted);

@@ -6,9 +6,13 @@
 #include <doctest/doctest.h>
 
 #include "caseflow/loader.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
+
+using test::k_today;
+using test::on;
 
 constexpr const char* k_refund = R"(procedure: refund
 case_id: "RF-{yyyy}-{seq:03}"
@@ -45,7 +49,7 @@ const procedure& refund() {
   return p;
 }
 
-const organisation& org() {
+const organisation& refund_org() {
   static const organisation o = [] {
     organisation built;
     built.add(person{"ann", "Ann", {"clerk"}, "", ""});
@@ -57,13 +61,6 @@ const organisation& org() {
   }();
   return o;
 }
-
-moment on(int year, unsigned month, unsigned day) {
-  const civil_date d = make_date(year, month, day);
-  return {instant{std::int64_t{d.days} * 86400 + 3600}, d};
-}
-
-const moment k_today = on(2026, 11, 24);
 
 command starting(std::string actor, std::vector<std::pair<std::string, std::string>> sets) {
   command cmd;
@@ -101,14 +98,14 @@ case_state seeded(std::string step, field_values fields = {{"customer", std::str
 }
 
 refusal refused(const case_state& c, const command& cmd, const moment& at = k_today) {
-  decision d = decide(refund(), org(), c, cmd, at);
+  decision d = decide(refund(), refund_org(), c, cmd, at);
   REQUIRE_FALSE(static_cast<bool>(d));
   CHECK(d.events.empty());
   return *d.refused;
 }
 
 event decided(const case_state& c, const command& cmd, const moment& at = k_today) {
-  decision d = decide(refund(), org(), c, cmd, at);
+  decision d = decide(refund(), refund_org(), c, cmd, at);
   INFO("refused: ", d.refused ? d.refused->message : std::string());
   REQUIRE(static_cast<bool>(d));
   REQUIRE(d.events.size() == 1);
@@ -297,7 +294,7 @@ TEST_CASE("core: a deputy acts for the principal only inside the delegation's da
   };
   for (const auto& [at, allowed] : rows) {
     CAPTURE(at.today.days);
-    decision d = decide(refund(), org(), seeded("review"), acting("dep", "approve", {}, "ok"), at);
+    decision d = decide(refund(), refund_org(), seeded("review"), acting("dep", "approve", {}, "ok"), at);
     CHECK(static_cast<bool>(d) == allowed);
     if (allowed) {
       REQUIRE(d.events.size() == 1);
@@ -333,7 +330,7 @@ TEST_CASE("core: assign refuses an unknown person and one without the step's rol
 TEST_CASE("core: actions_for marks permission and guard per user") {
   case_state c = seeded("review");
   c.fields["amount"] = money{250000};
-  const auto options = actions_for(refund(), org(), c, "max", k_today);
+  const auto options = actions_for(refund(), refund_org(), c, "max", k_today);
   REQUIRE(options.size() == 3);
   CHECK(options[0].action->id == "approve");
   CHECK(options[0].permitted);

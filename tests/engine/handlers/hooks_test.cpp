@@ -1,5 +1,5 @@
-// Handler calls in procedure hooks: loading them (engine/src/handler_call_loader.cpp) and
-// running them in the transaction of their trigger (engine/src/hooks.cpp, runtime.cpp),
+// Handler calls in procedure hooks: loading them (engine/src/handlers/call_loader.cpp) and
+// running them in the transaction of their trigger (engine/src/handlers/hooks.cpp, runtime/runtime.cpp),
 // sub-cases included. Runs on a SQLite store in a temporary file with the real built-ins.
 #include <filesystem>
 #include <string>
@@ -172,7 +172,7 @@ class hooked_world {
   std::unique_ptr<runtime> rt_;
 };
 
-std::vector<std::string> kinds(const std::vector<event>& events) {
+std::vector<std::string> event_kinds(const std::vector<event>& events) {
   std::vector<std::string> out;
   for (const auto& e : events) out.push_back(e.kind);
   return out;
@@ -193,7 +193,7 @@ TEST_CASE("handler hooks: set on entry and escalate on an action are recorded as
   const outcome started = w.rt().start("intake", open, w.now_);
   REQUIRE(started.result == outcome::status::done);
   CHECK(started.case_id == "IN-2026-001");
-  REQUIRE(kinds(started.events) == std::vector<std::string>{"case_started", "fields_changed"});
+  REQUIRE(event_kinds(started.events) == std::vector<std::string>{"case_started", "fields_changed"});
   const event& set = started.events[1];
   CHECK(set.actor == "system");
   CHECK(set.data["fields"] == nlohmann::json::parse(R"({"priority": "high"})"));
@@ -203,11 +203,11 @@ TEST_CASE("handler hooks: set on entry and escalate on an action are recorded as
 
   const outcome repeated = w.act("IN-2026-001", "ann", "repeat");
   REQUIRE(repeated.result == outcome::status::done);
-  REQUIRE(kinds(repeated.events) == std::vector<std::string>{"action_taken", "fields_changed"});
+  REQUIRE(event_kinds(repeated.events) == std::vector<std::string>{"action_taken", "fields_changed"});
   CHECK(repeated.events[1].data["fields"] == nlohmann::json::parse(R"({"severity": "important"})"));
   CHECK(repeated.events[1].data["reason"] == "escalate: 二次投诉");
   // Taken again: severity is already important, so nothing is raised or recorded.
-  CHECK(kinds(w.act("IN-2026-001", "ann", "repeat").events) == std::vector<std::string>{"action_taken"});
+  CHECK(event_kinds(w.act("IN-2026-001", "ann", "repeat").events) == std::vector<std::string>{"action_taken"});
 
   CHECK(verify_cases(w.rt()).empty());
   check_replay_equals_store(w, "IN-2026-001");
@@ -222,7 +222,7 @@ TEST_CASE("handler hooks: a parent opens a sub-case, waits for it, and moves on 
 
   const outcome dispatched = w.act("IN-2026-001", "ann", "dispatch");
   REQUIRE(dispatched.result == outcome::status::done);
-  REQUIRE(kinds(dispatched.events) == std::vector<std::string>{"action_taken", "subcase_started"});
+  REQUIRE(event_kinds(dispatched.events) == std::vector<std::string>{"action_taken", "subcase_started"});
   CHECK(dispatched.events[1].data["case_id"] == "FX-2026-001");
   CHECK(dispatched.events[1].data["procedure"] == "fix");
   CHECK(dispatched.events[1].data["wait"] == true);
@@ -243,7 +243,7 @@ TEST_CASE("handler hooks: a parent opens a sub-case, waits for it, and moves on 
   REQUIRE(fixed.result == outcome::status::done);
   const auto parent_log = w.storage().case_events("IN-2026-001");
   std::vector<event> tail(parent_log.end() - 3, parent_log.end());
-  REQUIRE(kinds(tail) == std::vector<std::string>{"subcase_finished", "action_taken", "fields_changed"});
+  REQUIRE(event_kinds(tail) == std::vector<std::string>{"subcase_finished", "action_taken", "fields_changed"});
   CHECK(tail[0].data["case_id"] == "FX-2026-001");
   CHECK(tail[0].data["step"] == "fixed");
   CHECK(tail[0].data["outcome"]["cost"] == "1200.50");

@@ -14,7 +14,7 @@ namespace caseflow {
 namespace {
 
 // Every diagnostic of loading `text` as "demo.yaml", as `file:line:col: message`.
-std::vector<std::string> problems_of(const std::string& text) {
+std::vector<std::string> procedure_problems(const std::string& text) {
   diagnostics out;
   auto p = load_procedure_text(text, "demo.yaml", &out);
   std::vector<std::string> lines;
@@ -25,7 +25,7 @@ std::vector<std::string> problems_of(const std::string& text) {
 
 // The single diagnostic `text` produces.
 std::string only_problem(const std::string& text) {
-  auto lines = problems_of(text);
+  auto lines = procedure_problems(text);
   std::string all;
   for (const auto& l : lines) all += l + "\n";
   INFO("diagnostics:\n", all);
@@ -92,7 +92,7 @@ TEST_CASE("loader: unknown key suggests the near name") {
 }
 
 TEST_CASE("loader: a misspelt role key is reported first, then its consequence") {
-  const auto lines = problems_of(with_line(10, "    rol: clerk"));
+  const auto lines = procedure_problems(with_line(10, "    rol: clerk"));
   REQUIRE(lines.size() == 2);
   CHECK(lines[0] == "demo.yaml:10:5: unknown key 'rol' in step 'open'; did you mean 'role'?");
   CHECK(lines[1] == "demo.yaml:10:5: step 'open' needs a 'role:' (or a role on each action)");
@@ -129,7 +129,7 @@ TEST_CASE("loader: unknown role") {
 }
 
 TEST_CASE("loader: unknown field in requires") {
-  const auto lines = problems_of(with_line(12, "      submit: { to: review, requires: [amout] }"));
+  const auto lines = procedure_problems(with_line(12, "      submit: { to: review, requires: [amout] }"));
   REQUIRE_FALSE(lines.empty());
   CHECK(lines.front() == "demo.yaml:12:39: unknown field 'amout'; did you mean 'amount'?");
 }
@@ -181,7 +181,7 @@ TEST_CASE("loader: missing start") {
 }
 
 TEST_CASE("loader: start step that is not defined") {
-  const auto lines = problems_of(with_line(7, "start: opn"));
+  const auto lines = procedure_problems(with_line(7, "start: opn"));
   REQUIRE_FALSE(lines.empty());
   CHECK(lines.front() == "demo.yaml:7:8: start step 'opn' is not defined; did you mean 'open'?");
 }
@@ -191,7 +191,7 @@ TEST_CASE("loader: every problem is reported at once") {
   text.replace(text.find("type: money"), 11, "type: mony");
   text.replace(text.find("role: boss"), 10, "role: bos");
   text.replace(text.find("{ terminal: true }"), 18, "{ terminal: true, nme: 完成 }");
-  auto lines = problems_of(text);
+  auto lines = procedure_problems(text);
   std::sort(lines.begin(), lines.end());
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == "demo.yaml:14:11: unknown role 'bos'; did you mean 'boss'?");

@@ -1,4 +1,4 @@
-// The `similar:` block (caseflow/similar.h, similar_loader.cpp): loading, checking, and the
+// The `similar:` block (caseflow/similar.h, loader/similar_loader.cpp): loading, checking, and the
 // pure helpers the runtime counts and raises with.
 #include "caseflow/similar.h"
 

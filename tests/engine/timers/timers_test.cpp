@@ -1,4 +1,4 @@
-// Business time for cases (engine/src/timers.cpp): which deadlines schedule_deadlines asks
+// Business time for cases (engine/src/timers/timers.cpp): which deadlines schedule_deadlines asks
 // for, and what fire_timer does when one is due. A small inline procedure runs under the
 // shipped cn-mainland calendar (Asia/Shanghai, 09:00-12:00 and 13:00-18:00, Mon-Fri, 2026
 // Spring Festival 02-15..02-23, make-up Saturdays 02-14 and 02-28, National Day 10-01..10-07).
@@ -15,13 +15,15 @@
 #include "caseflow/calendar.h"
 #include "caseflow/core.h"
 #include "caseflow/loader.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
 
-const std::string k_calendar_dir = std::string(CASEFLOW_SOURCE_DIR) + "/processes/calendars";
+using test::cn;
+using test::k_calendar_dir;
 
-constexpr const char* k_ticket = R"(procedure: ticket
+constexpr const char* k_timed_ticket = R"(procedure: ticket
 name: { zh: 工单, en: Ticket }
 version: "1"
 calendar: cn-mainland
@@ -78,7 +80,7 @@ steps:
 const procedure& ticket() {
   static const procedure p = [] {
     diagnostics out;
-    auto loaded = load_procedure_text(k_ticket, "ticket.yaml", &out);
+    auto loaded = load_procedure_text(k_timed_ticket, "ticket.yaml", &out);
     for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
     REQUIRE(loaded.has_value());
     return *loaded;
@@ -86,23 +88,7 @@ const procedure& ticket() {
   return p;
 }
 
-const calendar_set& shipped() {
-  static const calendar_set set = [] {
-    diagnostics problems;
-    calendar_set loaded = load_calendars(k_calendar_dir, &problems);
-    for (const diagnostic& d : problems) FAIL_CHECK(to_string(d));
-    return loaded;
-  }();
-  return set;
-}
-
-const calendar& cn() {
-  const calendar* cal = shipped().find("cn-mainland");
-  REQUIRE(cal);
-  return *cal;
-}
-
-const organisation& org() {
+const organisation& ticket_org() {
   static const organisation o = [] {
     organisation built;
     built.add(person{"ann", "Ann", {"agent"}, "", ""});
@@ -112,7 +98,8 @@ const organisation& org() {
   return o;
 }
 
-instant at(const char* iso) {
+// The instant `iso` names; text that does not parse fails the test.
+instant timers_at(const char* iso) {
   auto t = parse_instant(iso);
   REQUIRE(t.has_value());
   return *t;
@@ -148,7 +135,7 @@ class sim {
 
   // fire_timer; on success the events are folded into the case.
   decision fire(const char* rule, const char* when) {
-    decision d = fire_timer(ticket(), org(), cal_, c_, rule, moment_at(at(when)));
+    decision d = fire_timer(ticket(), ticket_org(), cal_, c_, rule, moment_at(timers_at(when)));
     if (d) record(d.events);
     return d;
   }
@@ -160,9 +147,9 @@ class sim {
     for (;;) {
       const case_deadline* next = nullptr;
       for (const auto& d : c_.deadlines)
-        if (!d.breached && d.due <= at(when) && (!next || d.due < next->due)) next = &d;
+        if (!d.breached && d.due <= timers_at(when) && (!next || d.due < next->due)) next = &d;
       if (!next) return all;
-      decision d = fire_timer(ticket(), org(), cal_, c_, next->rule, moment_at(at(when)));
+      decision d = fire_timer(ticket(), ticket_org(), cal_, c_, next->rule, moment_at(timers_at(when)));
       REQUIRE(static_cast<bool>(d));
       record(d.events);
       all.insert(all.end(), d.events.begin(), d.events.end());
@@ -171,7 +158,7 @@ class sim {
 
   // schedule_deadlines under `cal` (default: this sim's), recorded.
   std::vector<event> reschedule(const char* when, const calendar* cal = nullptr) {
-    auto events = schedule_deadlines(ticket(), cal ? cal : cal_, c_, at(when));
+    auto events = schedule_deadlines(ticket(), cal ? cal : cal_, c_, timers_at(when));
     record(events);
     return events;
   }
@@ -198,10 +185,10 @@ class sim {
   moment moment_at(instant t) const { return {t, cal_->local_date(t)}; }
 
   std::vector<event> decided(const case_state& current, const command& cmd, const char* when) {
-    decision d = decide(ticket(), org(), current, cmd, moment_at(at(when)));
+    decision d = decide(ticket(), ticket_org(), current, cmd, moment_at(timers_at(when)));
     INFO("refused: ", d.refused ? d.refused->message : std::string());
     REQUIRE(static_cast<bool>(d));
-    auto events = with_deadlines(ticket(), cal_, current, std::move(d.events), at(when));
+    auto events = with_deadlines(ticket(), cal_, current, std::move(d.events), timers_at(when));
     if (current.seq == 0) c_ = current;
     record(events);
     return events;
@@ -653,7 +640,7 @@ steps:
   c.step = "intake";
   c.seq = 1;
   c.fields["customer"] = std::string("Zhang");
-  c.opened_at = c.step_entered_at = at("2026-10-03T10:00+08:00");  // National Day holiday
+  c.opened_at = c.step_entered_at = timers_at("2026-10-03T10:00+08:00");  // National Day holiday
   const auto events = schedule_deadlines(*p, &cn(), c, c.opened_at);
   case_state next = c;
   for (const auto& e : events) next = apply(*p, std::move(next), e);

@@ -1,4 +1,4 @@
-// Schema migrations (engine/src/schema_migrations.cpp) on databases made with the version 1
+// Schema migrations (engine/src/store/sqlite/migrations.cpp) on databases made with the version 1
 // DDL kept in tests/fixtures/schema_v1.sql.
 #include "store/sqlite/migrations.h"
 

@@ -14,11 +14,14 @@
 #include "caseflow/chain.h"
 #include "caseflow/hash.h"
 #include "caseflow/runtime.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
 
-constexpr const char* k_ticket = R"(procedure: ticket
+using test::at;
+
+constexpr const char* k_store_ticket = R"(procedure: ticket
 case_id: "TS-{yyyy}-{seq:05}"
 roles: { agent: 客服 }
 fields:
@@ -44,7 +47,7 @@ struct world {
   organisation org;
   world() {
     diagnostics out;
-    auto p = load_procedure_text(k_ticket, "ticket.yaml", &out);
+    auto p = load_procedure_text(k_store_ticket, "ticket.yaml", &out);
     REQUIRE(p.has_value());
     library.add(std::move(*p));
     org.add(person{"ann", "Ann", {"agent"}, "", ""});
@@ -66,8 +69,6 @@ struct temp_db {
   }
   ~temp_db() { std::filesystem::remove_all(dir); }
 };
-
-instant at(const char* text) { return parse_instant(text).value(); }
 
 command start_cmd(std::string customer) {
   command cmd;
@@ -120,7 +121,7 @@ TEST_CASE("store: a commit writes events, projection and definition together") {
     CHECK(record->seq == 2);
     CHECK(record->open);
     CHECK(record->definition_hash == w.ticket().hash);
-    CHECK(s.definition_text(w.ticket().hash) == std::optional<std::string>(k_ticket));
+    CHECK(s.definition_text(w.ticket().hash) == std::optional<std::string>(k_store_ticket));
     const auto events = s.case_events(id);
     REQUIRE(events.size() == 2);
     CHECK(events[0].kind == event_kind::case_started);
