@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "caseflow/outbox_dispatch.h"
 #include "context.h"
 
 namespace caseflow::cli {

@@ -3,7 +3,7 @@
 # (default 60), one after another, seeded from processes/*.yaml and fuzz/corpus/<target>/.
 # New inputs are kept in build-fuzz/corpus/<target>/ (so later runs continue from them);
 # a finding stops the script and leaves build-fuzz/crash-* (or leak-*, timeout-*): fix it,
-# then keep it in tests/fuzz_regressions/ with a case in tests/engine/fuzz_regressions_test.cpp.
+# then keep it in tests/fuzz_regressions/ with a case in tests/engine/loader/fuzz_regressions_test.cpp.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   targets: procedure_loader expression duration value
 set -euo pipefail
 cd "$(dirname "$0")/.."

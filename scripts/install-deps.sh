@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make ninja-build pkg-config ccache
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev libcli11-dev doctest-dev
   nlohmann-json3-dev libssl-dev libcctz-dev tzdata libbenchmark-dev libcurl4-openssl-dev
   sqlite3 graphviz

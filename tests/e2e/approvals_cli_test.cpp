@@ -7,16 +7,16 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
 const std::string k_november = "2026-11-24T10:00+08:00";
 
 // One database with the shipped procedures and org.yaml (wu.qiang deputises for wang.fang
 // as cs_manager from 2026-12-01 to 2026-12-15).
-class desk {
+class approval_desk {
  public:
   run_result as(const std::string& user, std::vector<std::string> args, const std::string& now = k_november) const {
     std::vector<std::string> all{"--procedures", k_processes, "--db", dir_.db(), "--as", user, "--now", now};
@@ -53,7 +53,7 @@ class desk {
 };
 
 TEST_CASE("approvals cli: company compensation above 10,000.00 needs the manager, then the VP") {
-  desk d;
+  approval_desk d;
   const std::string id = d.compensation("10000.01");
   CHECK(id == "PC-2026-00001");
   nlohmann::json shown = d.show(id, "wang.fang");
@@ -90,7 +90,7 @@ TEST_CASE("approvals cli: company compensation above 10,000.00 needs the manager
 }
 
 TEST_CASE("approvals cli: the bounds of §3 are inclusive (含)") {
-  desk d;
+  approval_desk d;
   struct row {
     const char* amount;
     const char* responsibility;
@@ -105,7 +105,7 @@ TEST_CASE("approvals cli: the bounds of §3 are inclusive (含)") {
 }
 
 TEST_CASE("approvals cli: a rejection needs a comment and goes back to the proposer") {
-  desk d;
+  approval_desk d;
   const std::string id = d.compensation("5000");
   CHECK(d.as("wang.fang", {"do", id, "reject"}).exit_code == 1);
   d.must("wang.fang", {"do", id, "reject", "--comment", "证据不足"});
@@ -116,7 +116,7 @@ TEST_CASE("approvals cli: a rejection needs a comment and goes back to the propo
 }
 
 TEST_CASE("approvals cli: a deputy approves inside the delegation and is refused outside it") {
-  desk d;
+  approval_desk d;
   const std::string id = d.compensation("800");
   const run_result outside = d.as("wu.qiang", {"do", id, "approve"}, "2026-12-16T10:00+08:00");
   CHECK(outside.exit_code == 1);
@@ -130,7 +130,7 @@ TEST_CASE("approvals cli: a deputy approves inside the delegation and is refused
 }
 
 TEST_CASE("approvals cli: changing the amount mid-chain voids the approvals and restarts the chain") {
-  desk d;
+  approval_desk d;
   const std::string id = d.compensation("30000");
   d.must("wang.fang", {"do", id, "approve"});
   d.must("zhang.wei", {"do", id, "amend", "--set", "amount=9000", "--comment", "核减"});
@@ -148,7 +148,7 @@ TEST_CASE("approvals cli: changing the amount mid-chain voids the approvals and 
 }
 
 TEST_CASE("approvals cli: repair cost approvals of §7 at 1,000 and 10,000") {
-  desk d;
+  approval_desk d;
   auto order = [&](const std::string& cost) {
     std::string id = d.must("zhang.wei", {"start", "repair_order", "--set", "customer=李四", "--set", "address=3-1-502",
                                           "--set", "problem=卫生间漏水"});
@@ -181,7 +181,7 @@ TEST_CASE("approvals cli: repair cost approvals of §7 at 1,000 and 10,000") {
 }
 
 TEST_CASE("approvals cli: complaint cost chains of §2 and the advisory panel") {
-  desk d;
+  approval_desk d;
   auto proposal = [&]() {
     std::string id = d.must("zhang.wei", {"start", "complaint_cost", "--set", "complaint=TS-2026-00001", "--set",
                                           "customer=王五"});

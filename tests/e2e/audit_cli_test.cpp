@@ -16,6 +16,7 @@
 #include "caseflow/chain.h"
 #include "caseflow/sqlite_store.h"
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
@@ -102,8 +103,6 @@ walked walk(const audit_session& s) {
   }
   return w;
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST_CASE("audit cli: replay equals the live state at every command and every event") {
   audit_session s;

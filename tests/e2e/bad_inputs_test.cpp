@@ -38,8 +38,7 @@
 namespace caseflow::test {
 namespace {
 
-const std::string k_source = CASEFLOW_SOURCE_DIR;
-const std::string k_now = "2026-03-02T10:00+08:00";
+const std::string k_bad_inputs_now = "2026-03-02T10:00+08:00";
 
 std::string substitute(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [name, value] : values)
@@ -53,8 +52,9 @@ const std::string& seeded_database() {
   static const std::string bytes = [] {
     scratch_dir dir;
     const run_result r =
-        run_caseflow({"--procedures", k_source + "/processes", "--db", dir.db(), "--now", k_now, "--as", "zhang.wei",
-                      "start", "complaint", "--set", "customer=张三", "--set", "channel=phone", "--set", "summary=漏水"},
+        run_caseflow({"--procedures", k_source + "/processes", "--db", dir.db(), "--now", k_bad_inputs_now, "--as",
+                      "zhang.wei", "start", "complaint", "--set", "customer=张三", "--set", "channel=phone", "--set",
+                      "summary=漏水"},
                      dir);
     REQUIRE(r.exit_code == 0);
     return read_bytes(dir.db()).value();
@@ -128,7 +128,7 @@ TEST_CASE("bad inputs: every catalogue case gets its exact message and exit code
     for (const auto& f : c["files"]) write_file(dir.file(f.first.as<std::string>()), substitute(f.second.as<std::string>(), values));
     const std::string db_kind = scalar_or(c["db"], "seeded");
     prepare_database(db_kind, dir.db());
-    env_list env{{"CASEFLOW_PROCEDURES", procedures}, {"CASEFLOW_DB", dir.db()}, {"CASEFLOW_NOW", k_now}};
+    env_list env{{"CASEFLOW_PROCEDURES", procedures}, {"CASEFLOW_DB", dir.db()}, {"CASEFLOW_NOW", k_bad_inputs_now}};
     for (const auto& command : c["setup"]) {
       std::vector<std::string> setup_args;
       for (const auto& a : command) setup_args.push_back(substitute(a.as<std::string>(), values));

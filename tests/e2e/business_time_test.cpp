@@ -20,7 +20,7 @@ namespace caseflow::test {
 namespace {
 
 // The shared session plus the complaint these tests open.
-class session : public cli_session {
+class business_time_session : public cli_session {
  public:
   // Opens a complaint received through `channel` at `now`; returns its id.
   std::string open_complaint(const std::string& channel, const std::string& now) const {
@@ -32,7 +32,7 @@ class session : public cli_session {
 // caseflow calendar
 
 TEST_CASE("business time: calendar due gives the end of a limit under cn-mainland") {
-  session s;
+  business_time_session s;
   struct row {
     std::string start, duration, out;
   };
@@ -60,7 +60,7 @@ TEST_CASE("business time: calendar due gives the end of a limit under cn-mainlan
 }
 
 TEST_CASE("business time: calendar due --json gives due, due_utc, version and provisional") {
-  session s;
+  business_time_session s;
   const run_result r = s.cf({"--json", "calendar", "due", "cn-mainland", "2026-02-13T17:50+08:00", "2 working days"});
   REQUIRE(r.exit_code == 0);
   const nlohmann::json j = nlohmann::json::parse(r.out);
@@ -83,7 +83,7 @@ TEST_CASE("business time: calendar due --json gives due, due_utc, version and pr
 }
 
 TEST_CASE("business time: calendar due refuses a bad duration and an unknown calendar") {
-  session s;
+  business_time_session s;
   const run_result bad = s.cf({"calendar", "due", "cn-mainland", "2026-02-13T17:50+08:00", "2 fortnights"});
   CHECK(bad.exit_code == 1);
   CHECK(bad.out == "");
@@ -103,7 +103,7 @@ TEST_CASE("business time: calendar due refuses a bad duration and an unknown cal
 }
 
 TEST_CASE("business time: calendar show lists holidays, make-up days and working days per month") {
-  session s;
+  business_time_session s;
   // Working days of 2026, by hand (weekdays − weekday holidays + make-up days):
   //   Jan 22 − 2 (01-01 Thu, 01-02 Fri) + 1 (01-04) = 21
   //   Feb 20 − 6 (16, 17, 18, 19, 20, 23) + 2 (02-14, 02-28) = 16
@@ -168,7 +168,7 @@ TEST_CASE("business time: calendar show lists holidays, make-up days and working
 }
 
 TEST_CASE("business time: calendar recompute with no calendar change records nothing") {
-  session s;
+  business_time_session s;
   const std::string id = s.open_complaint("email", "2026-02-13T17:50+08:00");
   const std::size_t before = s.history(id).size();
   const run_result r = s.at("2026-02-14T08:00+08:00", {"calendar", "recompute"});
@@ -186,7 +186,7 @@ TEST_CASE("business time: calendar recompute with no calendar change records not
 // The complaint's time rules
 
 TEST_CASE("business time: an email complaint on Friday 17:50 — forwarding limit, hot and major escalations") {
-  session s;
+  business_time_session s;
   const std::string id = s.open_complaint("email", "2026-02-13T17:50+08:00");
   CHECK(id == "TS-2026-00001");
 
@@ -306,7 +306,7 @@ TEST_CASE("business time: an email complaint on Friday 17:50 — forwarding limi
 }
 
 TEST_CASE("business time: a forum post on a public holiday is forwarded the same day") {
-  session s;
+  business_time_session s;
   const std::string id = s.open_complaint("forum", "2026-10-03T10:00+08:00");  // Sat, National Day
   const nlohmann::json list = s.deadlines(id, "2026-10-03T10:01+08:00");
   CHECK(rules_of(list) == strings{"intake.forward_holiday", "hot_after_one_week", "major_after_one_month"});
@@ -325,7 +325,7 @@ TEST_CASE("business time: a forum post on a public holiday is forwarded the same
 }
 
 TEST_CASE("business time: an email after hours is forwarded within 1h of work starting; forwarding clears it") {
-  session s;
+  business_time_session s;
   const std::string id = s.open_complaint("email", "2026-03-03T19:00+08:00");  // Tue after the close
   const nlohmann::json list = s.deadlines(id, "2026-03-03T19:01+08:00");
   CHECK(rules_of(list) == strings{"intake.forward_after_hours", "hot_after_one_week", "major_after_one_month"});
@@ -353,7 +353,7 @@ TEST_CASE("business time: an email after hours is forwarded within 1h of work st
 }
 
 TEST_CASE("business time: a closed complaint has no escalations left and later ticks fire nothing for it") {
-  session s;
+  business_time_session s;
   const std::string id = s.open_complaint("phone", "2026-03-02T10:00+08:00");
   CHECK(rules_of(s.deadlines(id, "2026-03-02T10:01+08:00")) ==
         strings{"intake.forward_phone_email", "intake.forward_phone_email.reminder", "hot_after_one_week",
@@ -396,7 +396,7 @@ TEST_CASE("business time: a closed complaint has no escalations left and later t
 // Exactly once
 
 TEST_CASE("business time: a second tick at the same time fires nothing") {
-  session s;
+  business_time_session s;
   const std::string id = s.open_complaint("email", "2026-02-13T17:50+08:00");
   // At 09:30 both the reminder (09:14) and the limit (09:20) are due.
   const nlohmann::json first = s.tick("2026-02-14T09:30+08:00");
@@ -412,7 +412,7 @@ TEST_CASE("business time: a second tick at the same time fires nothing") {
 }
 
 TEST_CASE("business time: two ticks racing fire each due timer exactly once") {
-  session s;
+  business_time_session s;
   constexpr int k_cases = 6;
   std::vector<std::string> ids;
   for (int i = 0; i < k_cases; ++i) ids.push_back(s.open_complaint("email", "2026-02-13T17:50+08:00"));

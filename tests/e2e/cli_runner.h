@@ -28,6 +28,9 @@ extern char** environ;
 
 namespace caseflow::test {
 
+// The source tree under test (CASEFLOW_SOURCE_DIR): processes/, scripts/, examples/, tests/.
+inline const std::string k_source = CASEFLOW_SOURCE_DIR;
+
 using env_list = std::vector<std::pair<std::string, std::string>>;
 
 struct run_result {

@@ -10,24 +10,24 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
-const std::string k_now = "2026-03-02T10:00+08:00";
+const std::string k_cli_now = "2026-03-02T10:00+08:00";
 
 // One database and the shipped procedures; every call passes --procedures and --db.
-class session {
+class complaint_cli {
  public:
   run_result cf(std::vector<std::string> args, const env_list& env = {}) const {
     std::vector<std::string> all{"--procedures", k_processes, "--db", dir_.db()};
     all.insert(all.end(), args.begin(), args.end());
     return run_caseflow(all, dir_, env);
   }
-  // `caseflow --as user --now k_now args...`
+  // `caseflow --as user --now k_cli_now args...`
   run_result as(const std::string& user, std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--as", user, "--now", k_now});
+    args.insert(args.begin(), {"--as", user, "--now", k_cli_now});
     return cf(std::move(args));
   }
   nlohmann::json json(std::vector<std::string> args) const {
@@ -58,10 +58,8 @@ class session {
   scratch_dir dir_;
 };
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 TEST_CASE("cli: a complaint from intake to closure on the quality path") {
-  session s;
+  complaint_cli s;
   const std::string id = s.open_complaint();
   CHECK(id == "TS-2026-00001");
 
@@ -137,9 +135,9 @@ TEST_CASE("cli: a complaint from intake to closure on the quality path") {
 }
 
 TEST_CASE("cli: show --json gives what a script needs to drive the case") {
-  session s;
+  complaint_cli s;
   const std::string id = s.open_complaint();
-  const nlohmann::json j = s.json({"--as", "zhang.wei", "--now", k_now, "show", id});
+  const nlohmann::json j = s.json({"--as", "zhang.wei", "--now", k_cli_now, "show", id});
   CHECK(j["id"] == id);
   CHECK(j["procedure"] == "complaint");
   CHECK(j["step"] == "intake");
@@ -172,7 +170,7 @@ TEST_CASE("cli: show --json gives what a script needs to drive the case") {
 }
 
 TEST_CASE("cli: every refusal exits 1, says why and leaves the database byte-identical") {
-  session s;
+  complaint_cli s;
   const std::string id = s.open_complaint();
   s.must("zhang.wei", {"do", id, "forward", "--set", "category=engineering_quality", "--set", "department=engineering"});
   s.must("liu.yang", {"do", id, "answer", "--set", "cause=x", "--comment", "y"});
@@ -215,7 +213,7 @@ TEST_CASE("cli: every refusal exits 1, says why and leaves the database byte-ide
     CAPTURE(name);
     const db_snapshot before = snapshot(s.db());
     REQUIRE(before.main.has_value());
-    std::vector<std::string> with_now{"--now", k_now};
+    std::vector<std::string> with_now{"--now", k_cli_now};
     with_now.insert(with_now.end(), args.begin(), args.end());
     const run_result r = s.cf(with_now);
     CHECK(r.exit_code == exit);
@@ -229,7 +227,7 @@ TEST_CASE("cli: every refusal exits 1, says why and leaves the database byte-ide
 }
 
 TEST_CASE("cli: CASEFLOW_USER and CASEFLOW_NOW stand in for --as and --now") {
-  session s;
+  complaint_cli s;
   const run_result r = s.cf({"start", "complaint", "--set", "customer=李四", "--set", "channel=email", "--set",
                              "summary=噪音"},
                             {{"CASEFLOW_USER", "li.na"}, {"CASEFLOW_NOW", "2027-01-04T09:00+08:00"}});
@@ -241,7 +239,7 @@ TEST_CASE("cli: CASEFLOW_USER and CASEFLOW_NOW stand in for --as and --now") {
 }
 
 TEST_CASE("cli: a deputy acts for the manager inside the delegation") {
-  session s;
+  complaint_cli s;
   const std::string id = s.open_complaint();
   const run_result r = s.cf({"--as", "wu.qiang", "--now", "2026-12-03T10:00+08:00", "do", id, "refer_validity",
                              "--comment", "需经理判定"});
@@ -255,7 +253,7 @@ TEST_CASE("cli: a deputy acts for the manager inside the delegation") {
 }
 
 TEST_CASE("cli: verify exits 4 and names the case and event after the log is edited") {
-  session s;
+  complaint_cli s;
   const std::string id = s.open_complaint();
   s.must("zhang.wei", {"do", id, "forward", "--set", "category=engineering_quality", "--set", "department=engineering"});
   s.must("liu.yang", {"do", id, "answer", "--set", "cause=x", "--comment", "y"});
@@ -276,13 +274,13 @@ TEST_CASE("cli: verify exits 4 and names the case and event after the log is edi
 }
 
 TEST_CASE("cli: of two racing commands on one case exactly one wins") {
-  session s;
+  complaint_cli s;
   constexpr int k_rounds = 20;
   std::map<int, int> loser_codes;
   for (int round = 0; round < k_rounds; ++round) {
     CAPTURE(round);
     const std::string id = s.open_complaint();
-    std::vector<std::string> args{"--procedures", k_processes, "--db", s.db(), "--as", "zhang.wei", "--now", k_now,
+    std::vector<std::string> args{"--procedures", k_processes, "--db", s.db(), "--as", "zhang.wei", "--now", k_cli_now,
                                   "do", id, "forward", "--set", "category=other", "--set", "department=sales"};
     child first(CASEFLOW_BINARY, args, {}, s.dir().path());
     child second(CASEFLOW_BINARY, args, {}, s.dir().path());
@@ -304,7 +302,7 @@ TEST_CASE("cli: of two racing commands on one case exactly one wins") {
 
 // A refusal changes nothing, not even by creating an empty database file.
 TEST_CASE("cli: a refused command does not create the database file") {
-  session s;
+  complaint_cli s;
   const run_result unknown_case = s.as("zhang.wei", {"do", "TS-2026-00001", "forward"});
   CHECK(unknown_case.exit_code == 1);
   const run_result missing_fields = s.as("zhang.wei", {"start", "complaint"});
@@ -313,11 +311,11 @@ TEST_CASE("cli: a refused command does not create the database file") {
 }
 
 // Two `start`s at once, `rounds` times; returns the ids opened.
-std::set<std::string> race_starts(const session& s, int rounds) {
+std::set<std::string> race_starts(const complaint_cli& s, int rounds) {
   std::set<std::string> ids;
   for (int round = 0; round < rounds; ++round) {
     CAPTURE(round);
-    std::vector<std::string> args{"--procedures", k_processes, "--db", s.db(), "--as", "zhang.wei", "--now", k_now,
+    std::vector<std::string> args{"--procedures", k_processes, "--db", s.db(), "--as", "zhang.wei", "--now", k_cli_now,
                                   "start", "complaint", "--set", "customer=x", "--set", "channel=phone", "--set",
                                   "summary=s"};
     child first(CASEFLOW_BINARY, args, {}, s.dir().path());
@@ -332,7 +330,7 @@ std::set<std::string> race_starts(const session& s, int rounds) {
 }
 
 TEST_CASE("cli: concurrent starts get distinct ids and lose nothing") {
-  session s;
+  complaint_cli s;
   CHECK(s.open_complaint() == "TS-2026-00001");
   const std::set<std::string> ids = race_starts(s, 10);
   CHECK(ids.size() == 20);
@@ -350,7 +348,7 @@ TEST_CASE("cli: concurrent starts get distinct ids and lose nothing") {
 TEST_CASE("cli: concurrent first commands on a new database both succeed") {
   for (int attempt = 0; attempt < 10; ++attempt) {
     CAPTURE(attempt);
-    session s;
+    complaint_cli s;
     CHECK(race_starts(s, 1).size() == 2);
   }
 }
@@ -377,7 +375,7 @@ std::string holder_of(const nlohmann::json& org, const nlohmann::json& roles) {
 
 // Drives a case knowing nothing of its procedure: only procedures/org/show --json.
 TEST_CASE("cli: a generic driver closes every shipped procedure's case using only --json output") {
-  session s;
+  complaint_cli s;
   const nlohmann::json org = s.json({"org"});
   const nlohmann::json procedures = s.json({"procedures"});
   REQUIRE_FALSE(procedures["procedures"].empty());
@@ -396,7 +394,7 @@ TEST_CASE("cli: a generic driver closes every shipped procedure's case using onl
     std::set<std::string> visited;
     bool open = true;
     for (int moves = 0; open && moves < 40; ++moves) {
-      const nlohmann::json shown = s.json({"--now", k_now, "show", id});
+      const nlohmann::json shown = s.json({"--now", k_cli_now, "show", id});
       visited.insert(shown["step"].get<std::string>());
       open = shown["open"];
       if (!open) break;

@@ -8,12 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
-const std::string k_now = "2026-03-02T10:00+08:00";
+const std::string k_erasure_now = "2026-03-02T10:00+08:00";
 const std::string k_later = "2026-03-03T10:00+08:00";
 const std::string k_phone = "13912345678";
 
@@ -32,7 +32,7 @@ class erase_session {
     const run_result r = as("zhang.wei",
                             {"start", "complaint", "--set", "customer=" + customer, "--set", "phone=" + k_phone, "--set",
                              "channel=phone", "--set", "summary=卫生间漏水"},
-                            k_now);
+                            k_erasure_now);
     INFO("stderr: ", r.err);
     REQUIRE(r.exit_code == 0);
     return r.out.substr(0, r.out.size() - 1);
@@ -57,8 +57,6 @@ class erase_session {
  private:
   scratch_dir dir_;
 };
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST_CASE("erase: a personal field leaves the database, readers print [erased], verify and replay still pass") {
   erase_session s;

@@ -121,12 +121,6 @@ class hook_session {
   env_list env_;
 };
 
-std::vector<nlohmann::json> bodies(webhook_server& hook) {
-  std::vector<nlohmann::json> out;
-  for (const auto& r : hook.requests()) out.push_back(nlohmann::json::parse(r.body));
-  return out;
-}
-
 TEST_CASE("handlers: an on_enter notify and an action's webhook reach the local webhook server through the outbox") {
   webhook_server hook;
   hook_session s({{"CASEFLOW_WEBHOOK_URL", hook.url()}});

@@ -10,11 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
-
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
 
 // Three complaints along the paths of examples/complaint.sh, by the people of processes/org.yaml.
 const std::vector<std::string> k_good_lines = {
@@ -39,7 +38,8 @@ std::string write_lines(const scratch_dir& dir, const std::string& name, const s
   return path;
 }
 
-run_result cf(const scratch_dir& dir, std::vector<std::string> args) {
+// `caseflow args...` with the shipped procedures and the database in `dir`.
+run_result import_cf(const scratch_dir& dir, std::vector<std::string> args) {
   args.insert(args.begin(), {"--procedures", k_processes, "--db", dir.db()});
   return run_caseflow(args, dir);
 }
@@ -54,13 +54,13 @@ std::int64_t stored_events(const scratch_dir& dir) {
 TEST_CASE("import: three complaints become verifiable history") {
   scratch_dir dir;
   const std::string file = write_lines(dir, "cases.jsonl", k_good_lines);
-  const run_result imported = cf(dir, {"--json", "import", file, "--batch", "2"});
+  const run_result imported = import_cf(dir, {"--json", "import", file, "--batch", "2"});
   INFO("stderr: ", imported.err);
   REQUIRE(imported.exit_code == 0);
   const auto report = nlohmann::json::parse(imported.out);
   CHECK(report["imported"] == 3);
 
-  const run_result history = cf(dir, {"--json", "history", "TS-2025-00001"});
+  const run_result history = import_cf(dir, {"--json", "history", "TS-2025-00001"});
   REQUIRE(history.exit_code == 0);
   const auto events = operator_events(nlohmann::json::parse(history.out));
   REQUIRE(events.size() == 3);
@@ -68,11 +68,11 @@ TEST_CASE("import: three complaints become verifiable history") {
   CHECK(events[2]["actor"] == "liu.yang");
   CHECK(events[2]["comment"] == "已现场查看");
 
-  const run_result text = cf(dir, {"history", "TS-2025-00002"});
+  const run_result text = import_cf(dir, {"history", "TS-2025-00002"});
   CHECK(text.out.find("assigned to zhang.wei") != std::string::npos);
   CHECK(text.out.find("电话告知客户") != std::string::npos);
 
-  const run_result verified = cf(dir, {"verify"});
+  const run_result verified = import_cf(dir, {"verify"});
   INFO("verify: ", verified.out, verified.err);
   CHECK(verified.exit_code == 0);
   CHECK(verified.out.find(fmt::format("{} events in 3 cases", report["events"].get<int>())) != std::string::npos);
@@ -91,7 +91,7 @@ TEST_CASE("import: one bad line and nothing is written") {
                R"("actions":[{"action":"forward","actor":"liu.yang","at":"2025-03-03T10:00:00+08:00",)"
                R"("set":{"category":"engineering_quality","department":"engineering"}}]})");
   const std::string file = write_lines(dir, "cases.jsonl", lines);
-  const run_result imported = cf(dir, {"import", file, "--batch", "1"});
+  const run_result imported = import_cf(dir, {"import", file, "--batch", "1"});
   CHECK(imported.exit_code == 1);
   CHECK(imported.err.find("cases.jsonl:2:1: action 1 ('forward'): liu.yang may not take action 'forward'") !=
         std::string::npos);
@@ -106,13 +106,13 @@ TEST_CASE("import: malformed JSON, unknown keys and repeated ids are reported by
   lines.push_back(R"({"procedure":"complaint",)");
   lines.push_back(lines[0]);
   const std::string file = write_lines(dir, "cases.jsonl", lines);
-  const run_result imported = cf(dir, {"import", file});
+  const run_result imported = import_cf(dir, {"import", file});
   CHECK(imported.exit_code == 1);
   CHECK(imported.err.find("cases.jsonl:4:1: unknown key 'openedat' in a case; did you mean 'opened_at'?") !=
         std::string::npos);
   CHECK(imported.err.find("cases.jsonl:5:26: malformed JSON") != std::string::npos);
   CHECK(imported.err.find("cases.jsonl:6:1: case TS-2025-00001 is also on line 1") != std::string::npos);
-  CHECK(cf(dir, {"history", "TS-2025-00001"}).exit_code == 1);
+  CHECK(import_cf(dir, {"history", "TS-2025-00001"}).exit_code == 1);
 }
 
 }  // namespace

@@ -7,21 +7,22 @@
 #include <doctest/doctest.h>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
-const std::string k_now = "2026-03-02T10:00+08:00";
+const std::string k_migration_now = "2026-03-02T10:00+08:00";
 
-run_result cf(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
-  std::vector<std::string> all{"--procedures", k_processes, "--db", db, "--now", k_now};
+// `caseflow args...` at k_migration_now with the shipped procedures on the database `db`.
+run_result migration_cf(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
+  std::vector<std::string> all{"--procedures", k_processes, "--db", db, "--now", k_migration_now};
   all.insert(all.end(), args.begin(), args.end());
   return run_caseflow(all, dir);
 }
 
 void must(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
-  const run_result r = cf(dir, db, std::move(args));
+  const run_result r = migration_cf(dir, db, std::move(args));
   INFO("stderr: ", r.err);
   REQUIRE(r.exit_code == 0);
 }
@@ -58,7 +59,7 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   make_v1_copy(current, old);
   const std::string head_before = head_of(old);
 
-  const run_result verify = cf(dir, old, {"verify"});
+  const run_result verify = migration_cf(dir, old, {"verify"});
   INFO("stdout: ", verify.out);
   CHECK(verify.exit_code == 0);
   CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 3; the version 1 database was first "
@@ -75,15 +76,15 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   }
 
   // Second command: nothing to migrate, nothing said.
-  const run_result replay = cf(dir, old, {"replay"});
+  const run_result replay = migration_cf(dir, old, {"replay"});
   CHECK(replay.exit_code == 0);
   CHECK(replay.err.empty());
   // What version 2 adds works on the migrated database.
-  const run_result erase = cf(dir, old, {"--as", "yang.guang", "erase", "--person", "13912345678"});
+  const run_result erase = migration_cf(dir, old, {"--as", "yang.guang", "erase", "--person", "13912345678"});
   INFO("stderr: ", erase.err);
   CHECK(erase.exit_code == 0);
   CHECK(erase.out == "TS-2026-00001: erased phone (yang.guang as admin)\n");
-  CHECK(cf(dir, old, {"verify"}).exit_code == 0);
+  CHECK(migration_cf(dir, old, {"verify"}).exit_code == 0);
   // The case continues where it was.
   must(dir, old, {"--as", "liu.yang", "do", "TS-2026-00001", "answer", "--set", "cause=防水层破损", "--comment", "已回复"});
 }
@@ -96,7 +97,7 @@ TEST_CASE("migration: --read-only refuses an older database and writes nothing")
   const std::string old = dir.file("old.db");
   make_v1_copy(current, old);
   const db_snapshot before = snapshot(old);
-  const run_result r = cf(dir, old, {"--read-only", "list"});
+  const run_result r = migration_cf(dir, old, {"--read-only", "list"});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 3; open it once without --read-only "
                                       "to migrate it (a backup is written first)\n");

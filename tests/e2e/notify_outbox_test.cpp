@@ -16,12 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 #include "e2e/notify_servers.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
 const std::string k_token = "tok-SECRET-4711";
 const std::string k_password = "pw-SECRET-0815";
 
@@ -80,12 +80,6 @@ std::string mail_body(const std::string& data) {
   const auto start = data.find("\r\n\r\n");
   std::string b64 = data.substr(start + 4);
   return unbase64(b64.substr(0, b64.find("\r\n.\r\n")));
-}
-
-std::vector<nlohmann::json> bodies(webhook_server& hook) {
-  std::vector<nlohmann::json> out;
-  for (const auto& r : hook.requests()) out.push_back(nlohmann::json::parse(r.body));
-  return out;
 }
 
 bool has_rule(const std::vector<nlohmann::json>& docs, const std::string& rule) {

@@ -14,8 +14,6 @@
 namespace caseflow::test {
 namespace {
 
-const std::string k_source = CASEFLOW_SOURCE_DIR;
-
 TEST_CASE("notify plug-in: the custom_action example builds out of tree and delivers SMS through the outbox") {
   scratch_dir dir;
   const std::filesystem::path build_dir = std::filesystem::path(CASEFLOW_BINARY).parent_path().parent_path();

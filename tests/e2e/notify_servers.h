@@ -1,6 +1,7 @@
 // notify_servers.h — tiny in-process receivers for the notification tests: an HTTP server
 // that records webhook POSTs and an SMTP sink that records mail, both on 127.0.0.1 with an
-// ephemeral port, each served by one thread. Header-only (the test glob builds *_test.cpp).
+// ephemeral port, each served by one thread; plus bodies(), the JSON documents a webhook
+// server received. Header-only (the test glob builds *_test.cpp).
 // Each object is a handle: non-copyable; the thread stops when it is destroyed.
 #pragma once
 
@@ -17,6 +18,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace caseflow::test {
 
@@ -146,6 +149,13 @@ class webhook_server final : public local_server {
   std::mutex mutex_;
   std::vector<request> requests_;
 };
+
+// The body of every request `hook` has received so far, in order, parsed as JSON.
+inline std::vector<nlohmann::json> bodies(webhook_server& hook) {
+  std::vector<nlohmann::json> out;
+  for (const auto& r : hook.requests()) out.push_back(nlohmann::json::parse(r.body));
+  return out;
+}
 
 // Accepts all mail (advertising AUTH PLAIN and accepting any credentials) and records it.
 class smtp_sink final : public local_server {

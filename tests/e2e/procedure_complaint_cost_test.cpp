@@ -11,137 +11,140 @@
 namespace caseflow::test {
 namespace {
 
-const std::string k_now = "2026-11-24T10:00+08:00";
+const std::string k_cost_now = "2026-11-24T10:00+08:00";
 
-class desk : public procedure_desk {
+class cost_desk : public procedure_desk {
  public:
   std::string proposal() const {
-    return start("zhang.wei", k_now, {"start", "complaint_cost", "--set", "complaint=TS-2026-00001", "--set", "customer=王五"});
+    return start("zhang.wei", k_cost_now,
+                 {"start", "complaint_cost", "--set", "complaint=TS-2026-00001", "--set", "customer=王五"});
   }
   // A proposal referred to the panel for `reason` at `cost`.
   std::string referred(const std::string& reason, const std::string& cost = "60000") const {
     const std::string id = proposal();
-    must("zhang.wei", k_now, {"do", id, "refer_to_panel", "--set", "plan=赔偿并维修", "--set", "cost=" + cost, "--set",
-                              "review_reason=" + reason, "--comment", "提交顾问小组"});
+    must("zhang.wei", k_cost_now, {"do", id, "refer_to_panel", "--set", "plan=赔偿并维修", "--set", "cost=" + cost, "--set",
+                                   "review_reason=" + reason, "--comment", "提交顾问小组"});
     return id;
   }
-  nlohmann::json levels(const std::string& id) const { return show(id, k_now)["approval"]["levels"]; }
+  nlohmann::json levels(const std::string& id) const { return show(id, k_cost_now)["approval"]["levels"]; }
 };
 
 TEST_CASE("complaint cost: a cost of 35,000 (含) is a general complaint and goes straight to approval") {
-  desk d;
+  cost_desk d;
   const std::string id = d.proposal();
-  d.must("zhang.wei", k_now, {"do", id, "submit", "--set", "plan=赔偿", "--set", "cost=35000", "--comment", "一般"});
-  CHECK(d.show(id, k_now)["step"] == "cost_approval");
+  d.must("zhang.wei", k_cost_now, {"do", id, "submit", "--set", "plan=赔偿", "--set", "cost=35000", "--comment", "一般"});
+  CHECK(d.show(id, k_cost_now)["step"] == "cost_approval");
 }
 
 TEST_CASE("complaint cost: a cost above 35,000 needs the advisory panel") {
-  desk d;
+  cost_desk d;
   const std::string id = d.proposal();
-  const run_result r = d.as("zhang.wei", k_now, {"do", id, "submit", "--set", "plan=赔偿", "--set", "cost=35000.01",
+  const run_result r = d.as("zhang.wei", k_cost_now, {"do", id, "submit", "--set", "plan=赔偿", "--set", "cost=35000.01",
                                                   "--comment", "x"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("cost <= 35000") != std::string::npos);
-  CHECK(d.show(id, k_now)["step"] == "proposal");
-  d.must("zhang.wei", k_now, {"do", id, "refer_to_panel", "--set", "plan=赔偿", "--set", "cost=35000.01", "--set",
-                              "review_reason=high_compensation", "--comment", "金额较高"});
-  CHECK(d.show(id, k_now)["step"] == "advisory_review");
+  CHECK(d.show(id, k_cost_now)["step"] == "proposal");
+  d.must("zhang.wei", k_cost_now, {"do", id, "refer_to_panel", "--set", "plan=赔偿", "--set", "cost=35000.01", "--set",
+                                   "review_reason=high_compensation", "--comment", "金额较高"});
+  CHECK(d.show(id, k_cost_now)["step"] == "advisory_review");
 }
 
 TEST_CASE("complaint cost: a claim more than double the proposed solution needs the advisory panel") {
-  desk d;
+  cost_desk d;
   const std::string over = d.proposal();
-  const run_result r = d.as("zhang.wei", k_now, {"do", over, "submit", "--set", "plan=赔偿", "--set", "cost=10000",
+  const run_result r = d.as("zhang.wei", k_cost_now, {"do", over, "submit", "--set", "plan=赔偿", "--set", "cost=10000",
                                                   "--set", "claim=20000.01", "--comment", "x"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("claim <= cost * 2") != std::string::npos);
   const std::string doubled = d.proposal();
-  d.must("zhang.wei", k_now, {"do", doubled, "submit", "--set", "plan=赔偿", "--set", "cost=10000", "--set",
-                              "claim=20000", "--comment", "索赔恰为两倍"});
-  CHECK(d.show(doubled, k_now)["step"] == "cost_approval");
-  d.must("zhang.wei", k_now, {"do", over, "refer_to_panel", "--set", "plan=赔偿", "--set", "cost=10000", "--set",
-                              "review_reason=claim_exceeds_plan", "--comment", "索赔超方案100%以上"});
-  d.must("xu.ming", k_now, {"do", over, "consumer_association_report", "--set", "report=消协审议意见"});
-  CHECK(d.show(over, k_now)["step"] == "cost_approval");
+  d.must("zhang.wei", k_cost_now, {"do", doubled, "submit", "--set", "plan=赔偿", "--set", "cost=10000", "--set",
+                                   "claim=20000", "--comment", "索赔恰为两倍"});
+  CHECK(d.show(doubled, k_cost_now)["step"] == "cost_approval");
+  d.must("zhang.wei", k_cost_now, {"do", over, "refer_to_panel", "--set", "plan=赔偿", "--set", "cost=10000", "--set",
+                                   "review_reason=claim_exceeds_plan", "--comment", "索赔超方案100%以上"});
+  d.must("xu.ming", k_cost_now, {"do", over, "consumer_association_report", "--set", "report=消协审议意见"});
+  CHECK(d.show(over, k_cost_now)["step"] == "cost_approval");
 }
 
 TEST_CASE("complaint cost: the consumer association reviews high compensation and third-party cases") {
-  desk d;
+  cost_desk d;
   for (const std::string reason : {"high_compensation", "third_party"}) {
     INFO(reason);
     const std::string id = d.referred(reason);
-    CHECK(d.as("ma.jian", k_now, {"do", id, "police_report", "--set", "report=x"}).exit_code == 1);
-    CHECK(d.as("luo.yi", k_now, {"do", id, "lawyer_report", "--set", "report=x"}).exit_code == 1);
-    d.must("xu.ming", k_now, {"do", id, "consumer_association_report", "--set", "report=消协审议报告"});
-    CHECK(d.show(id, k_now)["step"] == "cost_approval");
+    CHECK(d.as("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=x"}).exit_code == 1);
+    CHECK(d.as("luo.yi", k_cost_now, {"do", id, "lawyer_report", "--set", "report=x"}).exit_code == 1);
+    d.must("xu.ming", k_cost_now, {"do", id, "consumer_association_report", "--set", "report=消协审议报告"});
+    CHECK(d.show(id, k_cost_now)["step"] == "cost_approval");
   }
 }
 
 TEST_CASE("complaint cost: the police review gangster involvement and irrational behaviour") {
-  desk d;
+  cost_desk d;
   for (const std::string reason : {"gangster", "irrational_behaviour"}) {
     INFO(reason);
     const std::string id = d.referred(reason);
-    const run_result wrong = d.as("xu.ming", k_now, {"do", id, "consumer_association_report", "--set", "report=x"});
+    const run_result wrong =
+        d.as("xu.ming", k_cost_now, {"do", id, "consumer_association_report", "--set", "report=x"});
     CHECK(wrong.exit_code == 1);
     CHECK(wrong.err.find("review_reason") != std::string::npos);
-    d.must("ma.jian", k_now, {"do", id, "police_report", "--set", "report=公安顾问意见"});
-    CHECK(d.show(id, k_now)["step"] == "cost_approval");
+    d.must("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=公安顾问意见"});
+    CHECK(d.show(id, k_cost_now)["step"] == "cost_approval");
   }
 }
 
 TEST_CASE("complaint cost: a lawyer reviews a high legal risk") {
-  desk d;
+  cost_desk d;
   const std::string id = d.referred("legal_risk");
-  CHECK(d.as("ma.jian", k_now, {"do", id, "police_report", "--set", "report=x"}).exit_code == 1);
-  const run_result not_lawyer = d.as("zhang.wei", k_now, {"do", id, "lawyer_report", "--set", "report=x"});
+  CHECK(d.as("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=x"}).exit_code == 1);
+  const run_result not_lawyer = d.as("zhang.wei", k_cost_now, {"do", id, "lawyer_report", "--set", "report=x"});
   CHECK(not_lawyer.exit_code == 1);
   CHECK(not_lawyer.err.find("lawyer_advisor") != std::string::npos);
-  d.must("luo.yi", k_now, {"do", id, "lawyer_report", "--set", "report=律师法律风险评估"});
-  CHECK(d.show(id, k_now)["step"] == "cost_approval");
+  d.must("luo.yi", k_cost_now, {"do", id, "lawyer_report", "--set", "report=律师法律风险评估"});
+  CHECK(d.show(id, k_cost_now)["step"] == "cost_approval");
 }
 
 TEST_CASE("complaint cost: the panel's handling report is required and goes to leadership for approval") {
-  desk d;
+  cost_desk d;
   const std::string id = d.referred("high_compensation");
-  const run_result no_report = d.as("xu.ming", k_now, {"do", id, "consumer_association_report"});
+  const run_result no_report = d.as("xu.ming", k_cost_now, {"do", id, "consumer_association_report"});
   CHECK(no_report.exit_code == 1);
   CHECK(no_report.err.find("needs report") != std::string::npos);
-  d.must("xu.ming", k_now, {"do", id, "consumer_association_report", "--set", "report=消协审议报告"});
-  const auto shown = d.show(id, k_now);
+  d.must("xu.ming", k_cost_now, {"do", id, "consumer_association_report", "--set", "report=消协审议报告"});
+  const auto shown = d.show(id, k_cost_now);
   CHECK(shown["fields"]["report"] == "消协审议报告");
   CHECK(shown["approval"]["next"] == nlohmann::json{"cs_manager"});
 }
 
 TEST_CASE("complaint cost: below 50,000 the chain is finance or cost management, CS manager, VP") {
-  desk d;
+  cost_desk d;
   const std::string id = d.referred("high_compensation", "49999.99");
-  d.must("xu.ming", k_now, {"do", id, "consumer_association_report", "--set", "report=报告"});
+  d.must("xu.ming", k_cost_now, {"do", id, "consumer_association_report", "--set", "report=报告"});
   const auto levels = d.levels(id);
   REQUIRE(levels.size() == 3);
   CHECK(levels[0]["roles"] == nlohmann::json{"finance", "cost_management"});
   CHECK(levels[0]["mode"] == "any");
   CHECK(levels[1]["roles"] == nlohmann::json{"cs_manager"});
   CHECK(levels[2]["roles"] == nlohmann::json{"vp"});
-  for (const char* user : {"feng.tao", "wang.fang", "zhao.lei"}) d.must(user, k_now, {"do", id, "approve"});
-  CHECK(d.show(id, k_now)["step"] == "implementation");
+  for (const char* user : {"feng.tao", "wang.fang", "zhao.lei"}) d.must(user, k_cost_now, {"do", id, "approve"});
+  CHECK(d.show(id, k_cost_now)["step"] == "implementation");
 }
 
 TEST_CASE("complaint cost: from 50,000 the chain is CS manager, VP, committee vice-chair, committee chair") {
-  desk d;
+  cost_desk d;
   const std::string id = d.referred("high_compensation", "50000");
-  d.must("xu.ming", k_now, {"do", id, "consumer_association_report", "--set", "report=报告"});
+  d.must("xu.ming", k_cost_now, {"do", id, "consumer_association_report", "--set", "report=报告"});
   const auto levels = d.levels(id);
   REQUIRE(levels.size() == 4);
   CHECK(levels[0]["roles"] == nlohmann::json{"cs_manager"});
   CHECK(levels[1]["roles"] == nlohmann::json{"vp"});
   CHECK(levels[2]["roles"] == nlohmann::json{"committee_vice_chair"});
   CHECK(levels[3]["roles"] == nlohmann::json{"committee_chair"});
-  CHECK(d.as("guo.hua", k_now, {"do", id, "approve"}).exit_code == 1);  // the chair signs last
-  for (const char* user : {"wang.fang", "zhao.lei", "lin.feng", "guo.hua"}) d.must(user, k_now, {"do", id, "approve"});
-  d.must("zhang.wei", k_now, {"do", id, "done", "--comment", "已赔付"});
-  CHECK(d.show(id, k_now)["step"] == "closed");
-  d.audit_clean(k_now);
+  CHECK(d.as("guo.hua", k_cost_now, {"do", id, "approve"}).exit_code == 1);  // the chair signs last
+  for (const char* user : {"wang.fang", "zhao.lei", "lin.feng", "guo.hua"})
+    d.must(user, k_cost_now, {"do", id, "approve"});
+  d.must("zhang.wei", k_cost_now, {"do", id, "done", "--comment", "已赔付"});
+  CHECK(d.show(id, k_cost_now)["step"] == "closed");
+  d.audit_clean(k_cost_now);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace {
 const std::string k_rule = "same_complaint_three_complainants";
 
 // The complaint desk: complaints forwarded as the same leak unless told otherwise.
-class desk : public procedure_desk {
+class complaint_desk : public procedure_desk {
  public:
   std::string severity(const std::string& id, const std::string& now) const {
     return show(id, now)["fields"]["severity"];
@@ -41,7 +41,7 @@ class desk : public procedure_desk {
 };
 
 TEST_CASE("complaint: same complaint from 3 complainants within a month is hot") {
-  desk d;
+  complaint_desk d;
   const std::string a = d.complaint("张三", "2026-11-02T10:00+08:00");
   const std::string b = d.complaint("李四", "2026-11-10T10:00+08:00");
   CHECK(d.severity(a, "2026-11-10T10:05+08:00") == "general");
@@ -71,7 +71,7 @@ TEST_CASE("complaint: same complaint from 3 complainants within a month is hot")
 }
 
 TEST_CASE("complaint: the similar-cases index holds keyed digests, never names or addresses") {
-  desk d;
+  complaint_desk d;
   const std::string a = d.complaint("张三", "2026-11-02T10:00+08:00");
   const std::string rows = d.sql("SELECT case_id, procedure, key, distinct_digest, open FROM similar_keys");
   CHECK(rows.find(a + "|complaint|") == 0);
@@ -84,7 +84,7 @@ TEST_CASE("complaint: the similar-cases index holds keyed digests, never names o
 }
 
 TEST_CASE("complaint: the same complaint from 2 complainants is not hot") {
-  desk d;
+  complaint_desk d;
   const std::string a = d.complaint("张三", "2026-11-02T10:00+08:00");
   const std::string b = d.complaint("李四", "2026-11-03T10:00+08:00");
   CHECK(d.severity(a, "2026-11-03T10:05+08:00") == "general");
@@ -93,7 +93,7 @@ TEST_CASE("complaint: the same complaint from 2 complainants is not hot") {
 }
 
 TEST_CASE("complaint: the same complainant three times is not hot") {
-  desk d;
+  complaint_desk d;
   const std::string a = d.complaint("张三", "2026-11-02T10:00+08:00");
   d.complaint("张三", "2026-11-03T10:00+08:00");
   const std::string c = d.complaint("张三", "2026-11-04T10:00+08:00");
@@ -103,7 +103,7 @@ TEST_CASE("complaint: the same complainant three times is not hot") {
 }
 
 TEST_CASE("complaint: three complainants more than a month apart are not hot") {
-  desk d;
+  complaint_desk d;
   const std::string a = d.complaint("张三", "2026-09-01T10:00+08:00");
   d.complaint("李四", "2026-09-20T10:00+08:00");
   // 2026-10-02 is more than one month after 09-01: only the 09-20 complaint is in its window.
@@ -118,7 +118,7 @@ TEST_CASE("complaint: three complainants more than a month apart are not hot") {
 }
 
 TEST_CASE("complaint: complaints about another project or sub-type are not the same complaint") {
-  desk d;
+  complaint_desk d;
   d.complaint("张三", "2026-11-02T10:00+08:00");
   d.complaint("李四", "2026-11-03T10:00+08:00", "星河湾");
   const std::string c = d.complaint("王五", "2026-11-04T10:00+08:00", "翠湖天地", "外墙渗漏");
@@ -126,7 +126,7 @@ TEST_CASE("complaint: complaints about another project or sub-type are not the s
 }
 
 TEST_CASE("complaint: a closed similar complaint counts but is not raised") {
-  desk d;
+  complaint_desk d;
   const std::string now = "2026-11-05T10:00+08:00";
   const std::string a = d.complaint("张三", "2026-11-02T10:00+08:00", "翠湖天地", "屋面渗漏", "grievance");
   d.must("liu.yang", "2026-11-02T11:00+08:00", {"do", a, "answer", "--set", "cause=防水层老化", "--comment", "已回复"});
@@ -146,7 +146,7 @@ TEST_CASE("complaint: a closed similar complaint counts but is not raised") {
 }
 
 TEST_CASE("complaint: an invalid complaint no longer counts as a similar complaint") {
-  desk d;
+  complaint_desk d;
   std::string a = d.must("zhang.wei", "2026-11-02T10:00+08:00",
                          {"start", "complaint", "--set", "customer=张三", "--set", "channel=phone", "--set",
                           "summary=顶楼屋面漏水", "--set", "category=engineering_quality", "--set", "sub_type=屋面渗漏",
@@ -160,7 +160,7 @@ TEST_CASE("complaint: an invalid complaint no longer counts as a similar complai
 }
 
 TEST_CASE("complaint: a complaint opened with every similar field set is counted as it opens") {
-  desk d;
+  complaint_desk d;
   d.complaint("张三", "2026-11-02T10:00+08:00");
   const std::string b = d.complaint("李四", "2026-11-03T10:00+08:00");
   std::string c = d.must("zhang.wei", "2026-11-04T10:00+08:00",
@@ -174,7 +174,7 @@ TEST_CASE("complaint: a complaint opened with every similar field set is counted
 }
 
 TEST_CASE("complaint: group of 10 people is major") {
-  desk d;
+  complaint_desk d;
   std::string id = d.must("zhang.wei", "2026-11-02T10:00+08:00",
                           {"start", "complaint", "--set", "customer=业主代表张三", "--set", "channel=visit", "--set",
                            "summary=小区绿化与宣传不符", "--set", "complainants=10"});
@@ -189,7 +189,7 @@ TEST_CASE("complaint: group of 10 people is major") {
 }
 
 TEST_CASE("complaint: group of 9 people is hot, not major") {
-  desk d;
+  complaint_desk d;
   std::string id = d.must("zhang.wei", "2026-11-02T10:00+08:00",
                           {"start", "complaint", "--set", "customer=业主代表李四", "--set", "channel=visit", "--set",
                            "summary=车位配比不足", "--set", "complainants=9"});
@@ -199,7 +199,7 @@ TEST_CASE("complaint: group of 9 people is hot, not major") {
 }
 
 TEST_CASE("complaint: group of 3 people is hot") {
-  desk d;
+  complaint_desk d;
   std::string id = d.complaint("张三", "2026-11-02T10:00+08:00");
   CHECK(d.severity(id, "2026-11-02T10:01+08:00") == "general");
   d.must("liu.yang", "2026-11-02T10:30+08:00", {"do", id, "answer", "--set", "cause=防水层老化", "--comment", "已回复"});
@@ -213,7 +213,7 @@ TEST_CASE("complaint: group of 3 people is hot") {
 }
 
 TEST_CASE("complaint: a repeat complaint is important") {
-  desk d;
+  complaint_desk d;
   const std::string id = d.complaint("张三", "2026-11-02T10:00+08:00", "翠湖天地", "屋面渗漏", "grievance");
   d.must("liu.yang", "2026-11-02T11:00+08:00", {"do", id, "answer", "--set", "cause=防水层老化", "--comment", "已回复"});
   d.must("zhang.wei", "2026-11-02T15:00+08:00", {"do", id, "talked_resolved", "--comment", "已沟通"});

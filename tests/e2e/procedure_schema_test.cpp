@@ -14,7 +14,6 @@
 namespace caseflow::test {
 namespace {
 
-const std::string k_source = CASEFLOW_SOURCE_DIR;
 const std::string k_script = k_source + "/scripts/check-procedure-schema.py";
 
 run_result check(const std::vector<std::string>& paths, const scratch_dir& dir) {

@@ -19,7 +19,7 @@
 namespace caseflow::test {
 namespace {
 
-constexpr const char* k_now = "2026-11-24T12:00+08:00";
+constexpr const char* k_report_now = "2026-11-24T12:00+08:00";
 
 // A legal_review procedure with the fields the report relies on (department, preregistered).
 constexpr const char* k_legal_review = R"yaml(procedure: legal_review
@@ -77,9 +77,9 @@ class report_session {
     id.pop_back();
     return id;
   }
-  // A report at k_now.
+  // A report at k_report_now.
   run_result report(std::vector<std::string> args) const {
-    args.insert(args.begin(), {"--now", k_now, "report"});
+    args.insert(args.begin(), {"--now", k_report_now, "report"});
     return cf(std::move(args));
   }
   nlohmann::json report_json(std::vector<std::string> args) const {

@@ -13,16 +13,18 @@
 #include <doctest/doctest.h>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
 
-const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
-const std::string k_now = "2026-03-02T10:00+08:00";
+const std::string k_security_now = "2026-03-02T10:00+08:00";
 
-run_result cf(const scratch_dir& dir, std::vector<std::string> args, const env_list& env = {},
-              const std::string& procedures = k_processes) {
-  std::vector<std::string> all{"--procedures", procedures, "--db", dir.db(), "--now", k_now};
+// `caseflow args...` at k_security_now on the database in `dir`, with `procedures` (by default
+// the shipped ones) and `env`.
+run_result security_cf(const scratch_dir& dir, std::vector<std::string> args, const env_list& env = {},
+                       const std::string& procedures = k_processes) {
+  std::vector<std::string> all{"--procedures", procedures, "--db", dir.db(), "--now", k_security_now};
   all.insert(all.end(), args.begin(), args.end());
   return run_caseflow(all, dir, env);
 }
@@ -36,12 +38,10 @@ unsigned mode_of(const std::string& path) {
   return info.st_mode & 0777;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 TEST_CASE("security: the database and its -wal and -shm files are owner-only even under a permissive umask") {
   scratch_dir dir;
   const mode_t old_mask = ::umask(0);
-  const run_result r = cf(dir, [] {
+  const run_result r = security_cf(dir, [] {
     auto args = k_open_complaint;
     args.insert(args.begin(), {"--as", "zhang.wei"});
     return args;
@@ -78,7 +78,7 @@ TEST_CASE("security: secrets never reach the output, the database or the log whe
   };
   auto args = k_open_complaint;
   args.insert(args.begin(), {"--as", "zhang.wei"});
-  REQUIRE(run_all(args, k_now).exit_code == 0);
+  REQUIRE(run_all(args, k_security_now).exit_code == 0);
   REQUIRE(run_all({"tick"}, "2026-04-03T10:00+08:00").exit_code == 0);
   run_all({"dispatch"}, "2026-04-03T10:00+08:00");
   run_all({"--json", "outbox"}, "2026-04-03T10:00+08:00");
@@ -117,17 +117,17 @@ TEST_CASE("security: with --bind-os-user the acting user is the OS user, and onl
   start.insert(start.begin(), "--bind-os-user");
 
   // No --as: the OS user acts, as the person it maps to.
-  const run_result own = cf(dir, start, {}, procedures);
+  const run_result own = security_cf(dir, start, {}, procedures);
   INFO("stderr: ", own.err);
   REQUIRE(own.exit_code == 0);
-  const run_result history = cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures);
+  const run_result history = security_cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures);
   CHECK(nlohmann::json::parse(history.out)["events"][0]["actor"] == "zhang.wei");
 
   // --as someone else: refused, nothing written.
   const db_snapshot before = snapshot(dir.db());
   auto as_other = start;
   as_other.insert(as_other.begin(), {"--as", "li.na"});
-  const run_result refused = cf(dir, as_other, {}, procedures);
+  const run_result refused = security_cf(dir, as_other, {}, procedures);
   CHECK(refused.exit_code == 1);
   CHECK(refused.err == "caseflow: acting users are bound to OS users: the OS user '" + login +
                            "' is zhang.wei and may not act as 'li.na' (only a person holding the 'admin' role may)\n");
@@ -135,11 +135,11 @@ TEST_CASE("security: with --bind-os-user the acting user is the OS user, and onl
   // The environment variable does the same.
   auto plain_as_other = k_open_complaint;
   plain_as_other.insert(plain_as_other.begin(), {"--as", "li.na"});
-  CHECK(cf(dir, plain_as_other, {{"CASEFLOW_BIND_OS_USER", "1"}}, procedures).err == refused.err);
+  CHECK(security_cf(dir, plain_as_other, {{"CASEFLOW_BIND_OS_USER", "1"}}, procedures).err == refused.err);
   // --as themselves is fine.
   auto as_self = start;
   as_self.insert(as_self.begin(), {"--as", "zhang.wei"});
-  CHECK(cf(dir, as_self, {}, procedures).exit_code == 0);
+  CHECK(security_cf(dir, as_self, {}, procedures).exit_code == 0);
 }
 
 TEST_CASE("security: an admin bound to the OS user may act as someone else; an unmapped OS user may not act") {
@@ -152,14 +152,15 @@ TEST_CASE("security: an admin bound to the OS user may act as someone else; an u
   std::ofstream(procedures + "/org.yaml", std::ios::trunc) << org;
   auto as_other = k_open_complaint;
   as_other.insert(as_other.begin(), {"--as", "li.na"});
-  const run_result r = cf(dir, as_other, {}, procedures);
+  const run_result r = security_cf(dir, as_other, {}, procedures);
   INFO("stderr: ", r.err);
   CHECK(r.exit_code == 0);
-  CHECK(nlohmann::json::parse(cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures).out)["events"][0]["actor"] ==
+  CHECK(nlohmann::json::parse(
+            security_cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures).out)["events"][0]["actor"] ==
         "li.na");
 
   scratch_dir unmapped;
-  const run_result nobody = cf(unmapped, {"--bind-os-user", "--as", "zhang.wei", "start", "complaint"});
+  const run_result nobody = security_cf(unmapped, {"--bind-os-user", "--as", "zhang.wei", "start", "complaint"});
   CHECK(nobody.exit_code == 1);
   CHECK(nobody.err == "caseflow: acting users are bound to OS users, and no person in org.yaml has `os_user: " + login +
                           "` (the OS user running caseflow)\n");
@@ -170,12 +171,12 @@ TEST_CASE("security: --read-only reads, and refuses every write without touching
   scratch_dir dir;
   auto start = k_open_complaint;
   start.insert(start.begin(), {"--as", "zhang.wei"});
-  REQUIRE(cf(dir, start).exit_code == 0);
+  REQUIRE(security_cf(dir, start).exit_code == 0);
   const db_snapshot before = snapshot(dir.db());
-  const run_result list = cf(dir, {"--read-only", "list"});
+  const run_result list = security_cf(dir, {"--read-only", "list"});
   CHECK(list.exit_code == 0);
   CHECK(contains(list.out, "TS-2026-00001"));
-  const run_result note = cf(dir, {"--read-only", "--as", "zhang.wei", "note", "TS-2026-00001", "x"});
+  const run_result note = security_cf(dir, {"--read-only", "--as", "zhang.wei", "note", "TS-2026-00001", "x"});
   CHECK(note.exit_code == 1);
   CHECK(note.err == "caseflow: the database is read-only; nothing was written\n");
   // The database bytes are the same (a read-only connection may leave an empty -wal behind).

@@ -16,6 +16,7 @@
 
 #include "caseflow/diagnostic.h"
 #include "caseflow/procedure.h"
+#include "caseflow/text_file.h"  // read_text_file, part of this header's interface
 
 namespace caseflow {
 
@@ -50,8 +51,5 @@ procedure_library load_procedure_library(const std::string& dir, diagnostics* ou
 
 // The `*.yaml` procedure files directly in `dir`, sorted.
 std::vector<std::string> procedure_files(const std::string& dir);
-
-// Reads a whole file; nullopt if it cannot be read.
-std::optional<std::string> read_text_file(const std::string& path);
 
 }  // namespace caseflow

@@ -5,7 +5,7 @@
 //   1. A command records a notification_requested event. In the SAME transaction the store
 //      asks its outbox_router which messages the event causes and writes them as `pending`
 //      rows of the `outbox` table. Either the transition and its messages commit, or neither.
-//   2. dispatch_outbox() (run by `caseflow dispatch` and every loop of `caseflow run`) sends
+//   2. dispatch_outbox() (outbox_dispatch.h; run by `caseflow dispatch` and every loop of `caseflow run`) sends
 //      each pending row that is due through the channel_sender of its channel and records
 //      the outcome as an event on the case, together with the row update, in one transaction:
 //        notification_delivered  data {outbox_id, channel, recipient, idempotency_key, attempt}
@@ -38,7 +38,6 @@
 namespace caseflow {
 
 struct procedure;
-class runtime;
 
 namespace event_kind {
 inline constexpr std::string_view notification_delivered = "notification_delivered";
@@ -113,24 +112,6 @@ struct retry_policy {
 
   std::int64_t delay_after(int attempt) const;
 };
-
-struct dispatch_report {
-  std::size_t delivered = 0;
-  std::size_t failed = 0;
-  std::size_t dead = 0;
-  std::size_t skipped = 0;    // the outcome could not be recorded (case kept changing); retried next pass
-  std::vector<event> events;  // the outcome events recorded
-};
-
-// One pass: sends every pending message due at `now` (at most `limit`) through the sender of
-// its channel and records each outcome. A message whose channel has no sender fails with
-// "no sender for channel X". REQUIRES: the runtime's store is the one holding the outbox.
-dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel_sender*, std::less<>>& senders,
-                                instant now, const retry_policy& policy = {}, std::size_t limit = 1000);
-
-// Puts a failed or dead message back to pending, due at `now`, with its attempts reset, by
-// recording a notification_requeued event. Returns why not ("" when done).
-std::string requeue_outbox(runtime& rt, std::int64_t outbox_id, std::string_view by, instant now);
 
 // The messages of a messages_requested event (handler effects, see action_handler.h) and the
 // data form they are recorded in. Such events are written to the outbox whatever the router.

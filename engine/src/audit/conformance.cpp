@@ -1,0 +1,265 @@
+// Conformance: every event re-decided on the state before it. See caseflow/conformance.h.
+#include "caseflow/conformance.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "caseflow/similar.h"
+#include "handlers/call_loader.h"
+#include "caseflow/erasure.h"
+
+namespace caseflow {
+
+namespace {
+
+moment moment_at(const calendar* cal, instant t) {
+  if (cal) return {t, cal->local_date(t)};
+  const std::int64_t days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400;
+  return {t, civil_date{static_cast<std::int32_t>(days)}};
+}
+
+std::string_view rule_for(refusal_code code) {
+  switch (code) {
+    case refusal_code::not_permitted:
+    case refusal_code::unknown_person: return "role";
+    case refusal_code::guard_failed: return "guard";
+    case refusal_code::case_closed: return "terminal";
+    case refusal_code::unknown_action:
+    case refusal_code::invalid_value:
+    case refusal_code::missing_value:
+    case refusal_code::comment_required: break;
+  }
+  return "action";
+}
+
+// The `--set` items that reproduce the fields an event recorded. An erased personal value
+// (null) is replaced by a placeholder of the same type so that required checks still pass.
+std::vector<std::pair<std::string, std::string>> sets_of(const procedure& p, const event& e) {
+  std::vector<std::pair<std::string, std::string>> sets;
+  const auto fields = e.data.find("fields");
+  if (fields == e.data.end() || !fields->is_object()) return sets;
+  for (const auto& [name, raw] : fields->items()) {
+    const field_def* field = p.find_field(name);
+    if (raw.is_null() && field && field->personal && field->type == field_type::text) {
+      sets.emplace_back(name, "(erased)");
+      continue;
+    }
+    if (raw.is_null()) continue;
+    auto v = field ? value_from_json(field->type, raw) : std::nullopt;
+    sets.emplace_back(name, v ? format_value(*v) : (raw.is_string() ? raw.get<std::string>() : raw.dump()));
+  }
+  return sets;
+}
+
+// The command a person's event records, for re-deciding it.
+std::optional<command> command_of(const procedure& p, const event& e) {
+  command cmd;
+  cmd.actor = e.actor;
+  cmd.comment = e.comment;
+  if (e.kind == event_kind::case_started) {
+    cmd.type = command::kind::start;
+    cmd.sets = sets_of(p, e);
+    cmd.automatic = e.actor == k_system_actor && !e.data.value("parent", "").empty();  // a sub-case
+  } else if (e.kind == event_kind::action_taken) {
+    cmd.type = command::kind::act;
+    cmd.action = e.action;
+    cmd.sets = sets_of(p, e);
+    cmd.automatic = e.actor == k_system_actor;
+  } else if (e.kind == event_kind::assigned) {
+    cmd.type = command::kind::assign;
+    cmd.assignee = e.data.value("assignee", "");
+  } else if (e.kind == event_kind::note_added) {
+    cmd.type = command::kind::note;
+  } else if (e.kind == event_kind::attachment_added) {
+    cmd.type = command::kind::attach;
+    cmd.comment = e.data.value("note", "");
+    cmd.attachment = {e.data.value("name", ""), e.data.value("size", std::int64_t{0}), e.data.value("digest", "")};
+  } else {
+    return std::nullopt;
+  }
+  return cmd;
+}
+
+// The automatic action the timer `rule` takes, or "" when it takes none.
+std::string automatic_action(const procedure& p, std::string_view rule) {
+  for (const auto& e : p.escalations)
+    if (e.id == rule) return e.effects.action;
+  for (const auto& step : p.steps)
+    for (const auto& limit : step.limits)
+      if (fmt::format("{}.{}", step.id, limit.id) == rule) return limit.on_breach.action;
+  return "";
+}
+
+class checker {
+ public:
+  checker(const procedure& p, const organisation& org, const calendar* cal) : p_(p), org_(org), cal_(cal) {}
+
+  void check(const event& e) {
+    if (e.seq != state_.seq + 1 || (state_.exists() && e.case_id != state_.id))
+      add(e, "sequence", fmt::format("expected event {} of case {} here", state_.seq + 1, state_.id));
+    if (e.definition_hash != p_.hash)
+      add(e, "definition", fmt::format("decided under definition {} but the case is pinned to {}", e.definition_hash, p_.hash));
+    if (state_.exists() && e.from_step != state_.step)
+      add(e, "sequence", fmt::format("starts from step '{}' but the case was in '{}'", e.from_step, state_.step));
+    const step_def* from = p_.find_step(state_.step);
+    const bool in_terminal = state_.exists() && from && from->terminal;
+    if (in_terminal && e.to_step != state_.step)
+      add(e, "terminal", fmt::format("leaves the terminal step '{}' for '{}'", state_.step, e.to_step));
+    if (e.kind == event_kind::personal_data_erased) check_erasure(e);
+    else if (auto cmd = command_of(p_, e)) redecide(e, *cmd, in_terminal);
+    else check_engine_event(e);
+    if (e.kind == event_kind::timer_fired) last_timer_ = e;
+    if (e.kind == event_kind::subcase_finished) last_subcase_finished_ = e;
+    state_ = apply(p_, std::move(state_), e);
+  }
+
+  std::vector<finding> take() { return std::move(findings_); }
+
+ private:
+  void add(const event& e, std::string_view rule, std::string message) {
+    findings_.push_back({e.case_id, e.seq, std::string(rule), std::move(message)});
+  }
+
+  bool timer_fired_now(const event& e) const { return last_timer_ && last_timer_->at == e.at; }
+
+  // `e` is the action the current step takes once its sub-cases finished, recorded with the
+  // subcase_finished that closed the last one.
+  bool after_subcases_now(const event& e) const {
+    const step_def* step = p_.find_step(state_.step);
+    return step && step->after_subcases == e.action && last_subcase_finished_ && last_subcase_finished_->at == e.at &&
+           std::none_of(state_.subcases.begin(), state_.subcases.end(), [](const case_subcase& s) { return s.open; });
+  }
+
+  // A change a handler made: the call must be written in the procedure, at the same moment
+  // as the event before it (its trigger, or an effect of the same trigger).
+  bool handler_change_now(const event& e) const {
+    const std::string handler = e.data.value("handler", "");
+    const std::string hook = e.data.value("hook", "");
+    if (handler.empty() || state_.updated_at != e.at) return false;
+    for (const auto& h : detail::all_hooks(p_))
+      if (h.where == hook)
+        for (const auto& call : *h.calls)
+          if (call.handler == handler) return true;
+    return false;
+  }
+
+  void redecide(const event& e, const command& cmd, bool in_terminal) {
+    if (cmd.automatic && cmd.type == command::kind::start) {
+      // a sub-case opened by its parent's handler: checked by its fields and start step below
+    } else if (cmd.automatic && after_subcases_now(e)) {
+      // the parent's step takes this action when its last sub-case finished
+    } else if (cmd.automatic) {
+      const std::string rule = last_timer_ ? last_timer_->data.value("rule", "") : "";
+      if (!timer_fired_now(e) || automatic_action(p_, rule) != e.action)
+        add(e, "role", fmt::format("`system` took action '{}' but no timer that takes it fired at that moment", e.action));
+    } else if (e.actor == k_system_actor) {
+      add(e, "role", fmt::format("`system` recorded a {} event, which only a person may", e.kind));
+      return;
+    }
+    case_state before = state_;
+    if (cmd.type == command::kind::start) before = case_state{};
+    before.id = e.case_id;
+    const decision d = decide(p_, org_, before, cmd, moment_at(cal_, e.at));
+    if (!d) {
+      // A terminal-step finding was already recorded for an event that left the step.
+      const std::string_view rule = rule_for(d.refused->code);
+      if (!(rule == "terminal" && in_terminal && e.to_step != state_.step))
+        add(e, rule, fmt::format("not allowed when re-decided: {}", d.refused->message));
+      return;
+    }
+    const event& again = d.events.front();
+    if (again.kind != e.kind || again.action != e.action)
+      add(e, "action", fmt::format("re-deciding gives a {} '{}' event, not {} '{}'", again.kind, again.action, e.kind, e.action));
+    if (again.to_step != e.to_step)
+      add(e, "transition", fmt::format("'{}' leads to step '{}', not '{}'", cmd.action.empty() ? e.kind : cmd.action,
+                                       again.to_step, e.to_step));
+    if (again.role != e.role || again.on_behalf_of != e.on_behalf_of)
+      add(e, "role", fmt::format("{} acted as '{}'{} but the rules give '{}'{}", e.actor, e.role,
+                                 e.on_behalf_of.empty() ? "" : " for " + e.on_behalf_of, again.role,
+                                 again.on_behalf_of.empty() ? "" : " for " + again.on_behalf_of));
+  }
+
+  // An erasure: by a person holding the erasure role, of personal fields only (erasure.h).
+  void check_erasure(const event& e) {
+    const person* who = org_.find(e.actor);
+    if (!who || !who->holds(k_erasure_role) || e.role != k_erasure_role)
+      add(e, "role", fmt::format("{} erased personal data as '{}' but only a person holding '{}' may", e.actor, e.role,
+                                 k_erasure_role));
+    for (const auto& name : e.data.value("erased", nlohmann::json::array())) {
+      const field_def* field = name.is_string() ? p_.find_field(name.get<std::string>()) : nullptr;
+      if (!field || !field->personal) add(e, "action", fmt::format("erased {}, which is not a personal field", name.dump()));
+    }
+  }
+
+  // Events only the engine records: deadlines, timers, field changes, notifications, approvals.
+  void check_engine_event(const event& e) {
+    if (e.actor != k_system_actor) {
+      add(e, "role", fmt::format("{} recorded a {} event, which only `system` may", e.actor, e.kind));
+      return;
+    }
+    if (e.kind == event_kind::timer_fired) {
+      const std::string rule = e.data.value("rule", "");
+      const case_deadline* pending = state_.find_deadline(rule);
+      if (!pending || pending->breached)
+        add(e, "timer", fmt::format("timer '{}' fired but was not pending", rule));
+      else if (e.at < pending->due)
+        add(e, "timer", fmt::format("timer '{}' fired at {}, before it was due at {}", rule, format_instant_utc(e.at),
+                                    format_instant_utc(pending->due)));
+      else if (e.data.value("due", "") != format_instant_utc(pending->due))
+        add(e, "timer", fmt::format("timer '{}' records due {} but it was due at {}", rule, e.data.value("due", ""),
+                                    format_instant_utc(pending->due)));
+    } else if (e.kind == event_kind::fields_changed && e.data.contains("similar")) {
+      check_similar_raise(e);
+    } else if (e.kind == event_kind::fields_changed && e.data.contains("handler")) {
+      if (!handler_change_now(e))
+        add(e, "handler", fmt::format("fields changed by handler '{}' in {}, which the procedure does not call there, or "
+                                      "not at the moment of its trigger",
+                                      e.data.value("handler", ""), e.data.value("hook", "")));
+    } else if (e.kind == event_kind::fields_changed && !timer_fired_now(e)) {
+      add(e, "timer", "the engine changed fields, but no timer fired at that moment");
+    }
+  }
+
+  // A raise by a similar-cases rule: the rule exists, the count recorded reaches it, and the
+  // fields are raised to the rule's values, never lowered. (The count itself comes from the
+  // index of the whole database, not from this case's log.)
+  void check_similar_raise(const event& e) {
+    const std::string rule_id = e.data.value("rule", "");
+    const similar_rule* rule = nullptr;
+    if (p_.similar)
+      for (const auto& r : p_.similar->rules)
+        if (r.id == rule_id) rule = &r;
+    if (!rule) {
+      add(e, "similar", fmt::format("fields raised by similar-cases rule '{}', which the definition does not have", rule_id));
+      return;
+    }
+    const int count = e.data["similar"].value("count", 0);
+    if (count < rule->at_least)
+      add(e, "similar", fmt::format("similar-cases rule '{}' needs {} but the event records {}", rule_id, rule->at_least, count));
+    const field_values changed = fields_from_json(p_, e.data.value("fields", nlohmann::json::object()));
+    const field_values allowed = raised_fields(p_, state_.fields, rule->raise);
+    if (changed != allowed)
+      add(e, "similar", fmt::format("similar-cases rule '{}' raises {} here, not {}", rule_id,
+                                    fields_to_json(allowed).dump(), e.data.value("fields", nlohmann::json::object()).dump()));
+  }
+
+  const procedure& p_;
+  const organisation& org_;
+  const calendar* cal_;
+  case_state state_;
+  std::optional<event> last_timer_;
+  std::optional<event> last_subcase_finished_;
+  std::vector<finding> findings_;
+};
+
+}  // namespace
+
+std::vector<finding> check_conformance(const procedure& p, const organisation& org, const calendar* cal,
+                                       const std::vector<event>& events) {
+  checker c(p, org, cal);
+  for (const auto& e : events) c.check(e);
+  return c.take();
+}
+
+}  // namespace caseflow

@@ -1,0 +1,182 @@
+// apply(): folds one event into a case; and the case state's JSON form.
+#include <algorithm>
+
+#include "core/approval_rules.h"
+#include "caseflow/core.h"
+
+namespace caseflow {
+
+nlohmann::json fields_to_json(const field_values& fields) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, v] : fields) j[name] = to_json(v);
+  return j;
+}
+
+field_values fields_from_json(const procedure& p, const nlohmann::json& j) {
+  field_values fields;
+  if (!j.is_object()) return fields;
+  for (const auto& [name, raw] : j.items()) {
+    const field_def* field = p.find_field(name);
+    if (!field) continue;
+    if (auto v = value_from_json(field->type, raw)) fields[name] = std::move(*v);
+  }
+  return fields;
+}
+
+const case_deadline* case_state::find_deadline(std::string_view rule) const {
+  for (const auto& d : deadlines)
+    if (d.rule == rule) return &d;
+  return nullptr;
+}
+
+namespace {
+
+case_deadline deadline_from(const event& e) {
+  return case_deadline{e.data.value("rule", ""), e.data.value("kind", ""),
+                       parse_instant(e.data.value("due", "")).value_or(instant{}), e.data.value("provisional", false),
+                       e.data.value("calendar_version", ""), false};
+}
+
+void apply_timer_event(case_state& c, const event& e) {
+  const std::string rule = e.data.value("rule", "");
+  auto it = std::find_if(c.deadlines.begin(), c.deadlines.end(), [&](const case_deadline& d) { return d.rule == rule; });
+  if (e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) {
+    if (it == c.deadlines.end()) c.deadlines.push_back(deadline_from(e));
+    else *it = deadline_from(e);
+  } else if (e.kind == event_kind::deadline_cleared) {
+    if (it != c.deadlines.end()) c.deadlines.erase(it);
+  } else if (e.kind == event_kind::timer_fired && it != c.deadlines.end()) {
+    if (it->kind == "limit") {
+      it->breached = true;
+    } else {
+      if (it->kind == "escalation") ++c.escalations_fired[rule];
+      if (it->kind == "reminder") c.reminders_sent.push_back(rule);
+      c.deadlines.erase(it);
+    }
+  }
+}
+
+void apply_subcase_event(case_state& c, const event& e) {
+  if (e.kind == event_kind::case_started) c.parent = e.data.value("parent", "");
+  if (e.kind == event_kind::subcase_started)
+    c.subcases.push_back({e.data.value("case_id", ""), e.data.value("procedure", ""), e.data.value("wait", false), true, ""});
+  if (e.kind != event_kind::subcase_finished && e.kind != event_kind::subcase_reopened) return;
+  for (auto& s : c.subcases)
+    if (s.id == e.data.value("case_id", "")) {
+      s.open = e.kind == event_kind::subcase_reopened;
+      s.step = e.data.value("step", "");
+    }
+}
+
+}  // namespace
+
+event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at) {
+  event e;
+  e.case_id = c.id;
+  e.seq = c.seq + 1;
+  e.at = at;
+  e.actor = k_system_actor;
+  e.kind = kind;
+  e.from_step = c.step;
+  e.to_step = c.step;
+  e.definition_hash = p.hash;
+  return e;
+}
+
+case_state apply(const procedure& p, case_state c, const event& e) {
+  c.seq = e.seq;
+  c.updated_at = e.at;
+  if (e.kind == event_kind::case_started) {
+    c.id = e.case_id;
+    c.procedure = p.id;
+    c.definition_hash = e.definition_hash;
+    c.opened_at = e.at;
+  }
+  if (auto fields = e.data.find("fields"); fields != e.data.end())
+    for (auto& [name, v] : fields_from_json(p, *fields)) c.fields[name] = std::move(v);
+  if (e.kind == event_kind::assigned) c.assignee = e.data.value("assignee", "");
+  if (e.kind == event_kind::personal_data_erased && e.data.is_object())
+    for (const auto& name : e.data.value("erased", nlohmann::json::array()))
+      if (name.is_string()) c.fields.erase(name.get<std::string>());
+  if (e.kind == event_kind::action_taken) c.performers[e.from_step].push_back(e.actor);
+  apply_timer_event(c, e);
+  apply_subcase_event(c, e);
+  detail::apply_approval(c, e);
+  if (!e.to_step.empty() && e.to_step != c.step) {
+    if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
+    c.step = e.to_step;
+    c.step_entered_at = e.at;
+    c.reminders_sent.clear();
+    const step_def* step = p.find_step(c.step);
+    c.open = step ? step->is_open() : true;
+    c.paused_since = step && step->pauses_clock ? std::optional<instant>(e.at) : std::nullopt;
+  }
+  return c;
+}
+
+nlohmann::json state_to_json(const case_state& c) {
+  nlohmann::json j = {{"id", c.id},
+          {"procedure", c.procedure},
+          {"definition_hash", c.definition_hash},
+          {"step", c.step},
+          {"assignee", c.assignee},
+          {"fields", fields_to_json(c.fields)},
+          {"seq", c.seq},
+          {"opened_at", c.opened_at.seconds},
+          {"updated_at", c.updated_at.seconds},
+          {"step_entered_at", c.step_entered_at.seconds},
+          {"open", c.open},
+          {"performers", c.performers},
+          {"deadlines", [&] {
+             nlohmann::json list = nlohmann::json::array();
+             for (const auto& d : c.deadlines)
+               list.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", d.due.seconds}, {"provisional", d.provisional},
+                               {"calendar_version", d.calendar_version}, {"breached", d.breached}});
+             return list;
+           }()},
+          {"escalations_fired", c.escalations_fired},
+          {"reminders_sent", c.reminders_sent},
+          {"paused_seconds", c.paused_seconds},
+          {"paused_since", c.paused_since ? nlohmann::json(c.paused_since->seconds) : nlohmann::json()},
+          {"approval", c.approval ? detail::approval_to_json(*c.approval) : nlohmann::json()}};
+  // Only cases that take part in sub-cases carry these keys (older projections stay equal).
+  if (!c.parent.empty()) j["parent"] = c.parent;
+  for (const auto& s : c.subcases)
+    j["subcases"].push_back({{"id", s.id}, {"procedure", s.procedure}, {"wait", s.wait}, {"open", s.open}, {"step", s.step}});
+  return j;
+}
+
+case_state state_from_json(const procedure& p, const nlohmann::json& j) {
+  case_state c;
+  c.id = j.value("id", "");
+  c.procedure = j.value("procedure", "");
+  c.definition_hash = j.value("definition_hash", "");
+  c.step = j.value("step", "");
+  c.assignee = j.value("assignee", "");
+  c.fields = fields_from_json(p, j.value("fields", nlohmann::json::object()));
+  c.seq = j.value("seq", std::int64_t{0});
+  c.opened_at = instant{j.value("opened_at", std::int64_t{0})};
+  c.updated_at = instant{j.value("updated_at", std::int64_t{0})};
+  c.step_entered_at = instant{j.value("step_entered_at", std::int64_t{0})};
+  c.open = j.value("open", true);
+  if (auto performers = j.find("performers"); performers != j.end() && performers->is_object())
+    for (const auto& [step, actors] : performers->items()) c.performers[step] = actors.get<std::vector<std::string>>();
+  for (const auto& d : j.value("deadlines", nlohmann::json::array()))
+    c.deadlines.push_back({d.value("rule", ""), d.value("kind", ""), instant{d.value("due", std::int64_t{0})},
+                           d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false)});
+  if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
+    for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
+  c.reminders_sent = j.value("reminders_sent", std::vector<std::string>{});
+  c.paused_seconds = j.value("paused_seconds", std::int64_t{0});
+  if (auto since = j.find("paused_since"); since != j.end() && since->is_number())
+    c.paused_since = instant{since->get<std::int64_t>()};
+  if (auto approval = j.find("approval"); approval != j.end() && approval->is_object())
+    c.approval = detail::approval_from_json(*approval);
+  c.parent = j.value("parent", "");
+  for (const auto& s : j.value("subcases", nlohmann::json::array()))
+    c.subcases.push_back({s.value("id", ""), s.value("procedure", ""), s.value("wait", false), s.value("open", true),
+                          s.value("step", "")});
+  return c;
+}
+
+}  // namespace caseflow

@@ -1,0 +1,115 @@
+// Running handler calls in the transaction of their trigger. See hooks.h.
+#include "handlers/hooks.h"
+
+#include <fmt/format.h>
+
+#include "caseflow/outbox.h"
+
+namespace caseflow::detail {
+
+namespace {
+
+struct hook {
+  std::string where;
+  const handler_calls* calls;
+};
+
+// The hooks `e` triggers, in order: the step left, the action, the step entered, the timer.
+std::vector<hook> triggered_by(const procedure& p, const event& e) {
+  std::vector<hook> hooks;
+  const step_def* from = p.find_step(e.from_step);
+  const step_def* to = p.find_step(e.to_step);
+  const bool moves = e.kind == event_kind::case_started || e.from_step != e.to_step;
+  if (moves && from && e.kind != event_kind::case_started)
+    hooks.push_back({fmt::format("on_exit of step '{}'", from->id), &from->on_exit});
+  if (e.kind == event_kind::action_taken && from)
+    if (const action_def* action = from->find_action(e.action))
+      hooks.push_back({fmt::format("action '{}' of step '{}'", action->id, from->id), &action->run});
+  if (moves && to) hooks.push_back({fmt::format("on_enter of step '{}'", to->id), &to->on_enter});
+  if (e.kind == event_kind::timer_fired) {
+    const std::string rule = e.data.value("rule", "");
+    const std::string kind = e.data.value("kind", "");
+    if (kind == "escalation")
+      for (const auto& esc : p.escalations)
+        if (esc.id == rule) hooks.push_back({fmt::format("escalation '{}'", esc.id), &esc.effects.run});
+    if (kind == "limit")
+      for (const auto& step : p.steps)
+        for (const auto& limit : step.limits)
+          if (fmt::format("{}.{}", step.id, limit.id) == rule)
+            hooks.push_back({fmt::format("on_breach of limit '{}' of step '{}'", limit.id, step.id), &limit.on_breach.run});
+  }
+  return hooks;
+}
+
+void push(const procedure& p, case_state* c, event e, std::vector<event>* out) {
+  e.seq = c->seq + 1;
+  *c = apply(p, std::move(*c), e);
+  out->push_back(std::move(e));
+}
+
+event effect_event(const procedure& p, const case_state& c, std::string_view kind, const event& trigger,
+                   const handler_call& call, const std::string& where) {
+  event e = system_event(p, c, kind, trigger.at);
+  e.data = {{"handler", call.handler}, {"hook", where}};
+  return e;
+}
+
+// Runs one call on `next` and appends the events of its effects. Returns "" or why not.
+std::string run_call(const procedure& p, const handler_call& call, const std::string& where, const event& trigger,
+                     const hook_environment& env, case_state* next, std::vector<event>* out) {
+  const action_handler* h = env.handlers.find(call.handler);
+  if (!h)
+    return fmt::format("handler '{}' ({} of {}) is not available; is its plug-in loaded?", call.handler, where, p.id);
+  if (auto why = h->validate_in(p, call.args); !why.empty())
+    return fmt::format("{} of {}: {}: {}", where, p.id, call.handler, why);
+  const handler_context ctx{p, *next, trigger, env.org, env.cal, where};
+  handler_effects effects = h->run(ctx, call.args);
+  field_values changes;
+  for (auto& [name, v] : effects.set) {
+    auto current = next->fields.find(name);
+    if (current == next->fields.end() || current->second != v) changes[name] = std::move(v);
+  }
+  if (!changes.empty()) {
+    event e = effect_event(p, *next, event_kind::fields_changed, trigger, call, where);
+    e.data["fields"] = fields_to_json(changes);
+    e.data["reason"] = effects.reason.empty() ? fmt::format("{} ({})", call.handler, where) : effects.reason;
+    push(p, next, std::move(e), out);
+  }
+  if (!effects.messages.empty()) {
+    event e = effect_event(p, *next, event_kind::messages_requested, trigger, call, where);
+    e.data["messages"] = messages_to_json(effects.messages);
+    push(p, next, std::move(e), out);
+  }
+  for (const auto& request : effects.subcases) {
+    std::string error;
+    const std::string child = env.open_subcase(request, *next, &error);
+    if (!error.empty()) return fmt::format("{} of {}: {}: {}", where, p.id, call.handler, error);
+    event e = effect_event(p, *next, event_kind::subcase_started, trigger, call, where);
+    e.data["case_id"] = child;
+    e.data["procedure"] = request.procedure;
+    e.data["wait"] = request.wait;
+    push(p, next, std::move(e), out);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<event> run_hooks(const procedure& p, const case_state& current, std::vector<event> events,
+                             const hook_environment& env, std::string* error) {
+  std::vector<event> out;
+  case_state next = current;
+  for (auto& decided : events) {
+    push(p, &next, std::move(decided), &out);
+    const event trigger = out.back();
+    for (const auto& h : triggered_by(p, trigger))
+      for (const auto& call : *h.calls)
+        if (auto why = run_call(p, call, h.where, trigger, env, &next, &out); !why.empty()) {
+          *error = why;
+          return {};
+        }
+  }
+  return out;
+}
+
+}  // namespace caseflow::detail

@@ -1,0 +1,30 @@
+// loader/approval_loader.h — internal: reading and checking a step's `approve:` block.
+//
+// The format is described beside approval_def in caseflow/procedure.h. Problems are recorded
+// as diagnostics with the line:col of the offending node; nothing throws. Not thread-safe
+// (shares the file's yaml_reader).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "caseflow/procedure.h"
+#include "base/yaml_reader.h"
+
+namespace caseflow::detail {
+
+// Compiles a condition written at `node` against the procedure's guard names, recording errors.
+using condition_compiler = std::function<std::optional<expression>(const YAML::Node& node, std::string_view what)>;
+
+// Reads `node` (the `approve:` mapping) into step->approval, checks the amount field, roles
+// and tier coverage, and adds the implicit actions `approve` (to `approved`) and `reject`
+// (to `rejected`, comment required). REQUIRES: the procedure's roles and fields are read.
+void read_approval(yaml_reader& in, const YAML::Node& node, const procedure& p, step_def* step,
+                   const condition_compiler& compile);
+
+// Checks what needs every step: the targets and the `not_by` steps exist. `node` is the
+// `approve:` mapping of `step`.
+void check_approval_steps(yaml_reader& in, const YAML::Node& node, const procedure& p, const step_def& step);
+
+}  // namespace caseflow::detail

@@ -1,0 +1,372 @@
+#include "caseflow/runtime.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "caseflow/calendar.h"
+#include "caseflow/similar.h"
+#include "caseflow/timers.h"
+#include "handlers/hooks.h"
+
+namespace caseflow {
+
+namespace {
+// How often a new case's similar-cases count is retried when it loses a race.
+constexpr int k_similar_attempts = 3;
+}  // namespace
+
+runtime::runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars)
+    : store_(s), library_(library), org_(org), calendars_(calendars) {}
+
+const calendar* runtime::calendar_for(const procedure& p) const {
+  return calendars_ && !p.calendar.empty() ? calendars_->find(p.calendar) : nullptr;
+}
+
+moment runtime::moment_for(const procedure& p, instant now) const {
+  if (const calendar* cal = calendar_for(p)) return {now, cal->local_date(now)};
+  const std::int64_t days = now.seconds >= 0 ? now.seconds / 86400 : (now.seconds - 86399) / 86400;
+  return {now, civil_date{static_cast<std::int32_t>(days)}};
+}
+
+std::shared_ptr<const procedure> runtime::definition(std::string_view hash) {
+  if (auto it = definitions_.find(hash); it != definitions_.end()) return it->second;
+  std::shared_ptr<const procedure> found;
+  for (const procedure* p : library_.all())
+    if (p->hash == hash) found = std::make_shared<const procedure>(*p);
+  if (!found) {
+    auto text = store_.definition_text(hash);
+    if (!text) throw store_error(fmt::format("the definition {} is missing from the database", hash));
+    diagnostics problems;
+    auto p = load_procedure_text(*text, fmt::format("definition {}", hash.substr(0, 12)), &problems);
+    if (!p) throw store_error(fmt::format("the stored definition {} no longer loads: {}", hash,
+                                          problems.empty() ? "" : to_string(problems.front())));
+    found = std::make_shared<const procedure>(std::move(*p));
+  }
+  definitions_.emplace(std::string(hash), found);
+  return found;
+}
+
+std::optional<loaded_case> runtime::load(std::string_view case_id) {
+  auto record = store_.load_case(case_id);
+  if (!record) return std::nullopt;
+  auto p = definition(record->definition_hash);
+  return loaded_case{state_from_json(*p, record->state), p};
+}
+
+outcome runtime::start(std::string_view procedure_id, command cmd, instant now, std::string id) {
+  const procedure* p = library_.find(procedure_id);
+  if (!p) {
+    std::vector<std::string> ids;
+    for (const procedure* q : library_.all()) ids.push_back(q->id);
+    std::string list;
+    for (const auto& i : ids) list += (list.empty() ? "" : ", ") + i;
+    return {outcome::status::not_found, "", {},
+            fmt::format("unknown procedure '{}'{}; procedures: {}", procedure_id, did_you_mean(procedure_id, ids), list),
+            std::nullopt};
+  }
+  cmd.type = command::kind::start;
+  case_state fresh;
+  fresh.id = id;
+  const moment at = moment_for(*p, now);
+  decision decided = decide(*p, org_, fresh, cmd, at);
+  return commit(*p, fresh, std::move(decided), p->case_id_pattern, at.today);
+}
+
+outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
+  auto loaded = load(case_id);
+  if (!loaded)
+    return {outcome::status::not_found, std::string(case_id), {}, fmt::format("no case '{}'", case_id), std::nullopt};
+  const procedure& p = *loaded->definition;
+  const moment at = moment_for(p, now);
+  decision decided = decide(p, org_, loaded->state, cmd, at);
+  return commit(p, loaded->state, std::move(decided), "", at.today);
+}
+
+namespace {
+
+constexpr int k_max_subcase_depth = 8;
+
+bool is_placeholder(std::string_view id) { return !id.empty() && id.front() == '\x1f'; }
+
+}  // namespace
+
+outcome runtime::commit(const procedure& p, const case_state& current,
+                        decision decided, std::string id_pattern, civil_date local_day) {
+  if (!decided)
+    return {outcome::status::refused, current.id, {}, decided.refused->message, decided.refused->code};
+  batch changes;
+  prepare(p, current, std::move(decided.events), std::move(id_pattern), local_day, 0, &changes);
+  if (!changes.error.empty())
+    return {outcome::status::refused, current.id, {}, changes.error, refusal_code::invalid_value};
+  // A case that joins a similar-cases group is counted with it in this same transaction; a new
+  // case whose id the store has yet to allocate is counted right after it is stored.
+  const case_state& changed = changes.requests.front().resulting_state;
+  const bool joins = joins_similar_group(p, current, changed);
+  const bool id_known = !changed.id.empty() && !is_placeholder(changed.id);
+  if (joins && id_known) add_similar_raises(p, &changes.requests);
+  std::vector<commit_result> stored = store_.commit_batch(std::move(changes.requests));
+  for (auto& result : stored) {
+    switch (result.status) {
+      case commit_status::committed: continue;
+      case commit_status::conflict:
+        return {outcome::status::conflict, current.id, {}, result.message + "; nothing was written, safe to retry",
+                std::nullopt};
+      case commit_status::id_taken:
+        return {outcome::status::refused, current.id, {}, result.message, refusal_code::invalid_value};
+    }
+  }
+  outcome done{outcome::status::done, stored.front().case_id, std::move(stored.front().events), "", std::nullopt};
+  if (joins && !id_known && !done.case_id.empty()) count_new_case(p, done);
+  return done;
+}
+
+void runtime::prepare(const procedure& p, const case_state& current, std::vector<event> events, std::string id_pattern,
+                      civil_date local_day, int depth, batch* out) {
+  const std::size_t index = out->requests.size();
+  out->requests.emplace_back();
+  commit_request request;
+  request.definition = &p;
+  request.expected_seq = current.seq;
+  request.id_pattern = std::move(id_pattern);
+  request.local_day = local_day;
+  if (!current.exists() && !events.empty()) {
+    // A new case without an id gets a placeholder, so that a sub-case it opens can name it.
+    if (events.front().case_id.empty()) {
+      const std::string placeholder = fmt::format("\x1fnew case {}", ++out->placeholders);
+      for (auto& e : events) e.case_id = placeholder;
+    }
+    if (is_placeholder(events.front().case_id)) request.placeholder = events.front().case_id;
+  }
+  if (handlers_ && !events.empty()) {
+    const detail::hook_environment env{
+        *handlers_, org_, calendar_for(p),
+        [&](const subcase_request& r, const case_state& parent, std::string* error) {
+          return open_subcase(r, parent, depth, out, error);
+        }};
+    events = detail::run_hooks(p, current, std::move(events), env, &out->error);
+    if (!out->error.empty()) return;
+  }
+  if (!events.empty()) {
+    const instant now = events.back().at;
+    events = with_deadlines(p, calendar_for(p), current, std::move(events), now);
+  }
+  case_state next = current;
+  for (const auto& e : events) next = apply(p, std::move(next), e);
+  const bool tell = !next.parent.empty() && current.exists() && current.open != next.open;
+  const instant now = events.empty() ? instant{} : events.back().at;
+  request.resulting_state = std::move(next);
+  request.events = std::move(events);
+  out->requests[index] = std::move(request);
+  if (tell) tell_parent(p, out->requests[index].resulting_state, now, depth, out);
+}
+
+std::string runtime::open_subcase(const subcase_request& request, const case_state& parent, int depth, batch* out,
+                                  std::string* error) {
+  const procedure* child = library_.find(request.procedure);
+  if (!child) {
+    std::vector<std::string> ids;
+    for (const procedure* q : library_.all()) ids.push_back(q->id);
+    *error = fmt::format("unknown procedure '{}'{}", request.procedure, did_you_mean(request.procedure, ids));
+    return "";
+  }
+  if (depth + 1 > k_max_subcase_depth) {
+    *error = fmt::format("sub-cases nest deeper than {} levels (does a procedure start itself?)", k_max_subcase_depth);
+    return "";
+  }
+  command cmd;
+  cmd.type = command::kind::start;
+  cmd.actor = k_system_actor;
+  cmd.automatic = true;
+  cmd.sets = request.fields;
+  const moment at = moment_for(*child, parent.updated_at);
+  decision opened = decide(*child, org_, case_state{}, cmd, at);
+  if (!opened) {
+    *error = fmt::format("cannot open a {} sub-case: {}", child->id, opened.refused->message);
+    return "";
+  }
+  const std::string placeholder = fmt::format("\x1fnew case {}", ++out->placeholders);
+  for (auto& e : opened.events) e.case_id = placeholder;
+  opened.events.front().data["parent"] = parent.id;
+  prepare(*child, case_state{}, std::move(opened.events), child->case_id_pattern, at.today, depth + 1, out);
+  if (!out->error.empty()) *error = out->error;
+  return placeholder;
+}
+
+void runtime::tell_parent(const procedure& child_procedure, const case_state& child, instant now, int depth, batch* out) {
+  for (const auto& r : out->requests)
+    if (r.resulting_state.id == child.parent) {
+      out->error = fmt::format("sub-case {} would finish in the same change as its parent {}; take the step separately",
+                               child.id, child.parent);
+      return;
+    }
+  auto parent = load(child.parent);
+  if (!parent) return;  // the parent is not in this database (e.g. imported alone): nothing to tell
+  const procedure& pp = *parent->definition;
+  event e = system_event(pp, parent->state, child.open ? event_kind::subcase_reopened : event_kind::subcase_finished, now);
+  e.data = {{"case_id", child.id}, {"procedure", child_procedure.id}, {"step", child.step}};
+  if (!child.open) {
+    field_values outcome;  // personal values stay in the child's log
+    for (const auto& [name, v] : child.fields)
+      if (const field_def* f = child_procedure.find_field(name); f && !f->personal) outcome[name] = v;
+    e.data["outcome"] = fields_to_json(outcome);
+  }
+  std::vector<event> events{e};
+  case_state after = apply(pp, parent->state, e);
+  const step_def* step = pp.find_step(after.step);
+  const bool none_open = std::none_of(after.subcases.begin(), after.subcases.end(), [](const case_subcase& s) { return s.open; });
+  if (!child.open && step && !step->after_subcases.empty() && none_open) {
+    command cmd;
+    cmd.type = command::kind::act;
+    cmd.actor = k_system_actor;
+    cmd.action = step->after_subcases;
+    cmd.automatic = true;
+    decision taken = decide(pp, org_, after, cmd, moment_for(pp, now));
+    if (taken) {
+      for (auto& t : taken.events) events.push_back(std::move(t));
+    } else {
+      event told = system_event(pp, after, event_kind::notification_requested, now);
+      told.data = {{"rule", "after_subcases"}, {"to", nlohmann::json::array({"assignee"})},
+                   {"message", fmt::format("automatic action '{}' was refused: {}", step->after_subcases,
+                                           taken.refused->message)}};
+      events.push_back(std::move(told));
+    }
+  }
+  prepare(pp, parent->state, std::move(events), "", {}, depth + 1, out);
+}
+
+void runtime::append_events(const procedure& p, commit_request* request, std::vector<event> events) {
+  if (events.empty()) return;
+  const instant now = events.back().at;
+  events = with_deadlines(p, calendar_for(p), request->resulting_state, std::move(events), now);
+  for (auto& e : events) {
+    request->resulting_state = apply(p, std::move(request->resulting_state), e);
+    request->events.push_back(std::move(e));
+  }
+}
+
+bool runtime::joins_similar_group(const procedure& p, const case_state& before, const case_state& after) const {
+  const auto joined = signature_of(p, after);
+  return joined && joined != signature_of(p, before);
+}
+
+void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>* batch) {
+  commit_request& trigger = batch->front();
+  const case_state& c = trigger.resulting_state;
+  const instant now = trigger.events.empty() ? c.updated_at : trigger.events.back().at;
+  const std::int64_t span = window_span_seconds(*p.similar);
+  const instant from{c.opened_at.seconds - span}, to{c.opened_at.seconds + span};
+  similar_group group = store_.similar_cases(p, c, from, to);
+  trigger.similar = similar_check{from, to, group.others.size()};
+  std::erase_if(group.others, [&](const similar_case& other) {
+    return !within_window(*p.similar, calendar_for(p), c.opened_at, other.opened_at);
+  });
+  std::set<std::string> distinct{group.distinct_digest};
+  for (const auto& other : group.others) distinct.insert(other.distinct_digest);
+  const int count = static_cast<int>(distinct.size());
+  auto others_of = [&](const std::string& id) {
+    std::vector<std::string> ids;
+    if (id != c.id) ids.push_back(c.id);
+    for (const auto& other : group.others)
+      if (other.case_id != id) ids.push_back(other.case_id);
+    return ids;
+  };
+  for (const auto& rule : p.similar->rules) {
+    if (count < rule.at_least) continue;
+    append_events(p, &trigger, similar_raise(p, trigger.resulting_state, rule, count, others_of(c.id), now));
+  }
+  auto in_trigger = [&](const similar_rule& rule) {
+    return std::any_of(p.similar->rules.begin(), p.similar->rules.end(),
+                       [&](const similar_rule& r) { return r.id == rule.id; });
+  };
+  std::vector<commit_request> raised;
+  for (const auto& other : group.others) {
+    if (!other.open) continue;
+    auto loaded = load(other.case_id);
+    if (!loaded) continue;
+    // The other case is raised under the definition it is pinned to (kept alive by the
+    // runtime's definition cache), by its rule of the same name.
+    const procedure& q = *loaded->definition;
+    if (!q.similar) continue;
+    commit_request raise;
+    raise.definition = &q;
+    raise.expected_seq = loaded->state.seq;
+    raise.resulting_state = loaded->state;
+    for (const auto& rule : q.similar->rules)
+      if (count >= rule.at_least && in_trigger(rule))
+        append_events(q, &raise, similar_raise(q, raise.resulting_state, rule, count, others_of(other.case_id), now));
+    if (!raise.events.empty()) raised.push_back(std::move(raise));
+  }
+  for (auto& request : raised) batch->push_back(std::move(request));  // `trigger` is not used after this
+}
+
+void runtime::count_new_case(const procedure& p, outcome& done) {
+  // A similar case changed meanwhile (another command won a race): read the group again.
+  for (int attempt = 0; attempt < k_similar_attempts; ++attempt) {
+    auto loaded = load(done.case_id);
+    if (!loaded) return;
+    std::vector<commit_request> batch(1);
+    batch.front().definition = &p;
+    batch.front().expected_seq = loaded->state.seq;
+    batch.front().resulting_state = loaded->state;
+    add_similar_raises(p, &batch);
+    if (batch.front().events.empty() && batch.size() == 1) return;
+    std::vector<commit_result> stored = store_.commit_batch(std::move(batch));
+    if (stored.back().status != commit_status::committed) continue;
+    for (auto& e : stored.front().events) done.events.push_back(std::move(e));
+    return;
+  }
+}
+
+runtime::tick_report runtime::tick(instant now, std::size_t limit) {
+  tick_report report;
+  // Firing can make further timers due at once (an escalation that applies immediately):
+  // keep going until a pass fires nothing, within the limit.
+  for (std::size_t before = SIZE_MAX; report.fired != before && report.fired < limit;) {
+    before = report.fired;
+    fire_due(now, limit - report.fired, &report);
+  }
+  return report;
+}
+
+void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
+  tick_report& report = *out;
+  for (const timer_ref& timer : store_.due_timers(now, limit)) {
+    auto loaded = load(timer.case_id);
+    if (!loaded) {
+      ++report.skipped;
+      continue;
+    }
+    const procedure& p = *loaded->definition;
+    decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, now));
+    if (!fired) {  // already fired by another tick, or no longer due
+      ++report.skipped;
+      continue;
+    }
+    outcome result = commit(p, loaded->state, std::move(fired), "", {});
+    if (result.result != outcome::status::done) {
+      ++report.skipped;
+      continue;
+    }
+    ++report.fired;
+    for (auto& e : result.events) report.events.push_back(std::move(e));
+  }
+}
+
+std::vector<event> runtime::recompute_deadlines(instant now) {
+  std::vector<event> recorded;
+  for (const auto& id : store_.cases_with_deadlines()) {
+    auto loaded = load(id);
+    if (!loaded) continue;
+    const procedure& p = *loaded->definition;
+    decision changes{schedule_deadlines(p, calendar_for(p), loaded->state, now), std::nullopt};
+    if (changes.events.empty()) continue;
+    outcome result = commit(p, loaded->state, std::move(changes), "", {});
+    for (auto& e : result.events) recorded.push_back(std::move(e));
+  }
+  return recorded;
+}
+
+}  // namespace caseflow

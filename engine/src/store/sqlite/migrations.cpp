@@ -1,0 +1,96 @@
+// Schema migrations. See migrations.h; README.md "Reliability and security".
+#include "store/sqlite/migrations.h"
+
+#include <sys/stat.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include <SQLiteCpp/Backup.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace caseflow::detail {
+
+const std::vector<migration_step>& migration_steps() {
+  static const std::vector<migration_step> steps = {
+      {1, "personal data records who erased it and can be found by value (caseflow erase --person)",
+       "ALTER TABLE personal_data ADD COLUMN erased_by TEXT;\n"
+       "CREATE INDEX personal_data_by_value ON personal_data(value) WHERE value IS NOT NULL;"},
+      // `key` and `distinct_digest` are SHA-256 digests keyed by `similar_secret`, so personal
+      // values are never stored in plain and cannot be guessed by hashing (caseflow/similar.h).
+      {2, "the similar-cases index (a procedure's `similar:` rules count cases through it)",
+       "CREATE TABLE similar_keys(case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, key TEXT NOT NULL, "
+       "opened_seconds INTEGER NOT NULL, distinct_digest TEXT NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;\n"
+       "CREATE INDEX similar_by_key ON similar_keys(procedure, key, opened_seconds);\n"
+       "INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));"},
+  };
+  return steps;
+}
+
+std::string backup_path_for(const std::string& path, int version) {
+  const std::string base = fmt::format("{}.v{}-backup", path, version);
+  std::string candidate = base;
+  for (int n = 2; std::filesystem::exists(candidate); ++n) candidate = fmt::format("{}-{}", base, n);
+  return candidate;
+}
+
+int stored_schema_version(SQLite::Database& db) {
+  SQLite::Statement get(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!get.executeStep()) return 0;
+  const std::string text = get.getColumn(0).getString();
+  int version = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  return error == std::errc{} && end == text.data() + text.size() && version > 0 ? version : 0;
+}
+
+namespace {
+
+// A consistent copy of `db` (outside any transaction: the backup API cannot read through a
+// connection that holds a write transaction) in a new owner-only file.
+void write_backup(SQLite::Database& db, const std::string& backup) {
+  const mode_t old_mask = ::umask(077);
+  try {
+    SQLite::Database copy(backup, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // One step copies every page under one read lock: a consistent copy.
+    if (SQLite::Backup(copy, db).executeStep() != SQLITE_DONE)
+      throw SQLite::Exception("the database stayed busy during the copy");
+  } catch (...) {
+    ::umask(old_mask);
+    throw;
+  }
+  ::umask(old_mask);
+}
+
+}  // namespace
+
+std::optional<schema_migration> migrate_schema(SQLite::Database& db, const std::string& path) {
+  const int version = stored_schema_version(db);
+  schema_migration done{version, k_schema_version, backup_path_for(path, version)};
+  try {
+    write_backup(db, done.backup);
+  } catch (const SQLite::Exception& e) {
+    throw store_error(fmt::format("{}: cannot write the backup {} before migrating from schema version {} to {}: {}; "
+                                  "the database is unchanged",
+                                  path, done.backup, version, k_schema_version, e.what()));
+  }
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  if (stored_schema_version(db) != version) return std::nullopt;  // migrated by another process meanwhile
+  for (const auto& step : migration_steps()) {
+    if (step.from < version) continue;
+    try {
+      db.exec(step.sql);
+    } catch (const SQLite::Exception& e) {
+      throw store_error(fmt::format("{}: migrating from schema version {} to {} failed ({}): {}; the database is "
+                                    "unchanged (backup at {})",
+                                    path, step.from, step.from + 1, step.what, e.what(), done.backup));
+    }
+  }
+  SQLite::Statement put(db, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
+  put.bind(1, std::to_string(k_schema_version));
+  put.exec();
+  tx.commit();
+  return done;
+}
+
+}  // namespace caseflow::detail

@@ -1,0 +1,659 @@
+// Business time for cases (engine/src/timers/timers.cpp): which deadlines schedule_deadlines asks
+// for, and what fire_timer does when one is due. A small inline procedure runs under the
+// shipped cn-mainland calendar (Asia/Shanghai, 09:00-12:00 and 13:00-18:00, Mon-Fri, 2026
+// Spring Festival 02-15..02-23, make-up Saturdays 02-14 and 02-28, National Day 10-01..10-07).
+// Expected times are worked out by hand in the comments; all are local (+08:00).
+#include "caseflow/timers.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "caseflow/calendar.h"
+#include "caseflow/core.h"
+#include "caseflow/loader.h"
+#include "engine/test_support.h"
+
+namespace caseflow {
+namespace {
+
+using test::cn;
+using test::k_calendar_dir;
+
+constexpr const char* k_timed_ticket = R"(procedure: ticket
+name: { zh: 工单, en: Ticket }
+version: "1"
+calendar: cn-mainland
+case_id: "TK-{yyyy}-{seq:03}"
+roles: { agent: 客服, lead: 组长 }
+fields:
+  customer: { type: text, required: true }
+  level: { type: enum, values: [low, medium, high, critical], default: low }
+  flagged: { type: bool, default: false }
+  vip: { type: bool, default: false }
+escalations:
+  - { rule: medium_after_3d, after: 3d, unless: 'vip', raise: { level: medium } }
+  - { rule: high_after_week, after: 7d, unless: 'vip', raise: { level: high }, message: "一周未解决 / open a week" }
+  - { rule: critical_report, when: 'level == "critical"', since: condition, after: 1 working day, notify: [lead] }
+  - { rule: high_weekly, when: 'level == "high"', since: condition, after: 7d, every: 7d, notify: [lead],
+      message: "weekly report" }
+start: triage
+steps:
+  triage:
+    role: agent
+    limits:
+      - { rule: quick, within: 30m working, remind_at: 80%, when: 'received_in_working_hours',
+          on_breach: { notify: [lead], raise: { level: medium } } }
+      - { rule: later, within: 1h working, when: 'not received_in_working_hours and not received_on_holiday',
+          on_breach: { action: escalate } }
+      - { rule: holiday, within: same day, when: 'received_on_holiday', on_breach: { set: { flagged: true } } }
+    actions:
+      take: work
+      escalate: { to: lead_review, role: lead }
+  lead_review:
+    role: lead
+    limits:
+      - { rule: review, within: 4h working, remind_at: 50% }
+    actions:
+      back: triage
+  work:
+    role: agent
+    actions:
+      rate: { to: work, sets: [level, vip] }
+      wait: waiting
+      solve: solved
+  waiting:
+    role: agent
+    pauses_clock: true
+    actions:
+      resume: work
+  solved:
+    role: agent
+    resolved: true
+    actions:
+      reopen: work
+)";
+
+const procedure& ticket() {
+  static const procedure p = [] {
+    diagnostics out;
+    auto loaded = load_procedure_text(k_timed_ticket, "ticket.yaml", &out);
+    for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
+    REQUIRE(loaded.has_value());
+    return *loaded;
+  }();
+  return p;
+}
+
+const organisation& ticket_org() {
+  static const organisation o = [] {
+    organisation built;
+    built.add(person{"ann", "Ann", {"agent"}, "", ""});
+    built.add(person{"lee", "Lee", {"lead"}, "", ""});
+    return built;
+  }();
+  return o;
+}
+
+// The instant `iso` names; text that does not parse fails the test.
+instant timers_at(const char* iso) {
+  auto t = parse_instant(iso);
+  REQUIRE(t.has_value());
+  return *t;
+}
+
+using sets_t = std::vector<std::pair<std::string, std::string>>;
+
+// One ticket driven the way the runtime drives it: decide, then with_deadlines; timers fired
+// with fire_timer; every event folded into the case with apply().
+class sim {
+ public:
+  explicit sim(const calendar* cal = &cn()) : cal_(cal) {}
+
+  std::vector<event> open(const char* when, sets_t sets = {}) {
+    sets.insert(sets.begin(), {"customer", "Zhang"});
+    command cmd;
+    cmd.type = command::kind::start;
+    cmd.actor = "ann";
+    cmd.sets = std::move(sets);
+    case_state fresh;
+    fresh.id = "TK-2026-001";
+    return decided(fresh, cmd, when);
+  }
+
+  std::vector<event> act(const char* actor, const char* action, const char* when, sets_t sets = {}) {
+    command cmd;
+    cmd.type = command::kind::act;
+    cmd.actor = actor;
+    cmd.action = action;
+    cmd.sets = std::move(sets);
+    return decided(c_, cmd, when);
+  }
+
+  // fire_timer; on success the events are folded into the case.
+  decision fire(const char* rule, const char* when) {
+    decision d = fire_timer(ticket(), ticket_org(), cal_, c_, rule, moment_at(timers_at(when)));
+    if (d) record(d.events);
+    return d;
+  }
+
+  // Fires every pending (not breached) deadline due by `when`, earliest first, until none is
+  // left — what `caseflow tick` does for one case.
+  std::vector<event> tick(const char* when) {
+    std::vector<event> all;
+    for (;;) {
+      const case_deadline* next = nullptr;
+      for (const auto& d : c_.deadlines)
+        if (!d.breached && d.due <= timers_at(when) && (!next || d.due < next->due)) next = &d;
+      if (!next) return all;
+      decision d = fire_timer(ticket(), ticket_org(), cal_, c_, next->rule, moment_at(timers_at(when)));
+      REQUIRE(static_cast<bool>(d));
+      record(d.events);
+      all.insert(all.end(), d.events.begin(), d.events.end());
+    }
+  }
+
+  // schedule_deadlines under `cal` (default: this sim's), recorded.
+  std::vector<event> reschedule(const char* when, const calendar* cal = nullptr) {
+    auto events = schedule_deadlines(ticket(), cal ? cal : cal_, c_, timers_at(when));
+    record(events);
+    return events;
+  }
+
+  const case_state& c() const { return c_; }
+
+  // The local due time of `rule`, or "none".
+  std::string due(const std::string& rule) const {
+    const case_deadline* d = c_.find_deadline(rule);
+    return d ? cn().format_local(d->due) : "none";
+  }
+  std::vector<std::string> rules() const {
+    std::vector<std::string> out;
+    for (const auto& d : c_.deadlines) out.push_back(d.rule);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::string field(const std::string& name) const {
+    auto it = c_.fields.find(name);
+    return it == c_.fields.end() ? "-" : format_value(it->second);
+  }
+
+ private:
+  moment moment_at(instant t) const { return {t, cal_->local_date(t)}; }
+
+  std::vector<event> decided(const case_state& current, const command& cmd, const char* when) {
+    decision d = decide(ticket(), ticket_org(), current, cmd, moment_at(timers_at(when)));
+    INFO("refused: ", d.refused ? d.refused->message : std::string());
+    REQUIRE(static_cast<bool>(d));
+    auto events = with_deadlines(ticket(), cal_, current, std::move(d.events), timers_at(when));
+    if (current.seq == 0) c_ = current;
+    record(events);
+    return events;
+  }
+
+  void record(const std::vector<event>& events) {
+    for (const auto& e : events) {
+      REQUIRE(e.seq == c_.seq + 1);
+      c_ = apply(ticket(), std::move(c_), e);
+    }
+  }
+
+  const calendar* cal_;
+  case_state c_;
+};
+
+std::vector<std::string> kinds(const std::vector<event>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.kind + (e.data.contains("rule") ? " " + e.data["rule"].get<std::string>() : ""));
+  return out;
+}
+
+using strings = std::vector<std::string>;
+
+bool ok(const decision& d) { return static_cast<bool>(d); }
+
+TEST_CASE("timers: a step limit's `when` on the arrival context picks the rule") {
+  SUBCASE("in working hours: quick, 30m working, with its 80% reminder") {
+    sim s;
+    s.open("2026-02-13T17:50+08:00");  // Fri, 10 min before the close
+    // 10 min on Fri, 20 min on the make-up Saturday 02-14: 09:20. Reminder at 80% = 24 min:
+    // 10 on Fri + 14 on Sat = 09:14.
+    CHECK(s.due("triage.quick") == "2026-02-14T09:20:00+08:00");
+    CHECK(s.due("triage.quick.reminder") == "2026-02-14T09:14:00+08:00");
+    CHECK(s.due("triage.later") == "none");
+    CHECK(s.due("triage.holiday") == "none");
+    CHECK(s.c().find_deadline("triage.quick")->kind == "limit");
+    CHECK(s.c().find_deadline("triage.quick.reminder")->kind == "reminder");
+  }
+  SUBCASE("on a workday after hours: later, 1h after work starts") {
+    sim s;
+    s.open("2026-03-03T19:00+08:00");  // Tue after the close -> Wed 09:00 + 1h
+    CHECK(s.due("triage.later") == "2026-03-04T10:00:00+08:00");
+    CHECK(s.due("triage.quick") == "none");
+    CHECK(s.due("triage.holiday") == "none");
+  }
+  SUBCASE("on a plain weekend (not a holiday): later") {
+    sim s;
+    s.open("2026-03-07T10:00+08:00");  // Sat: weekend, not a holiday -> Mon 03-09 09:00 + 1h
+    CHECK(s.due("triage.later") == "2026-03-09T10:00:00+08:00");
+    CHECK(s.due("triage.holiday") == "none");
+  }
+  SUBCASE("on a public holiday: holiday, the same day") {
+    sim s;
+    s.open("2026-10-03T10:00+08:00");  // Sat in the National Day holiday -> 24:00 that day
+    CHECK(s.due("triage.holiday") == "2026-10-04T00:00:00+08:00");
+    CHECK(s.due("triage.later") == "none");
+    CHECK(s.due("triage.quick") == "none");
+    CHECK(s.c().find_deadline("triage.holiday.reminder") == nullptr);
+  }
+  SUBCASE("a working Saturday (make-up day) is in working hours") {
+    sim s;
+    s.open("2026-02-28T11:00+08:00");  // make-up Sat: 11:00 + 30 min = 11:30; 80% = 11:24
+    CHECK(s.due("triage.quick") == "2026-02-28T11:30:00+08:00");
+    CHECK(s.due("triage.quick.reminder") == "2026-02-28T11:24:00+08:00");
+  }
+}
+
+TEST_CASE("timers: the events that set deadlines are the system's, with UTC due and the calendar version") {
+  sim s;
+  const auto events = s.open("2026-02-13T17:50+08:00");
+  REQUIRE(events.size() == 5);
+  CHECK(kinds(events) == strings{"case_started", "deadline_set triage.quick", "deadline_set triage.quick.reminder",
+                                 "deadline_set medium_after_3d", "deadline_set high_after_week"});
+  const event& set = events[1];
+  CHECK(set.actor == "system");
+  CHECK(set.seq == 2);
+  CHECK(set.from_step == "triage");
+  CHECK(set.to_step == "triage");
+  CHECK(set.definition_hash == ticket().hash);
+  CHECK(set.data == nlohmann::json{{"rule", "triage.quick"}, {"kind", "limit"}, {"due", "2026-02-14T01:20:00Z"},
+                                   {"provisional", false}, {"calendar_version", cn().version()}});
+  // Escalations count plain time from opening: 3 and 7 days.
+  CHECK(s.due("medium_after_3d") == "2026-02-16T17:50:00+08:00");
+  CHECK(s.due("high_after_week") == "2026-02-20T17:50:00+08:00");
+}
+
+TEST_CASE("timers: a reminder fires once and only once") {
+  sim s;
+  s.open("2026-02-13T17:50+08:00");
+  const decision fired = s.fire("triage.quick.reminder", "2026-02-14T09:14+08:00");
+  REQUIRE(static_cast<bool>(fired));
+  REQUIRE(fired.events.size() == 2);
+  CHECK(fired.events[0].kind == "timer_fired");
+  CHECK(fired.events[0].actor == "system");
+  CHECK(fired.events[0].data ==
+        nlohmann::json{{"rule", "triage.quick.reminder"}, {"kind", "reminder"}, {"due", "2026-02-14T01:14:00Z"}});
+  CHECK(fired.events[1].kind == "notification_requested");
+  CHECK(fired.events[1].data["to"] == nlohmann::json::array({"assignee"}));
+  CHECK(fired.events[1].data["message"] == "reminder: triage.quick of case TK-2026-001 is due soon");
+  CHECK(s.c().find_deadline("triage.quick.reminder") == nullptr);
+  CHECK(s.c().reminders_sent == strings{"triage.quick.reminder"});
+  CHECK(s.due("triage.quick") == "2026-02-14T09:20:00+08:00");  // the limit itself still pending
+
+  // Rescheduling (another command, a recompute) does not bring the reminder back.
+  CHECK(s.reschedule("2026-02-14T09:15+08:00").empty());
+  CHECK(s.c().find_deadline("triage.quick.reminder") == nullptr);
+  // And it cannot fire again.
+  const decision again = s.fire("triage.quick.reminder", "2026-02-14T09:16+08:00");
+  REQUIRE_FALSE(static_cast<bool>(again));
+  CHECK(again.events.empty());
+}
+
+TEST_CASE("timers: a timer never fires before it is due") {
+  sim s;
+  s.open("2026-02-13T17:50+08:00");
+  const decision early = s.fire("triage.quick", "2026-02-14T09:19:59+08:00");
+  REQUIRE_FALSE(static_cast<bool>(early));
+  CHECK(early.events.empty());
+  CHECK(early.refused->message == "timer triage.quick of case TK-2026-001 is not due");
+  const decision unknown = s.fire("triage.nothing", "2026-03-01T09:00+08:00");
+  REQUIRE_FALSE(static_cast<bool>(unknown));
+  CHECK(unknown.refused->message == "timer triage.nothing of case TK-2026-001 is not due");
+  CHECK_FALSE(s.c().find_deadline("triage.quick")->breached);
+}
+
+TEST_CASE("timers: a breached limit stays, overdue, until the step is left; then it is cleared") {
+  sim s;
+  s.open("2026-02-13T17:50+08:00");
+  REQUIRE(ok(s.fire("triage.quick.reminder", "2026-02-14T09:14+08:00")));
+  const decision breach = s.fire("triage.quick", "2026-02-14T09:20+08:00");
+  REQUIRE(static_cast<bool>(breach));
+  CHECK(kinds(breach.events) == strings{"timer_fired triage.quick", "fields_changed", "notification_requested triage.quick"});
+  CHECK(breach.events[1].data ==
+        nlohmann::json{{"fields", {{"level", "medium"}}}, {"reason", "limit triage.quick was due"}});
+  CHECK(breach.events[2].data["to"] == nlohmann::json::array({"lead"}));
+  CHECK(breach.events[2].data["message"] == "case TK-2026-001: limit triage.quick is due");
+  CHECK(s.field("level") == "medium");
+
+  const case_deadline* d = s.c().find_deadline("triage.quick");
+  REQUIRE(d);
+  CHECK(d->breached);
+  CHECK(cn().format_local(d->due) == "2026-02-14T09:20:00+08:00");
+  // It stays as it is, however often deadlines are recomputed, and does not fire twice.
+  CHECK(s.reschedule("2026-02-24T10:00+08:00").empty());
+  CHECK(s.c().find_deadline("triage.quick")->breached);
+  const decision twice = s.fire("triage.quick", "2026-02-24T10:00+08:00");
+  REQUIRE_FALSE(static_cast<bool>(twice));
+  CHECK(twice.events.empty());
+
+  // Leaving the step clears it.
+  const auto took = s.act("ann", "take", "2026-02-24T10:05+08:00");
+  CHECK(kinds(took) == strings{"action_taken", "deadline_cleared triage.quick"});
+  CHECK(took[1].data["reason"] == "step left or condition no longer holds");
+  CHECK(s.c().find_deadline("triage.quick") == nullptr);
+}
+
+TEST_CASE("timers: a limit breached before its reminder fired drops the reminder") {
+  sim s;
+  s.open("2026-02-13T17:50+08:00");
+  // Both are due at 09:30; the limit fired first: the reminder is no longer of use.
+  const decision breach = s.fire("triage.quick", "2026-02-14T09:30+08:00");
+  REQUIRE(static_cast<bool>(breach));
+  CHECK(s.c().find_deadline("triage.quick.reminder") == nullptr);
+  const strings recorded = kinds(breach.events);
+  CHECK(std::count(recorded.begin(), recorded.end(), "deadline_cleared triage.quick.reminder") == 1);
+}
+
+TEST_CASE("timers: firing the same timer twice is refused") {
+  sim s;
+  s.open("2026-02-13T17:50+08:00");
+  REQUIRE(ok(s.fire("medium_after_3d", "2026-02-16T17:50+08:00")));
+  CHECK(s.c().escalations_fired.at("medium_after_3d") == 1);
+  CHECK(s.c().find_deadline("medium_after_3d") == nullptr);
+  const decision again = s.fire("medium_after_3d", "2026-02-16T17:51+08:00");
+  REQUIRE_FALSE(static_cast<bool>(again));
+  CHECK(again.events.empty());
+  CHECK(s.reschedule("2026-02-16T17:52+08:00").empty());  // not scheduled again
+  CHECK(s.c().escalations_fired.at("medium_after_3d") == 1);
+}
+
+TEST_CASE("timers: raise only goes up; an enum field already higher is not lowered") {
+  sim s;
+  s.open("2026-02-13T17:50+08:00", {{"level", "high"}});
+  const decision breach = s.fire("triage.quick", "2026-02-14T09:20+08:00");  // raise: level medium
+  REQUIRE(static_cast<bool>(breach));
+  CHECK(std::none_of(breach.events.begin(), breach.events.end(),
+                     [](const event& e) { return e.kind == "fields_changed"; }));
+  CHECK(s.field("level") == "high");
+  const decision medium = s.fire("medium_after_3d", "2026-02-16T17:50+08:00");  // raise: level medium
+  REQUIRE(static_cast<bool>(medium));
+  CHECK(kinds(medium.events) == strings{"timer_fired medium_after_3d"});
+  CHECK(s.field("level") == "high");
+
+  // From a lower value it does raise.
+  sim low;
+  low.open("2026-02-13T17:50+08:00");
+  const decision raised = low.fire("high_after_week", "2026-02-20T17:50+08:00");
+  REQUIRE(static_cast<bool>(raised));
+  REQUIRE(raised.events.size() >= 2);
+  CHECK(raised.events[1].kind == "fields_changed");
+  CHECK(raised.events[1].data == nlohmann::json{{"fields", {{"level", "high"}}},
+                                                {"reason", "escalation high_after_week was due"}});
+  CHECK(low.field("level") == "high");
+}
+
+TEST_CASE("timers: set writes the field as given") {
+  sim s;
+  s.open("2026-10-03T10:00+08:00");
+  CHECK(s.field("flagged") == "false");
+  REQUIRE_FALSE(ok(s.fire("triage.holiday", "2026-10-03T23:59:59+08:00")));
+  const decision breach = s.fire("triage.holiday", "2026-10-04T00:00+08:00");
+  REQUIRE(static_cast<bool>(breach));
+  CHECK(kinds(breach.events) == strings{"timer_fired triage.holiday", "fields_changed"});
+  CHECK(breach.events[1].data == nlohmann::json{{"fields", {{"flagged", true}}}, {"reason", "limit triage.holiday was due"}});
+  CHECK(s.field("flagged") == "true");
+}
+
+TEST_CASE("timers: an automatic action on breach moves the case, and the new step's limits are scheduled") {
+  sim s;
+  s.open("2026-03-03T19:00+08:00");  // Tue after hours: later due Wed 10:00
+  const decision breach = s.fire("triage.later", "2026-03-04T10:00+08:00");
+  REQUIRE(static_cast<bool>(breach));
+  CHECK(kinds(breach.events) == strings{"timer_fired triage.later", "action_taken", "deadline_cleared triage.later",
+                                        "deadline_set lead_review.review", "deadline_set lead_review.review.reminder"});
+  const event& moved = breach.events[1];
+  CHECK(moved.actor == "system");
+  CHECK(moved.action == "escalate");
+  CHECK(moved.from_step == "triage");
+  CHECK(moved.to_step == "lead_review");
+  CHECK(s.c().step == "lead_review");
+  // 4h working from Wed 10:00: 10-12, 13-15 -> 15:00; 50% = 2h -> 12:00.
+  CHECK(s.due("lead_review.review") == "2026-03-04T15:00:00+08:00");
+  CHECK(s.due("lead_review.review.reminder") == "2026-03-04T12:00:00+08:00");
+  CHECK(s.c().find_deadline("triage.later") == nullptr);
+  // Escalations are unaffected by the move.
+  CHECK(s.due("high_after_week") == "2026-03-10T19:00:00+08:00");
+}
+
+TEST_CASE("timers: escalation `after` counts from opening, excluding time in clock-pausing steps") {
+  sim s;
+  s.open("2026-03-02T10:00+08:00");  // Mon
+  CHECK(s.due("medium_after_3d") == "2026-03-05T10:00:00+08:00");
+  CHECK(s.due("high_after_week") == "2026-03-09T10:00:00+08:00");
+  s.act("ann", "take", "2026-03-02T11:00+08:00");
+  const auto paused = s.act("ann", "wait", "2026-03-03T10:00+08:00");
+  CHECK(kinds(paused) == strings{"action_taken", "deadline_cleared medium_after_3d", "deadline_cleared high_after_week"});
+  CHECK(paused[1].data["reason"] == "no longer applies");
+  CHECK(s.c().deadlines.empty());
+  CHECK(s.reschedule("2026-03-04T10:00+08:00").empty());  // nothing while waiting
+  CHECK_FALSE(ok(s.fire("medium_after_3d", "2026-03-05T10:00+08:00")));
+
+  // Two days waiting (03-03 10:00 .. 03-05 10:00) push both back by two days.
+  s.act("ann", "resume", "2026-03-05T10:00+08:00");
+  CHECK(s.c().paused_seconds == 2 * 86400);
+  CHECK(s.due("medium_after_3d") == "2026-03-07T10:00:00+08:00");
+  CHECK(s.due("high_after_week") == "2026-03-11T10:00:00+08:00");
+  CHECK(s.tick("2026-03-07T09:59:59+08:00").empty());
+  const auto fired = s.tick("2026-03-07T10:00+08:00");
+  CHECK(kinds(fired) == strings{"timer_fired medium_after_3d", "fields_changed"});
+  CHECK(s.field("level") == "medium");
+
+  // A second pause adds up with the first.
+  s.act("ann", "wait", "2026-03-08T10:00+08:00");
+  s.act("ann", "resume", "2026-03-09T16:00+08:00");  // 30 hours
+  CHECK(s.c().paused_seconds == 2 * 86400 + 30 * 3600);
+  CHECK(s.due("high_after_week") == "2026-03-12T16:00:00+08:00");
+}
+
+TEST_CASE("timers: a `since: condition` escalation counts from when its `when` became true") {
+  sim s;
+  s.open("2026-03-02T10:00+08:00");  // Mon
+  s.act("ann", "take", "2026-03-02T10:05+08:00");
+  CHECK(s.due("critical_report") == "none");
+  const auto rated = s.act("ann", "rate", "2026-03-04T11:00+08:00", {{"level", "critical"}});
+  CHECK(kinds(rated) == strings{"action_taken", "deadline_set critical_report"});
+  // 1 working day from Wed 11:00: day 0 Wed (before the close), day 1 Thu -> Thu 18:00
+  // (from opening it would have been Tue 03-03 18:00).
+  CHECK(s.due("critical_report") == "2026-03-05T18:00:00+08:00");
+  // Recomputing later keeps the count from when it began.
+  CHECK(s.reschedule("2026-03-05T09:00+08:00").empty());
+  CHECK(s.due("critical_report") == "2026-03-05T18:00:00+08:00");
+  CHECK_FALSE(ok(s.fire("critical_report", "2026-03-05T17:59:59+08:00")));
+  const decision fired = s.fire("critical_report", "2026-03-05T18:00+08:00");
+  REQUIRE(static_cast<bool>(fired));
+  CHECK(kinds(fired.events) == strings{"timer_fired critical_report", "notification_requested critical_report"});
+  CHECK(fired.events[1].data["to"] == nlohmann::json::array({"lead"}));
+  CHECK(fired.events[1].data["message"] == "case TK-2026-001: escalation critical_report is due");
+  // Once: no repetition without `every`.
+  CHECK(s.c().find_deadline("critical_report") == nullptr);
+  CHECK(s.reschedule("2026-03-06T09:00+08:00").empty());
+}
+
+TEST_CASE("timers: a `since: condition` escalation is cleared when its condition stops holding") {
+  sim s;
+  s.open("2026-03-02T10:00+08:00");
+  s.act("ann", "take", "2026-03-02T10:05+08:00");
+  s.act("ann", "rate", "2026-03-04T11:00+08:00", {{"level", "critical"}});
+  const auto lowered = s.act("ann", "rate", "2026-03-04T15:00+08:00", {{"level", "low"}});
+  CHECK(kinds(lowered) == strings{"action_taken", "deadline_cleared critical_report"});
+  // Critical again: counted afresh from then (Thu 09:00 -> day 0 Thu, day 1 Fri 18:00).
+  s.act("ann", "rate", "2026-03-05T09:00+08:00", {{"level", "critical"}});
+  CHECK(s.due("critical_report") == "2026-03-06T18:00:00+08:00");
+}
+
+TEST_CASE("timers: `every` repeats an escalation weekly, counted from when it was due") {
+  sim s;
+  s.open("2026-03-02T10:00+08:00");
+  s.act("ann", "take", "2026-03-02T10:05+08:00");
+  s.act("ann", "rate", "2026-03-04T11:00+08:00", {{"level", "high"}});
+  CHECK(s.due("high_weekly") == "2026-03-11T11:00:00+08:00");
+  CHECK_FALSE(ok(s.fire("high_weekly", "2026-03-11T10:59+08:00")));
+  const decision first = s.fire("high_weekly", "2026-03-11T11:00+08:00");
+  REQUIRE(static_cast<bool>(first));
+  CHECK(kinds(first.events) == strings{"timer_fired high_weekly", "deadline_set high_weekly",
+                                       "notification_requested high_weekly"});
+  CHECK(first.events[2].data["message"] == "weekly report");
+  CHECK(s.due("high_weekly") == "2026-03-18T11:00:00+08:00");
+  // Fired late: the next one is still a week after this one was due, not after the firing.
+  REQUIRE(ok(s.fire("high_weekly", "2026-03-18T12:30+08:00")));
+  CHECK(s.due("high_weekly") == "2026-03-25T11:00:00+08:00");
+  CHECK(s.c().escalations_fired.at("high_weekly") == 2);
+  CHECK(s.reschedule("2026-03-19T09:00+08:00").empty());
+  // No longer high: the repetition stops.
+  const auto lowered = s.act("ann", "rate", "2026-03-19T10:00+08:00", {{"level", "medium"}});
+  CHECK(kinds(lowered) == strings{"action_taken", "deadline_cleared high_weekly"});
+}
+
+TEST_CASE("timers: `unless` suppresses an escalation while it holds") {
+  sim vip;
+  vip.open("2026-03-02T10:00+08:00", {{"vip", "true"}});
+  CHECK(vip.due("medium_after_3d") == "none");
+  CHECK(vip.due("high_after_week") == "none");
+  CHECK(vip.rules() == strings{"triage.quick", "triage.quick.reminder"});
+
+  sim s;
+  s.open("2026-03-02T10:00+08:00");
+  s.act("ann", "take", "2026-03-02T10:05+08:00");
+  const auto became_vip = s.act("ann", "rate", "2026-03-03T10:00+08:00", {{"vip", "true"}});
+  CHECK(kinds(became_vip) == strings{"action_taken", "deadline_cleared medium_after_3d", "deadline_cleared high_after_week"});
+  CHECK(s.c().deadlines.empty());
+  CHECK_FALSE(ok(s.fire("medium_after_3d", "2026-03-05T10:00+08:00")));
+  // No longer suppressed: back, still counted from opening.
+  s.act("ann", "rate", "2026-03-04T10:00+08:00", {{"vip", "false"}});
+  CHECK(s.due("medium_after_3d") == "2026-03-05T10:00:00+08:00");
+  CHECK(s.due("high_after_week") == "2026-03-09T10:00:00+08:00");
+}
+
+TEST_CASE("timers: a case that becomes resolved clears its escalations") {
+  sim s;
+  s.open("2026-03-02T10:00+08:00");
+  s.act("ann", "take", "2026-03-02T10:05+08:00");
+  s.act("ann", "rate", "2026-03-03T10:00+08:00", {{"level", "high"}});
+  CHECK(s.rules() == strings{"high_after_week", "high_weekly", "medium_after_3d"});
+  const auto solved = s.act("ann", "solve", "2026-03-04T12:00+08:00");
+  CHECK(kinds(solved) == strings{"action_taken", "deadline_cleared medium_after_3d", "deadline_cleared high_after_week",
+                                 "deadline_cleared high_weekly"});
+  CHECK_FALSE(s.c().open);
+  CHECK(s.c().deadlines.empty());
+  CHECK(s.reschedule("2026-04-01T10:00+08:00").empty());
+  CHECK(s.tick("2026-04-01T10:00+08:00").empty());
+  CHECK_FALSE(ok(s.fire("high_after_week", "2026-04-01T10:00+08:00")));
+}
+
+// cn-mainland with one extra closure, Wed 2026-03-04: a calendar edit as a company makes it.
+const calendar& closed_on_0304() {
+  static const calendar_set set = [] {
+    diagnostics problems;
+    auto text = read_text_file(k_calendar_dir + "/cn-mainland.yaml");
+    REQUIRE(text.has_value());
+    calendar_set loaded = load_calendar_sources(
+        {{"cn-mainland.yaml", *text},
+         {"acme.yaml", "calendar: acme\nextends: cn-mainland\nclosures:\n  - { name: 停电 Power cut, date: 2026-03-04 }\n"}},
+        &problems);
+    for (const diagnostic& d : problems) FAIL_CHECK(to_string(d));
+    return loaded;
+  }();
+  const calendar* acme = set.find("acme");
+  REQUIRE(acme);
+  return *acme;
+}
+
+TEST_CASE("timers: a calendar change gives deadline_changed with the old due time") {
+  const calendar* acme = &closed_on_0304();
+  REQUIRE(acme->version() != cn().version());
+
+  sim s;
+  s.open("2026-03-03T19:00+08:00");  // Tue after hours: later due Wed 03-04 10:00 under cn-mainland
+  CHECK(s.due("triage.later") == "2026-03-04T10:00:00+08:00");
+  CHECK(s.reschedule("2026-03-03T20:00+08:00").empty());  // same calendar: nothing to record
+
+  // With Wed 03-04 closed, work starts Thu 09:00: due Thu 10:00.
+  const auto changed = s.reschedule("2026-03-03T20:00+08:00", acme);
+  auto later = std::find_if(changed.begin(), changed.end(), [](const event& e) { return e.data["rule"] == "triage.later"; });
+  REQUIRE(later != changed.end());
+  CHECK(later->kind == "deadline_changed");
+  CHECK(later->actor == "system");
+  CHECK(later->data == nlohmann::json{{"rule", "triage.later"}, {"kind", "limit"}, {"due", "2026-03-05T02:00:00Z"},
+                                      {"provisional", false}, {"calendar_version", acme->version()},
+                                      {"old_due", "2026-03-04T02:00:00Z"}});
+  CHECK(s.due("triage.later") == "2026-03-05T10:00:00+08:00");
+  CHECK(s.c().find_deadline("triage.later")->calendar_version == acme->version());
+  // Plain-time escalations keep their time (3 and 7 days from opening).
+  CHECK(s.due("medium_after_3d") == "2026-03-06T19:00:00+08:00");
+  CHECK(s.due("high_after_week") == "2026-03-10T19:00:00+08:00");
+  // Once recorded, recomputing under the same calendar records nothing more.
+  CHECK(s.reschedule("2026-03-03T21:00+08:00", acme).empty());
+}
+
+// A deadline whose time and provisional flag did not move under a new calendar version is
+// not a change: recompute must not grow the log with no-op events.
+TEST_CASE("timers: a calendar change records only the deadlines whose time moved") {
+  const calendar* acme = &closed_on_0304();
+  sim s;
+  s.open("2026-03-03T19:00+08:00");
+  const auto changed = s.reschedule("2026-03-03T20:00+08:00", acme);
+  CHECK(kinds(changed) == strings{"deadline_changed triage.later"});
+  for (const auto& e : changed) CHECK(e.data["due"] != e.data["old_due"]);
+}
+
+// A `same day` limit is wall-clock time: its reminder is a share of wall-clock time, never
+// the next working moment days after the limit.
+TEST_CASE("timers: a reminder is never due after its limit") {
+  // A `same day` limit with a reminder, opened on a public holiday: there is no working time
+  // before the limit, so the reminder must not be due after it.
+  constexpr const char* k_holiday = R"(procedure: hotline
+calendar: cn-mainland
+case_id: "HL-{seq:03}"
+roles: { agent: 客服 }
+fields:
+  customer: { type: text, required: true }
+start: intake
+steps:
+  intake:
+    role: agent
+    limits:
+      - { rule: call_back, within: same day, remind_at: 50% }
+    actions:
+      done: closed
+  closed: { terminal: true }
+)";
+  diagnostics out;
+  auto p = load_procedure_text(k_holiday, "hotline.yaml", &out);
+  for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
+  REQUIRE(p.has_value());
+  case_state c;
+  c.id = "HL-001";
+  c.procedure = "hotline";
+  c.step = "intake";
+  c.seq = 1;
+  c.fields["customer"] = std::string("Zhang");
+  c.opened_at = c.step_entered_at = timers_at("2026-10-03T10:00+08:00");  // National Day holiday
+  const auto events = schedule_deadlines(*p, &cn(), c, c.opened_at);
+  case_state next = c;
+  for (const auto& e : events) next = apply(*p, std::move(next), e);
+  const case_deadline* limit = next.find_deadline("intake.call_back");
+  REQUIRE(limit);
+  CHECK(cn().format_local(limit->due) == "2026-10-04T00:00:00+08:00");
+  // There is no working time before 24:00, so a reminder can only be at or before the limit
+  // (half of the plain time would be 17:00), or left out.
+  if (const case_deadline* reminder = next.find_deadline("intake.call_back.reminder")) {
+    INFO("reminder due ", cn().format_local(reminder->due));
+    CHECK(reminder->due <= limit->due);
+  }
+}
+
+}  // namespace
+}  // namespace caseflow
