@@ -28,8 +28,18 @@ class lazy_store final : public store {
       if (const auto& m = db_->migration())
         std::cerr << "caseflow: " << path_ << ": migrated from schema version " << m->from << " to " << m->to
                   << "; the version " << m->from << " database was first copied to " << m->backup << '\n';
+      if (definition_) db_->complete_migration(definition_);
     }
     return *db_;
+  }
+  // Kept until the database opens, then run on it (see store::complete_migration), so that a
+  // command that never touches the database still does not create it. REQUIRES: `definition`
+  // stays callable while this store is used (the context's runtime, which registers it, is
+  // destroyed only with the context).
+  void complete_migration(
+      const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override {
+    definition_ = definition;
+    if (db_) db_->complete_migration(definition_);
   }
   // The outbox router of the database (see outbox.h); set before the first write.
   void set_outbox_router(outbox_router router) {
@@ -97,6 +107,7 @@ class lazy_store final : public store {
   bool read_only_ = false;
   std::unique_ptr<sqlite_store> db_;
   outbox_router router_;
+  std::function<std::shared_ptr<const procedure>(std::string_view hash)> definition_;
 };
 
 }  // namespace caseflow::cli

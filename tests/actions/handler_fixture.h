@@ -2,6 +2,7 @@
 // unit tests (header-only: the test glob builds only *_test.cpp files).
 #pragma once
 
+#include <deque>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -73,9 +74,12 @@ struct handler_case {
   }
 };
 
-// The built-in handler `name`, from a registry configured by `config`.
+// The built-in handler `name`, from a registry configured by `config`. Each call registers into
+// a registry of its own, kept for the life of the test binary, so a handler returned earlier
+// stays valid (registering again into one registry would replace, and destroy, it).
 inline const action_handler& builtin(const std::string& name, const actions::delivery_config& config = {}) {
-  static handler_registry registry;
+  static std::deque<handler_registry> registries;
+  handler_registry& registry = registries.emplace_back();
   actions::register_builtins(registry, config);
   const action_handler* h = registry.find(name);
   REQUIRE(h != nullptr);

@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
 #include "e2e/cli_session.h"
@@ -87,6 +88,52 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   CHECK(migration_cf(dir, old, {"verify"}).exit_code == 0);
   // The case continues where it was.
   must(dir, old, {"--as", "liu.yang", "do", "TS-2026-00001", "answer", "--set", "cause=防水层破损", "--comment", "已回复"});
+}
+
+// Opens a complaint from `customer` and forwards it as a roof leak in 翠湖天地 (the same
+// complaint for the similar-cases rule of complaint.yaml); returns its id.
+std::string same_complaint(const scratch_dir& dir, const std::string& db, const std::string& customer) {
+  const run_result started = migration_cf(dir, db, {"--as", "zhang.wei", "start", "complaint", "--set",
+                                                    "customer=" + customer, "--set", "channel=phone", "--set",
+                                                    "summary=顶楼屋面漏水"});
+  INFO("stderr: ", started.err);
+  REQUIRE(started.exit_code == 0);
+  const std::string id = started.out.substr(0, started.out.size() - 1);
+  must(dir, db, {"--as", "zhang.wei", "do", id, "forward", "--set", "category=engineering_quality", "--set",
+                 "department=project", "--set", "sub_type=屋面渗漏", "--set", "project=翠湖天地", "--set",
+                 "kind=quality"});
+  return id;
+}
+
+std::string severity_of(const scratch_dir& dir, const std::string& db, const std::string& id) {
+  const run_result shown = migration_cf(dir, db, {"--json", "show", id});
+  INFO("stderr: ", shown.err);
+  REQUIRE(shown.exit_code == 0);
+  return nlohmann::json::parse(shown.out)["fields"]["severity"];
+}
+
+TEST_CASE("migration: complaints open before the migration count for the similar-cases rule after it") {
+  scratch_dir dir;
+  const std::string current = dir.file("current.db");
+  const std::string first = same_complaint(dir, current, "张三");
+  const std::string second = same_complaint(dir, current, "李四");
+  const std::string old = dir.file("old.db");
+  make_v1_copy(current, old);
+
+  // The first command migrates, and the migration indexes both open complaints.
+  CHECK(severity_of(dir, old, first) == "general");
+  {
+    SQLite::Database migrated(old);
+    CHECK(migrated.execAndGet("SELECT count(*) FROM similar_keys WHERE open = 1").getInt() == 2);
+    CHECK(migrated.execAndGet("SELECT count(*) FROM meta WHERE key = 'similar_backfill'").getInt() == 0);
+  }
+  // A third complainant makes all three hot, as on a database that was never migrated.
+  const std::string third = same_complaint(dir, old, "王五");
+  for (const auto& id : {first, second, third}) {
+    INFO("case ", id);
+    CHECK(severity_of(dir, old, id) == "hot");
+  }
+  CHECK(migration_cf(dir, old, {"verify"}).exit_code == 0);
 }
 
 TEST_CASE("migration: --read-only refuses an older database and writes nothing") {

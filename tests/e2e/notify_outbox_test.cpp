@@ -132,6 +132,7 @@ TEST_CASE("notify: the complaint's escalation notices reach a webhook and an SMT
   }
   const auto docs = bodies(hook);
   const auto hot = std::find_if(docs.begin(), docs.end(), [](const nlohmann::json& d) { return d["rule"] == "hot_report"; });
+  REQUIRE(hot != docs.end());
   CHECK(hot->at("message").get<std::string>().find("热点投诉须在1个工作日内报公司") != std::string::npos);
   std::set<std::string> keys;
   for (const auto& d : docs) keys.insert(d["idempotency_key"].get<std::string>());
@@ -141,7 +142,7 @@ TEST_CASE("notify: the complaint's escalation notices reach a webhook and an SMT
   const auto mails = smtp.mails();
   auto mailed = [&](const std::string& address, const std::string& text) {
     return std::any_of(mails.begin(), mails.end(), [&](const smtp_sink::mail& m) {
-      return m.to.front().find(address) != std::string::npos && mail_body(m.data).find(text) != std::string::npos;
+      return !m.to.empty() && m.to.front().find(address) != std::string::npos && mail_body(m.data).find(text) != std::string::npos;
     });
   };
   CHECK(mailed("zhao.lei@example.com", "重大投诉：立即上报"));

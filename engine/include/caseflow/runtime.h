@@ -51,6 +51,7 @@ struct loaded_case {
 class runtime {
  public:
   // All references must outlive the runtime. `calendars` may be null (dates are then UTC).
+  // Finishes what a schema migration of `s` left pending (store::complete_migration) first.
   runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars);
   runtime(const runtime&) = delete;
   // Handlers for the procedures' hooks (must outlive the runtime); null = hooks do not run.

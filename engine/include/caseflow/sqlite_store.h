@@ -56,6 +56,8 @@ class sqlite_store final : public store {
   std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override;
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;
   std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override;
+  void complete_migration(
+      const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override;
   // The schema migration opening this database did, if any (to tell the user about the backup).
   const std::optional<schema_migration>& migration() const;
   // Messages of the events committed from now on are written by `router` (none when unset).

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -168,6 +169,14 @@ class store {
                                       instant /*to*/) {
     return {};
   }
+
+  // Finishes what a schema migration left to code that can read definitions: today the
+  // similar-cases index of the cases written before the index existed (a database migrated to
+  // schema version 3). `definition` parses a stored definition hash. Runs once, in one
+  // transaction, and again on the next call if it failed; a no-op when nothing is pending, on a
+  // read-only store, and on a store without the index.
+  virtual void complete_migration(
+      const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& /*definition*/) {}
 
   // The stored bytes with this digest (see blob). A store without attachments has none.
   virtual std::optional<std::string> attachment(std::string_view /*digest*/) { return std::nullopt; }

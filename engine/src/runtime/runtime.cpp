@@ -19,7 +19,9 @@ constexpr int k_similar_attempts = 3;
 }  // namespace
 
 runtime::runtime(store& s, const procedure_library& library, const organisation& org, const calendar_set* calendars)
-    : store_(s), library_(library), org_(org), calendars_(calendars) {}
+    : store_(s), library_(library), org_(org), calendars_(calendars) {
+  store_.complete_migration([this](std::string_view hash) { return definition(hash); });
+}
 
 const calendar* runtime::calendar_for(const procedure& p) const {
   return calendars_ && !p.calendar.empty() ? calendars_->find(p.calendar) : nullptr;

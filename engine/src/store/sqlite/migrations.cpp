@@ -23,7 +23,10 @@ const std::vector<migration_step>& migration_steps() {
        "CREATE TABLE similar_keys(case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, key TEXT NOT NULL, "
        "opened_seconds INTEGER NOT NULL, distinct_digest TEXT NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;\n"
        "CREATE INDEX similar_by_key ON similar_keys(procedure, key, opened_seconds);\n"
-       "INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));"},
+       "INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));\n"
+       // The cases already stored are indexed by sqlite_store::complete_migration, which can
+       // read their definitions; until then this row says the index is incomplete.
+       "INSERT INTO meta(key, value) VALUES ('similar_backfill', 'pending');"},
   };
   return steps;
 }

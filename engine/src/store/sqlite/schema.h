@@ -54,7 +54,7 @@ void project_outbox(SQLite::Database& db, const outbox_router& router, const pro
 namespace caseflow {
 class sqlite_store;
 namespace detail {
-// The connection of `s` (for the outbox queries in store/sqlite/outbox.cpp).
+// The connection of `s` (for the outbox queries in outbox.cpp and the index upkeep in similar.cpp).
 SQLite::Database& database_of(sqlite_store& s);
 }  // namespace detail
 }  // namespace caseflow

@@ -1,5 +1,6 @@
 // The similar-cases index in SQLite (table similar_keys). See caseflow/similar.h.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 #include <fmt/format.h>
 
 #include "caseflow/hash.h"
@@ -81,6 +82,26 @@ similar_group similar_rows(SQLite::Database& db, const procedure& p, const case_
 }  // namespace caseflow::detail
 
 namespace caseflow {
+
+void sqlite_store::complete_migration(
+    const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) {
+  SQLite::Database& db = detail::database_of(*this);
+  if (sqlite3_db_readonly(db.getHandle(), "main") != 0) return;
+  SQLite::Statement pending(db, "SELECT 1 FROM meta WHERE key = 'similar_backfill'");
+  if (!pending.executeStep()) return;
+  pending.reset();
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Re-read inside the write lock: another process may have finished it meanwhile.
+  if (!pending.executeStep()) return;
+  SQLite::Statement cases(db, "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases");
+  while (cases.executeStep()) {
+    const case_record record = detail::read_case_row(cases);
+    const auto p = definition(record.definition_hash);
+    if (p->similar) detail::sync_similar(db, *p, state_from_json(*p, record.state));
+  }
+  db.exec("DELETE FROM meta WHERE key = 'similar_backfill'");
+  tx.commit();
+}
 
 similar_group sqlite_store::similar_cases(const procedure& p, const case_state& c, instant from, instant to) {
   return detail::similar_rows(detail::database_of(*this), p, c, from, to);
