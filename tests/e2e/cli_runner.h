@@ -123,6 +123,9 @@ class child {
     if (pid_ > 0) wait();
   }
 
+  // The child's process id; -1 once it has been waited for.
+  pid_t pid() const { return pid_; }
+
   // Sends `sig` to the child (nothing once it has been waited for).
   void send_signal(int sig) {
     if (pid_ > 0) ::kill(pid_, sig);

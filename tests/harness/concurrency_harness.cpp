@@ -13,6 +13,9 @@
 // Afterwards:
 //   - every bump that exited 0 is in the log exactly once, every one that exited 3 is absent
 //     (no lost update, no duplicate), and no command failed any other way;
+//   - after the timed race, two bumps per shared case that both read it before either may
+//     commit (a held write lock): exactly one of each pair exits 3, so the run always contains
+//     real lost races whatever the timing;
 //   - each case has one event per successful bump plus its opening, and its projection
 //     version equals its event count;
 //   - each due escalation fired exactly once however many ticks raced;
@@ -20,6 +23,7 @@
 // Prints one summary line with the counts; exit 0 when all hold, else the findings and 1.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -27,6 +31,7 @@
 #include <thread>
 
 #include "drill_support.h"
+#include "e2e/lost_race.h"
 
 namespace caseflow::harness {
 namespace {
@@ -59,6 +64,14 @@ class concurrency_run {
     for (std::size_t w = 0; w < results.size(); ++w)
       threads.emplace_back([&, w] { work(w, shared, own[w], until, &results[w]); });
     for (auto& t : threads) t.join();
+    // Then a lost race that does not depend on timing: on each shared case, two bumps that
+    // both read it before either may commit (test::race_under_write_lock); one must exit 3.
+    std::vector<attempt> forced = force_conflicts(shared);
+    const auto forced_losers =
+        std::count_if(forced.begin(), forced.end(), [](const attempt& a) { return a.exit_code == 3; });
+    findings_.check(forced_losers == static_cast<std::ptrdiff_t>(shared.size()),
+                    fmt::format("{} of the {} forced races lost with exit 3", forced_losers, shared.size()));
+    results.push_back(std::move(forced));
 
     std::int64_t commands = 0, successes = 0, conflicts = 0, ticks = 0, shared_bumps = 0, bumps_done = 0;
     std::map<std::string, int> bumps_per_case;
@@ -89,10 +102,11 @@ class concurrency_run {
     if (!findings_.empty()) return report_findings();
     std::cout << fmt::format(
         "concurrency harness: {} workers for {}s on {} shared cases: {} commands ({} bumps on shared cases, {} ticks), "
-        "{} succeeded, {} conflicts (exit 3, absent from the log), {} other failures; {} successful bumps each in the "
+        "{} succeeded, {} conflicts ({} of them forced; exit 3, absent from the log), {} other failures; "
+        "{} successful bumps each in the "
         "log exactly once, escalations fired once each, verify and replay clean\n",
         workers, options_.number("seconds"), shared.size(), commands, shared_bumps, ticks, successes, conflicts,
-        other_failures_, bumps_done);
+        forced_losers, other_failures_, bumps_done);
     return 0;
   }
 
@@ -128,6 +142,31 @@ class concurrency_run {
       a.err = r.err;
       out->push_back(std::move(a));
     }
+  }
+
+  // Two bumps per shared case under a held write lock, so both decide on the same state.
+  std::vector<attempt> force_conflicts(const std::vector<std::string>& shared) const {
+    std::vector<attempt> out;
+    for (const auto& id : shared) {
+      std::vector<std::vector<std::string>> commands;
+      std::vector<attempt> pair;
+      for (int n = 1; n <= 2; ++n) {
+        attempt a;
+        a.case_id = id;
+        a.token = fmt::format("forced-{}-{}", id, n);
+        commands.push_back({"do", id, "bump", "--set", fmt::format("counter={}", n), "--comment", a.token, "--now",
+                            k_racing});
+        pair.push_back(std::move(a));
+      }
+      const auto results = test::race_under_write_lock(options_.text("caseflow"), workspace_.db(), commands,
+                                                       workspace_.env(), workspace_.path());
+      for (std::size_t n = 0; n < pair.size(); ++n) {
+        pair[n].exit_code = results[n].exit_code;
+        pair[n].err = results[n].err;
+        out.push_back(std::move(pair[n]));
+      }
+    }
+    return out;
   }
 
   void check_log(const std::map<std::string, const attempt*>& by_token,
