@@ -9,7 +9,8 @@
 // tick, dispatch the outbox through the log channel, import a JSONL file of one to three
 // cases. About `kill-percent` of commands get SIGKILL after a random delay between 0.4 and
 // 1.2 times that command's usual running time (most of which is starting the process),
-// until `kills` of them were really killed, or `max-seconds` have passed. After each kill
+// until `kills` of them were really killed (fewer, when --max-commands or --max-seconds stops
+// the run first, is a failure). After each kill
 // (and at the end, after a final tick two days on and a dispatch):
 //   - `caseflow verify` exits 0 and `caseflow replay` finds every case equal to its log;
 //   - every command that exited 0 is in the log; every killed command is wholly in or
@@ -115,6 +116,12 @@ class crash_run {
       }
       if (!findings_.empty()) break;
     }
+    // A run that stopped before its kills (by --max-commands or --max-seconds) proved less
+    // than it was asked to: that is a failure, not a pass with fewer kills.
+    if (findings_.empty())
+      findings_.check(kills_ >= kills_wanted, fmt::format("only {} of the {} kills asked for happened within "
+                                                          "--max-commands {} and --max-seconds {}",
+                                                          kills_, kills_wanted, max_commands, max_seconds));
     if (findings_.empty()) finish();
     if (!findings_.empty()) {
       findings_.print("crash harness");
