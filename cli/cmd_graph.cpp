@@ -15,9 +15,15 @@ struct graph_options {
   std::string format = "dot";
 };
 
+// `text` as a DOT string literal: quotes and backslashes escaped, each line break as DOT's `\n`
+// (so a label of several lines draws as several lines, and a backslash in a name as itself).
 std::string dot_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
@@ -25,7 +31,7 @@ std::string dot_string(std::string_view text) {
 }
 
 std::string label(const step_def& s) {
-  return s.name.zh.empty() && s.name.en.empty() ? s.id : fmt::format("{}\\n{}", s.name.preferred(s.id), s.id);
+  return s.name.zh.empty() && s.name.en.empty() ? s.id : fmt::format("{}\n{}", s.name.preferred(s.id), s.id);
 }
 
 std::string dot(const procedure& p) {
@@ -38,7 +44,7 @@ std::string dot(const procedure& p) {
   for (const auto& s : p.steps)
     for (const auto& a : s.actions)
       out += fmt::format("  {} -> {} [label={}];\n", dot_string(s.id), dot_string(a.to),
-                         dot_string(a.guard ? fmt::format("{}\\n[{}]", a.id, a.guard->source()) : a.id));
+                         dot_string(a.guard ? fmt::format("{}\n[{}]", a.id, a.guard->source()) : a.id));
   return out + "}\n";
 }
 
