@@ -2,7 +2,6 @@
 // virtual time under cn-mainland: pre-registration, the drafting-standard check, the review
 // and revision limits, the re-check loop, VP confirmation, and the per-department record of
 // missed pre-registrations. Expected times are worked out by hand beside them.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <map>
@@ -119,14 +118,16 @@ TEST_CASE("legal_review: missed pre-registrations are counted per department") {
       const std::string id = s.approved(department, "2026-03-03T10:00+08:00");
       s.act("zhou.min", "2026-03-04T09:00+08:00", id, "received", {"preregistered=" + flag});
     }
-  SQLite::Database db(s.dir().db());
-  SQLite::Statement q(db,
-                      "SELECT json_extract(state, '$.fields.department'), count(*) FROM cases "
-                      "WHERE procedure = 'legal_review' AND json_extract(state, '$.fields.preregistered') = 0 "
-                      "GROUP BY 1 ORDER BY 1");
-  std::map<std::string, int> missed;
-  while (q.executeStep()) missed[q.getColumn(0).getString()] = q.getColumn(1).getInt();
-  CHECK(missed == std::map<std::string, int>{{"design", 1}, {"engineering", 2}});
+  // caseflow's own report counts them (README "Reports"): 5 submitted, 3 missed.
+  const nlohmann::json report =
+      s.json_at("2026-03-31T18:00+08:00", {"report", "legal-review-misses", "--month", "2026-03"});
+  std::map<std::string, std::pair<int, int>> by_department;  // department -> (submitted, missed)
+  for (const auto& row : report["tables"]["by_department"])
+    by_department[row["department"]] = {row["submitted"].get<int>(), row["missed"].get<int>()};
+  CHECK(by_department == std::map<std::string, std::pair<int, int>>{
+                             {"all", {5, 3}}, {"design", {1, 1}}, {"engineering", {3, 2}}, {"sales", {1, 0}}});
+  CHECK(report["headline"][1]["value"] == "3");
+  CHECK(report["headline"][1]["detail"] == "60.0%");
 }
 
 TEST_CASE("legal_review: a document off the drafting standard is returned for rework") {
