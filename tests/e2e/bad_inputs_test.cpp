@@ -100,13 +100,6 @@ run_result run_limited(const std::vector<std::string>& args, const env_list& env
   return started.wait();
 }
 
-// snapshot() with an empty write-ahead log counted as none.
-db_snapshot stored_bytes(const std::string& db_path) {
-  db_snapshot s = snapshot(db_path);
-  if (s.wal && s.wal->empty()) s.wal.reset();
-  return s;
-}
-
 std::string scalar_or(const YAML::Node& node, const std::string& fallback) {
   return node ? node.as<std::string>() : fallback;
 }

@@ -82,6 +82,15 @@ struct db_snapshot {
 
 inline db_snapshot snapshot(const std::string& db_path) { return {read_bytes(db_path), read_bytes(db_path + "-wal")}; }
 
+// snapshot() with an empty write-ahead log counted as none: what was stored, for comparing
+// before and after a command that must write nothing (a read-only open may leave an empty
+// -wal behind, which holds nothing).
+inline db_snapshot stored_bytes(const std::string& db_path) {
+  db_snapshot s = snapshot(db_path);
+  if (s.wal && s.wal->empty()) s.wal.reset();
+  return s;
+}
+
 // A started child process; wait() collects its exit code and output.
 class child {
  public:

@@ -1,0 +1,142 @@
+// Promises of the command line that no other test holds to: `--read-only` (and
+// CASEFLOW_READ_ONLY) refuses every writing command and writes nothing; the database and its
+// -wal and -shm files are created owner-only; `assign` and `list --procedure/--step/--open/--mine`.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
+
+namespace caseflow::test {
+namespace {
+
+constexpr const char* k_day = "2026-03-02T10:00+08:00";
+
+// A database with one complaint forwarded to the engineering department (TS-2026-00001).
+std::string seeded_complaint(const cli_session& s) {
+  const std::string id = s.start("zhang.wei", k_day, "complaint",
+                                 {"customer=陈先生", "phone=13900001111", "channel=phone", "summary=卫生间渗水"});
+  s.act("zhang.wei", k_day, id, "forward", {"category=engineering_quality", "department=engineering"});
+  return id;
+}
+
+int mode_of(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return static_cast<int>(st.st_mode & 07777);
+}
+
+TEST_CASE("read-only: every writing command is refused and writes nothing, by flag or by environment") {
+  cli_session s;
+  const std::string id = seeded_complaint(s);
+  std::ofstream(s.dir().file("photo.jpg"), std::ios::binary) << "jpeg bytes";
+  std::ofstream(s.dir().file("old.jsonl"), std::ios::binary)
+      << R"({"procedure":"complaint","id":"TS-2025-00001","opened_at":"2025-03-03T09:00:00+08:00",)"
+      << R"("actor":"zhang.wei","fields":{"customer":"王女士","channel":"phone","summary":"电梯故障"}})" << '\n';
+  // Each would write on a writable database (checked last, below).
+  // Each would write on a writable database (checked last, below, in this order).
+  const std::vector<std::vector<std::string>> writers{
+      {"--as", "zhang.wei", "start", "complaint", "--set", "customer=x", "--set", "channel=phone", "--set",
+       "summary=s"},
+      {"--as", "zhang.wei", "assign", id, "liu.yang"},
+      {"--as", "zhang.wei", "note", id, "客户来电"},
+      {"--as", "zhang.wei", "attach", id, s.dir().file("photo.jpg")},
+      {"--as", "liu.yang", "do", id, "answer", "--set", "cause=防水层破损", "--comment", "已回复"},
+      {"--as", "yang.guang", "erase", "--case", id, "--field", "phone"},
+      {"--as", "zhang.wei", "import", s.dir().file("old.jsonl")},
+      {"tick"},  // at 20 March the complaint's one-week escalation is due
+  };
+  const std::string later = "2026-03-20T10:00+08:00";
+  for (const auto& args : writers) {
+    CAPTURE(args[args.size() > 2 ? 2 : 0]);
+    for (const bool by_environment : {false, true}) {
+      CAPTURE(by_environment);
+      const db_snapshot before = stored_bytes(s.dir().db());
+      std::vector<std::string> all{"--procedures", k_processes, "--db", s.dir().db(), "--now", later};
+      if (!by_environment) all.push_back("--read-only");
+      all.insert(all.end(), args.begin(), args.end());
+      const run_result r =
+          run_caseflow(all, s.dir(), by_environment ? env_list{{"CASEFLOW_READ_ONLY", "1"}} : env_list{});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == "caseflow: the database is read-only; nothing was written\n");
+      CHECK(stored_bytes(s.dir().db()) == before);
+    }
+  }
+  // The same commands write when the database is writable: the refusals above were read-only's.
+  for (const auto& args : writers) {
+    CAPTURE(args[args.size() > 2 ? 2 : 0]);
+    const db_snapshot before = stored_bytes(s.dir().db());
+    std::vector<std::string> all{"--procedures", k_processes, "--db", s.dir().db(), "--now", later};
+    all.insert(all.end(), args.begin(), args.end());
+    const run_result r = run_caseflow(all, s.dir());
+    INFO("stderr: ", r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(stored_bytes(s.dir().db()) == before);
+  }
+}
+
+TEST_CASE("files: the database, its -wal and its -shm are created owner-only whatever the umask") {
+  cli_session s;
+  const mode_t old_mask = ::umask(0);  // the most permissive: what caseflow sets must hold alone
+  seeded_complaint(s);
+  CHECK(mode_of(s.dir().db()) == 0600);
+  // While caseflow holds the database open (a `run` loop on the real clock) the -wal and -shm
+  // files exist; SQLite gives them the database's mode.
+  child reader(CASEFLOW_BINARY, s.argv({"run", "--poll", "1"}), {}, s.dir().path());
+  ::umask(old_mask);
+  for (int i = 0; i < 250 && !std::filesystem::exists(s.dir().db() + "-shm"); ++i) ::usleep(20000);
+  REQUIRE(std::filesystem::exists(s.dir().db() + "-wal"));
+  REQUIRE(std::filesystem::exists(s.dir().db() + "-shm"));
+  CHECK(mode_of(s.dir().db() + "-wal") == 0600);
+  CHECK(mode_of(s.dir().db() + "-shm") == 0600);
+  reader.send_signal(SIGTERM);
+  reader.wait();
+}
+
+TEST_CASE("assign and list: a case given to a person is theirs, and list filters by procedure, step, open and mine") {
+  cli_session s;
+  const std::string forwarded = seeded_complaint(s);
+  const std::string fresh = s.start("li.na", k_day, "complaint", {"customer=王女士", "channel=phone", "summary=电梯故障"});
+  const std::string review =
+      s.start("liu.yang", k_day, "legal_review", {"document=《物业服务委托合同》", "department=engineering"});
+  CHECK(s.must("zhang.wei", k_day, {"assign", forwarded, "liu.yang"}) == forwarded + ": assigned to liu.yang\n");
+  CHECK(s.show(forwarded, k_day)["assignee"] == "liu.yang");
+
+  auto ids = [&](std::vector<std::string> filters, const std::string& user = "zhang.wei") {
+    filters.insert(filters.begin(), {"--as", user, "list"});
+    std::vector<std::string> out;
+    const nlohmann::json listed = s.json_at(k_day, filters);
+    for (const auto& c : listed["cases"]) out.push_back(c["id"]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // One more complaint, found invalid and signed off: closed.
+  const std::string closed = s.start("li.na", k_day, "complaint", {"customer=赵先生", "channel=phone", "summary=非本小区"});
+  s.act("li.na", k_day, closed, "invalid", {"invalid_reason=非本公司物业"});
+  s.act("chen.jing", k_day, closed, "sign", {}, "确认无效");
+  CHECK(s.show(closed, k_day)["open"] == false);
+
+  CHECK(ids({}) == strings{review, forwarded, fresh, closed});
+  CHECK(ids({"--procedure", "complaint"}) == strings{forwarded, fresh, closed});
+  CHECK(ids({"--procedure", "legal_review"}) == strings{review});
+  CHECK(ids({"--step", "intake"}) == strings{fresh});
+  CHECK(ids({"--step", "department_reply"}) == strings{forwarded});
+  CHECK(ids({"--mine"}, "liu.yang") == strings{forwarded});
+  CHECK(ids({"--mine"}, "li.na").empty());
+  CHECK(ids({"--open"}) == strings{review, forwarded, fresh});
+  CHECK(ids({"--step", "closed_invalid"}) == strings{closed});
+  CHECK(ids({"--procedure", "complaint", "--step", "intake", "--open"}) == strings{fresh});
+}
+
+}  // namespace
+}  // namespace caseflow::test
