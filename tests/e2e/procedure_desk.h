@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <source_location>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 
@@ -29,6 +31,12 @@ class procedure_desk {
     INFO("args: ", nlohmann::json(args).dump(), " stderr: ", r.err);
     REQUIRE(r.exit_code == 0);
     return r.out;
+  }
+  // The same, which must be refused with `message` and write nothing (check_refused).
+  void refused(const std::string& user, const std::string& now, std::vector<std::string> args,
+               const std::string& message, int exit_code = 1,
+               std::source_location where = std::source_location::current()) const {
+    check_refused(dir_.db(), [&] { return as(user, now, std::move(args)); }, message, exit_code, where);
   }
   // Opens a case; returns its id.
   std::string start(const std::string& user, const std::string& now, std::vector<std::string> args) const {
