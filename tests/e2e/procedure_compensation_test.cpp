@@ -59,7 +59,9 @@ TEST_CASE("compensation: if the contractor refuses to sign, the site supervisor 
   d.must("zhang.wei", k_compensation_now,
          {"do", id, "contractor_refused", "--set", "contractor=某防水公司", "--comment", "拒签"});
   CHECK(d.show(id, k_compensation_now)["step"] == "supervisor_confirmation");
-  CHECK(d.as("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--comment", "x"}).exit_code == 1);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--comment", "x"},
+            "caseflow: zhang.wei may not take action 'confirmed' on case " + id +
+                ": it needs the role site_supervisor; zhang.wei holds roles cs_specialist\n");
   d.must("qian.jun", k_compensation_now, {"do", id, "confirmed", "--comment", "监理确认承包商责任"});
   CHECK(d.show(id, k_compensation_now)["step"] == "proposal");
 }
@@ -105,8 +107,9 @@ TEST_CASE("compensation: the proposer may not approve") {
 TEST_CASE("compensation: a refund needs the quality supervision station's written confirmation") {
   compensation_desk d;
   const std::string id = d.claim("refund");
-  CHECK(d.as("zhang.wei", k_compensation_now, {"do", id, "compensation_claim", "--set", "responsibility=company"})
-            .exit_code == 1);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "compensation_claim", "--set", "responsibility=company"},
+            "caseflow: action 'compensation_claim' is not allowed now: its condition `request == \"compensation\"` is "
+            "false (request = \"refund\")\n");
   d.must("zhang.wei", k_compensation_now, {"do", id, "refund_or_exchange"});
   const run_result unconfirmed =
       d.as("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--set", "refund_ground=structure_failed"});
