@@ -209,9 +209,11 @@ TEST_CASE("audit cli: attach, list and get evidence; a changed blob fails verify
     std::filesystem::remove(copy);
   }
   CHECK(s.cf({"attachment", "get", w.id, a["digest"]}).out == bytes);
-  CHECK(s.cf({"attachment", "get", w.id, "missing.png"}).exit_code == 1);
+  check_refused(s.dir().db(), [&] { return s.cf({"attachment", "get", w.id, "missing.png"}); },
+                "caseflow: case " + w.id + " has no attachment 'missing.png'; it has: leak photo.png\n");
   // Someone not in org.yaml may not attach; nothing is written.
-  CHECK(s.cf({"--as", "nobody", "attach", w.id, photo}).exit_code == 1);
+  check_refused(s.dir().db(), [&] { return s.cf({"--as", "nobody", "attach", w.id, photo}); },
+                "caseflow: 'nobody' is not a person in org.yaml\n");
   CHECK(s.cf({"verify"}).exit_code == 0);
   CHECK(s.cf({"replay"}).exit_code == 0);
 
@@ -262,7 +264,8 @@ TEST_CASE("audit cli: export as JSON Lines and CSV") {
   for (std::string line; std::getline(later, line); ++count) CHECK(nlohmann::json::parse(line)["at"] >= "2026-02-28T16:00:00Z");
   CHECK(count > 0);
   CHECK(count < total);
-  CHECK(s.cf({"export", "--format", "xml"}).exit_code == 2);
+  check_refused(s.dir().db(), [&] { return s.cf({"export", "--format", "xml"}); },
+                "--format: xml not in {jsonl,csv}\nRun with --help for more information.\n", 2);
 }
 
 TEST_CASE("audit cli: the audit timeline as text, JSON and HTML") {
