@@ -1,5 +1,6 @@
 // End-to-end: the approval matrices of PROCEDURES.md §2, §3 and §7 run from the CLI.
 #include <algorithm>
+#include <source_location>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ class approval_desk {
     INFO("args: ", nlohmann::json(args).dump(), " stderr: ", r.err);
     REQUIRE(r.exit_code == 0);
     return r.out;
+  }
+  // The same, which must be refused with `message` and write nothing (check_refused).
+  void refused(const std::string& user, std::vector<std::string> args, const std::string& message,
+               const std::string& now = k_november,
+               std::source_location where = std::source_location::current()) const {
+    check_refused(dir_.db(), [&] { return as(user, std::move(args), now); }, message, 1, where);
   }
   nlohmann::json json(const std::string& user, std::vector<std::string> args) const {
     args.insert(args.begin(), "--json");
@@ -69,12 +76,11 @@ TEST_CASE("approvals cli: company compensation above 10,000.00 needs the manager
   CHECK((*approve)["roles"] == nlohmann::json{"cs_manager"});
   CHECK((*approve)["permitted"] == true);
 
-  const run_result self = d.as("zhang.wei", {"do", id, "approve"});
-  CHECK(self.exit_code == 1);
-  CHECK(self.err.find("zhang.wei may not approve case PC-2026-00001") != std::string::npos);
-  const run_result vp_first = d.as("zhao.lei", {"do", id, "approve"});
-  CHECK(vp_first.exit_code == 1);
-  CHECK(vp_first.err.find("waiting for level 1 of 2: cs_manager") != std::string::npos);
+  // The proposer, a specialist, lacks the role (the not_by rule: procedure_compensation_test).
+  d.refused("zhang.wei", {"do", id, "approve"},
+            "caseflow: zhang.wei may not approve case PC-2026-00001 now: waiting for level 1 of 2: cs_manager\n");
+  d.refused("zhao.lei", {"do", id, "approve"},
+            "caseflow: zhao.lei may not approve case PC-2026-00001 now: waiting for level 1 of 2: cs_manager\n");
 
   d.must("wang.fang", {"do", id, "approve", "--comment", "同意"});
   const std::string table = d.must("zhao.lei", {"show", id});
@@ -107,7 +113,7 @@ TEST_CASE("approvals cli: the bounds of §3 are inclusive (含)") {
 TEST_CASE("approvals cli: a rejection needs a comment and goes back to the proposer") {
   approval_desk d;
   const std::string id = d.compensation("5000");
-  CHECK(d.as("wang.fang", {"do", id, "reject"}).exit_code == 1);
+  d.refused("wang.fang", {"do", id, "reject"}, "caseflow: a rejection needs a comment: give --comment \"…\"\n");
   d.must("wang.fang", {"do", id, "reject", "--comment", "证据不足"});
   nlohmann::json shown = d.show(id);
   CHECK(shown["step"] == "proposal");
@@ -118,9 +124,9 @@ TEST_CASE("approvals cli: a rejection needs a comment and goes back to the propo
 TEST_CASE("approvals cli: a deputy approves inside the delegation and is refused outside it") {
   approval_desk d;
   const std::string id = d.compensation("800");
-  const run_result outside = d.as("wu.qiang", {"do", id, "approve"}, "2026-12-16T10:00+08:00");
-  CHECK(outside.exit_code == 1);
-  CHECK(outside.err.find("wu.qiang may not approve") != std::string::npos);
+  d.refused("wu.qiang", {"do", id, "approve"},
+            "caseflow: wu.qiang may not approve case PC-2026-00001 now: waiting for level 1 of 1: cs_manager\n",
+            "2026-12-16T10:00+08:00");
   d.must("wu.qiang", {"do", id, "approve"}, "2026-12-15T17:00+08:00");
   const nlohmann::json events = operator_events(d.json("zhang.wei", {"history", id}));
   CHECK(events.back()["actor"] == "wu.qiang");
@@ -197,12 +203,14 @@ TEST_CASE("approvals cli: complaint cost chains of §2 and the advisory panel") 
   CHECK(d.show(general)["step"] == "implementation");
 
   const std::string high = proposal();
-  const run_result too_high = d.as("zhang.wei", {"do", high, "submit", "--set", "plan=赔偿", "--set", "cost=35000.01",
-                                                 "--comment", "x"});
-  CHECK(too_high.exit_code == 1);
+  d.refused("zhang.wei", {"do", high, "submit", "--set", "plan=赔偿", "--set", "cost=35000.01", "--comment", "x"},
+            "caseflow: action 'submit' is not allowed now: its condition `cost <= 35000 and (claim == null or claim <= "
+            "cost * 2)` is false (cost = 35000.01, claim = (not set))\n");
   d.must("zhang.wei", {"do", high, "refer_to_panel", "--set", "plan=赔偿", "--set", "cost=50000", "--set",
                        "review_reason=high_compensation", "--comment", "金额较高"});
-  CHECK(d.as("ma.jian", {"do", high, "police_report", "--set", "report=x"}).exit_code == 1);
+  d.refused("ma.jian", {"do", high, "police_report", "--set", "report=x"},
+            "caseflow: action 'police_report' is not allowed now: its condition `review_reason in [\"gangster\", "
+            "\"irrational_behaviour\"]` is false (review_reason = \"high_compensation\")\n");
   d.must("xu.ming", {"do", high, "consumer_association_report", "--set", "report=消协审议报告"});
   CHECK(d.show(high)["approval"]["levels"].size() == 4);
   for (const char* user : {"wang.fang", "zhao.lei", "lin.feng", "guo.hua"}) d.must(user, {"do", high, "approve"});

@@ -232,9 +232,11 @@ TEST_CASE("audit cli: attach, list and get evidence; a changed blob fails verify
     std::filesystem::remove(copy);
   }
   CHECK(s.cf({"attachment", "get", w.id, a["digest"]}).out == bytes);
-  CHECK(s.cf({"attachment", "get", w.id, "missing.png"}).exit_code == 1);
+  check_refused(s.dir().db(), [&] { return s.cf({"attachment", "get", w.id, "missing.png"}); },
+                "caseflow: case " + w.id + " has no attachment 'missing.png'; it has: leak photo.png\n");
   // Someone not in org.yaml may not attach; nothing is written.
-  CHECK(s.cf({"--as", "nobody", "attach", w.id, photo}).exit_code == 1);
+  check_refused(s.dir().db(), [&] { return s.cf({"--as", "nobody", "attach", w.id, photo}); },
+                "caseflow: 'nobody' is not a person in org.yaml\n");
   CHECK(s.cf({"verify"}).exit_code == 0);
   CHECK(s.cf({"replay"}).exit_code == 0);
 
@@ -293,7 +295,8 @@ TEST_CASE("audit cli: export as JSON Lines and CSV") {
   std::vector<nlohmann::json> exported_since;
   for (std::string line; std::getline(later, line);) exported_since.push_back(nlohmann::json::parse(line));
   CHECK(exported_since == expected_since);
-  CHECK(s.cf({"export", "--format", "xml"}).exit_code == 2);
+  check_refused(s.dir().db(), [&] { return s.cf({"export", "--format", "xml"}); },
+                "--format: xml not in {jsonl,csv}\nRun with --help for more information.\n", 2);
 }
 
 TEST_CASE("audit cli: the audit timeline as text, JSON and HTML") {

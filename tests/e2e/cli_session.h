@@ -7,7 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <source_location>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +21,20 @@ namespace caseflow::test {
 using strings = std::vector<std::string>;
 
 inline const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+
+// A refused command, run once by `run()`: it exits with `exit_code`, prints exactly `message` on stderr
+// and leaves the database at `db_path` byte for byte as it was, its write-ahead log included. A failed
+// check names the caller's line (`where`).
+template <class Run>
+void check_refused(const std::string& db_path, Run run, const std::string& message, int exit_code = 1,
+                   std::source_location where = std::source_location::current()) {
+  INFO("refusal at ", std::filesystem::path(where.file_name()).filename().string(), ":", where.line());
+  const db_snapshot before = snapshot(db_path);
+  const run_result r = run();
+  CHECK(r.err == message);
+  CHECK(r.exit_code == exit_code);
+  CHECK(snapshot(db_path) == before);
+}
 
 // Every call passes --procedures (the shipped processes/) and --db (a fresh database).
 class cli_session {
@@ -38,6 +54,12 @@ class cli_session {
   run_result as(const std::string& user, const std::string& now, std::vector<std::string> args) const {
     args.insert(args.begin(), {"--as", user, "--now", now});
     return cf(std::move(args));
+  }
+  // `caseflow --as USER --now NOW args...`, which must be refused with `message` and write nothing (check_refused).
+  void refused(const std::string& user, const std::string& now, std::vector<std::string> args,
+               const std::string& message, int exit_code = 1,
+               std::source_location where = std::source_location::current()) const {
+    check_refused(dir_.db(), [&] { return as(user, now, std::move(args)); }, message, exit_code, where);
   }
   // `caseflow --json --now NOW args...`, which must succeed.
   nlohmann::json json_at(const std::string& now, std::vector<std::string> args) const {

@@ -112,7 +112,8 @@ TEST_CASE("import: malformed JSON, unknown keys and repeated ids are reported by
         std::string::npos);
   CHECK(imported.err.find("cases.jsonl:5:26: malformed JSON") != std::string::npos);
   CHECK(imported.err.find("cases.jsonl:6:1: case TS-2025-00001 is also on line 1") != std::string::npos);
-  CHECK(import_cf(dir, {"history", "TS-2025-00001"}).exit_code == 1);
+  check_refused(dir.db(), [&] { return import_cf(dir, {"history", "TS-2025-00001"}); },
+                "caseflow: no database at " + dir.db() + " (set --db or CASEFLOW_DB)\n");
 }
 
 }  // namespace

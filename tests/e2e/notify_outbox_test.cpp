@@ -217,10 +217,12 @@ TEST_CASE("notify: a webhook that never answers times out, goes dead, and can be
   hook.hang = false;
   const std::string id = std::to_string(failed["messages"][0]["id"].get<int>());
   s.must("2026-03-02T10:28+08:00", {"--as", "wang.fang", "outbox", "retry", id});
-  CHECK(s.cf("2026-03-02T10:28+08:00", {"outbox", "retry", id}).exit_code == 1);  // pending, not failed
+  check_refused(s.dir().db(), [&] { return s.cf("2026-03-02T10:28+08:00", {"outbox", "retry", id}); },  // pending
+                "caseflow: outbox message " + id + " has not failed\n");
   CHECK(s.json("2026-03-02T10:28+08:00", {"dispatch"})["delivered"] == 1);
   CHECK(s.json("", {"outbox"})["messages"][0]["state"] == "delivered");
-  CHECK(s.cf("", {"outbox", "retry", "999"}).exit_code == 1);
+  check_refused(s.dir().db(), [&] { return s.cf("", {"outbox", "retry", "999"}); },
+                "caseflow: no outbox message 999\n");
 }
 
 TEST_CASE("notify: kill -9 of `caseflow run` in the middle of a delivery loses nothing") {

@@ -1,5 +1,7 @@
 // Rule tests of exchange, refund and compensation after move-in (PROCEDURES.md §3,
 // processes/compensation_refund_exchange.yaml), one test case per rule, through the real binary.
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@ const std::string k_compensation_now = "2026-11-24T10:00+08:00";
 
 class compensation_desk : public procedure_desk {
  public:
+  using procedure_desk::procedure_desk;
   std::string claim(const std::string& request) const {
     return start("zhang.wei", k_compensation_now,
                  {"start", "compensation_refund_exchange", "--set", "customer=张三", "--set", "address=5-2-1101",
@@ -40,6 +43,20 @@ class compensation_desk : public procedure_desk {
   }
 };
 
+// A copy of processes/ in `dir` in which zhang.wei, the specialist who proposes, also holds
+// cs_manager, the role that approves; returns its path.
+std::string processes_with_proposer_as_manager(const scratch_dir& dir) {
+  const std::string copy = dir.file("processes");
+  std::filesystem::copy(k_processes, copy, std::filesystem::copy_options::recursive);
+  std::string org = read_bytes(copy + "/org.yaml").value();
+  const std::string specialist = "zhang.wei:  { name: 张伟, roles: [cs_specialist]";
+  const auto at = org.find(specialist);
+  REQUIRE(at != std::string::npos);
+  org.replace(at, specialist.size(), "zhang.wei:  { name: 张伟, roles: [cs_specialist, cs_manager]");
+  std::ofstream(copy + "/org.yaml", std::ios::trunc) << org;
+  return copy;
+}
+
 TEST_CASE("compensation: the contractor signs an acknowledgement of its responsibility") {
   compensation_desk d;
   const std::string id = d.claim("compensation");
@@ -59,7 +76,9 @@ TEST_CASE("compensation: if the contractor refuses to sign, the site supervisor 
   d.must("zhang.wei", k_compensation_now,
          {"do", id, "contractor_refused", "--set", "contractor=某防水公司", "--comment", "拒签"});
   CHECK(d.show(id, k_compensation_now)["step"] == "supervisor_confirmation");
-  CHECK(d.as("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--comment", "x"}).exit_code == 1);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--comment", "x"},
+            "caseflow: zhang.wei may not take action 'confirmed' on case " + id +
+                ": it needs the role site_supervisor; zhang.wei holds roles cs_specialist\n");
   d.must("qian.jun", k_compensation_now, {"do", id, "confirmed", "--comment", "监理确认承包商责任"});
   CHECK(d.show(id, k_compensation_now)["step"] == "proposal");
 }
@@ -95,18 +114,25 @@ TEST_CASE("compensation: a company-borne part above 10,000 is reviewed by the ma
 }
 
 TEST_CASE("compensation: the proposer may not approve") {
-  compensation_desk d;
+  // The proposer holds the approving role here: only the step's `not_by: [proposal]`
+  // (segregation of duties) refuses them; another manager approves.
+  scratch_dir copy;
+  const compensation_desk d(processes_with_proposer_as_manager(copy));
   const std::string id = d.proposed("company", "500");
-  const run_result r = d.as("zhang.wei", k_compensation_now, {"do", id, "approve"});
-  CHECK(r.exit_code == 1);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "approve"},
+            "caseflow: zhang.wei may not approve case " + id +
+                ": they acted in step 'proposal' (segregation of duties: not_by proposal)\n");
   CHECK(d.show(id, k_compensation_now)["step"] == "approval");
+  d.must("wang.fang", k_compensation_now, {"do", id, "approve"});
+  CHECK(d.show(id, k_compensation_now)["step"] == "payment");
 }
 
 TEST_CASE("compensation: a refund needs the quality supervision station's written confirmation") {
   compensation_desk d;
   const std::string id = d.claim("refund");
-  CHECK(d.as("zhang.wei", k_compensation_now, {"do", id, "compensation_claim", "--set", "responsibility=company"})
-            .exit_code == 1);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "compensation_claim", "--set", "responsibility=company"},
+            "caseflow: action 'compensation_claim' is not allowed now: its condition `request == \"compensation\"` is "
+            "false (request = \"refund\")\n");
   d.must("zhang.wei", k_compensation_now, {"do", id, "refund_or_exchange"});
   const run_result unconfirmed =
       d.as("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--set", "refund_ground=structure_failed"});

@@ -138,9 +138,9 @@ TEST_CASE("complaint_8d: the QE sends an analysis that falls short back to the d
   const std::string id = s.open("2026-09-30T10:00+08:00", "normal");
   s.act("bai.xue", "2026-09-30T10:10+08:00", id, "normal", {}, "转QE");
   s.act("shi.lei", "2026-09-30T16:00+08:00", id, "replied", {"first_reply=已收到"});
-  const run_result partial =
-      s.as("yu.hai", "2026-10-08T10:00+08:00", {"do", id, "analysed", "--set", "root_cause=操作失误"});
-  CHECK(partial.exit_code == 1);
+  s.refused("yu.hai", "2026-10-08T10:00+08:00", {"do", id, "analysed", "--set", "root_cause=操作失误"},
+            "caseflow: action 'analysed' needs responsibility, corrective_action: give --set responsibility=… --set "
+            "corrective_action=…\n");
   s.act("yu.hai", "2026-10-08T10:00+08:00", id, "analysed",
         {"root_cause=操作失误", "responsibility=internal", "corrective_action=培训"});
   s.act("shi.lei", "2026-10-08T14:00+08:00", id, "reanalyse", {}, "未找到真因");

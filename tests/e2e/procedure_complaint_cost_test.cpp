@@ -71,8 +71,12 @@ TEST_CASE("complaint cost: the consumer association reviews high compensation an
   for (const std::string reason : {"high_compensation", "third_party"}) {
     INFO(reason);
     const std::string id = d.referred(reason);
-    CHECK(d.as("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=x"}).exit_code == 1);
-    CHECK(d.as("luo.yi", k_cost_now, {"do", id, "lawyer_report", "--set", "report=x"}).exit_code == 1);
+    d.refused("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=x"},
+              "caseflow: action 'police_report' is not allowed now: its condition `review_reason in [\"gangster\", "
+              "\"irrational_behaviour\"]` is false (review_reason = \"" + reason + "\")\n");
+    d.refused("luo.yi", k_cost_now, {"do", id, "lawyer_report", "--set", "report=x"},
+              "caseflow: action 'lawyer_report' is not allowed now: its condition `review_reason == \"legal_risk\"` is "
+              "false (review_reason = \"" + reason + "\")\n");
     d.must("xu.ming", k_cost_now, {"do", id, "consumer_association_report", "--set", "report=消协审议报告"});
     CHECK(d.show(id, k_cost_now)["step"] == "cost_approval");
   }
@@ -95,7 +99,9 @@ TEST_CASE("complaint cost: the police review gangster involvement and irrational
 TEST_CASE("complaint cost: a lawyer reviews a high legal risk") {
   cost_desk d;
   const std::string id = d.referred("legal_risk");
-  CHECK(d.as("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=x"}).exit_code == 1);
+  d.refused("ma.jian", k_cost_now, {"do", id, "police_report", "--set", "report=x"},
+            "caseflow: action 'police_report' is not allowed now: its condition `review_reason in [\"gangster\", "
+            "\"irrational_behaviour\"]` is false (review_reason = \"legal_risk\")\n");
   const run_result not_lawyer = d.as("zhang.wei", k_cost_now, {"do", id, "lawyer_report", "--set", "report=x"});
   CHECK(not_lawyer.exit_code == 1);
   CHECK(not_lawyer.err.find("lawyer_advisor") != std::string::npos);
@@ -139,7 +145,8 @@ TEST_CASE("complaint cost: from 50,000 the chain is CS manager, VP, committee vi
   CHECK(levels[1]["roles"] == nlohmann::json{"vp"});
   CHECK(levels[2]["roles"] == nlohmann::json{"committee_vice_chair"});
   CHECK(levels[3]["roles"] == nlohmann::json{"committee_chair"});
-  CHECK(d.as("guo.hua", k_cost_now, {"do", id, "approve"}).exit_code == 1);  // the chair signs last
+  d.refused("guo.hua", k_cost_now, {"do", id, "approve"},  // the chair signs last
+            "caseflow: guo.hua may not approve case " + id + " now: waiting for level 1 of 4: cs_manager\n");
   for (const char* user : {"wang.fang", "zhao.lei", "lin.feng", "guo.hua"})
     d.must(user, k_cost_now, {"do", id, "approve"});
   d.must("zhang.wei", k_cost_now, {"do", id, "done", "--comment", "已赔付"});

@@ -1,25 +1,30 @@
 // procedure_desk.h — a desk for procedure rule tests: one temporary database with the shipped
-// processes/ and org.yaml, commands run as a named person at a given virtual time.
+// processes/ and org.yaml (or a folder given in their place), commands run as a named person at
+// a given virtual time.
 // Header-only (the test glob builds only *_test.cpp files).
 #pragma once
 
 #include <algorithm>
+#include <source_location>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 
 class procedure_desk {
  public:
+  // `procedures`: the folder of procedure definitions and org.yaml that every command reads.
+  explicit procedure_desk(std::string procedures = k_processes) : procedures_(std::move(procedures)) {}
   // `caseflow --as USER --now NOW args...`
   run_result as(const std::string& user, const std::string& now, std::vector<std::string> args) const {
-    std::vector<std::string> all{"--procedures", std::string(CASEFLOW_SOURCE_DIR) + "/processes", "--db", dir_.db(),
-                                 "--as", user, "--now", now};
+    std::vector<std::string> all{"--procedures", procedures_, "--db", dir_.db(), "--as", user, "--now", now};
     all.insert(all.end(), args.begin(), args.end());
     return run_caseflow(all, dir_);
   }
@@ -29,6 +34,12 @@ class procedure_desk {
     INFO("args: ", nlohmann::json(args).dump(), " stderr: ", r.err);
     REQUIRE(r.exit_code == 0);
     return r.out;
+  }
+  // The same, which must be refused with `message` and write nothing (check_refused).
+  void refused(const std::string& user, const std::string& now, std::vector<std::string> args,
+               const std::string& message, int exit_code = 1,
+               std::source_location where = std::source_location::current()) const {
+    check_refused(dir_.db(), [&] { return as(user, now, std::move(args)); }, message, exit_code, where);
   }
   // Opens a case; returns its id.
   std::string start(const std::string& user, const std::string& now, std::vector<std::string> args) const {
@@ -72,6 +83,7 @@ class procedure_desk {
   std::string sql(const std::string& query) const { return run("/usr/bin/sqlite3", {dir_.db(), query}, {}, dir_.path()).out; }
 
  private:
+  std::string procedures_;
   scratch_dir dir_;
 };
 

@@ -73,7 +73,9 @@ TEST_CASE("lawyer_engagement: the lawyer reports every month") {
 TEST_CASE("lawyer_engagement: finance returns fees to negotiation") {
   lawyer_session s;
   const std::string id = s.at_finance();
-  CHECK(s.as("wang.fang", "2026-03-16T15:00+08:00", {"do", id, "fees_approved", "--comment", "x"}).exit_code == 1);
+  s.refused("wang.fang", "2026-03-16T15:00+08:00", {"do", id, "fees_approved", "--comment", "x"},
+            "caseflow: wang.fang may not take action 'fees_approved' on case " + id +
+                ": it needs the role finance; wang.fang holds roles cs_manager\n");
   s.act("feng.tao", "2026-03-16T15:00+08:00", id, "fees_returned", {}, "超出收费标准");
   CHECK(s.step_of(id) == "negotiation");
 }

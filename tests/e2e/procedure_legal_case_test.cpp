@@ -47,7 +47,8 @@ TEST_CASE("legal_case: main path, self-handled, from assessment to the outcome")
 TEST_CASE("legal_case: an event that is not a legal case is closed with the reason") {
   legal_session s;
   const std::string id = s.open();
-  CHECK(s.as("zhou.min", "2026-03-09T11:00+08:00", {"do", id, "not_legal"}).exit_code == 1);  // needs the reason
+  s.refused("zhou.min", "2026-03-09T11:00+08:00", {"do", id, "not_legal"},  // needs the reason
+            "caseflow: action 'not_legal' needs a comment: give --comment \"…\"\n");
   s.act("zhou.min", "2026-03-09T11:00+08:00", id, "not_legal", {}, "属一般投诉，转客户投诉处理");
   CHECK(s.step_of(id) == "not_a_legal_case");
   CHECK(s.show(id, "2026-03-09T11:01+08:00")["open"] == false);
@@ -73,7 +74,8 @@ TEST_CASE("legal_case: an external lawyer is engaged through a lawyer_engagement
   CHECK(child["step"] == "selection");
   CHECK(child["fields"]["legal_case"] == id);
   CHECK(child["fields"]["matter"] == parent["fields"]["summary"]);
-  CHECK(s.as("wang.fang", "2026-03-16T11:00+08:00", {"do", id, "engaged"}).exit_code == 1);  // needs a comment
+  s.refused("wang.fang", "2026-03-16T11:00+08:00", {"do", id, "engaged"},
+            "caseflow: action 'engaged' needs a comment: give --comment \"…\"\n");
   s.act("wang.fang", "2026-03-16T11:00+08:00", id, "engaged", {}, "律师已聘定，见外聘律师案件");
   CHECK(s.step_of(id) == "proceedings");
   CHECK(s.cf({"verify"}).exit_code == 0);

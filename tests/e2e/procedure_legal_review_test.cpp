@@ -139,8 +139,8 @@ TEST_CASE("legal_review: a document off the drafting standard is returned for re
   CHECK(typos.exit_code == 1);
   CHECK(contains(typos.err, "max_typos_per_page <= 3"));
   CHECK(s.step_of(id) == "standard_check");
-  const run_result no_reason = s.as("zhou.min", "2026-03-04T09:30+08:00", {"do", id, "nonconforming"});
-  CHECK(no_reason.exit_code == 1);
+  s.refused("zhou.min", "2026-03-04T09:30+08:00", {"do", id, "nonconforming"},
+            "caseflow: action 'nonconforming' needs a comment: give --comment \"…\"\n");
   s.act("zhou.min", "2026-03-04T09:30+08:00", id, "nonconforming", {"max_typos_per_page=4"},
         "缺少争议解决条款，错别字超标");
   CHECK(s.step_of(id) == "drafting");
@@ -154,7 +154,9 @@ TEST_CASE("legal_review: the department head sends a draft back before it goes t
   const std::string id = s.start("liu.yang", "2026-03-02T09:00+08:00", "legal_review",
                                  {"document=《停车位租赁协议》", "department=property_management"});
   s.act("liu.yang", "2026-03-02T09:30+08:00", id, "finalise");
-  CHECK(s.as("liu.yang", "2026-03-02T10:00+08:00", {"do", id, "approve"}).exit_code == 1);  // only the head
+  s.refused("liu.yang", "2026-03-02T10:00+08:00", {"do", id, "approve"},  // only the head
+            "caseflow: liu.yang may not take action 'approve' on case " + id +
+                ": it needs the role dept_head; liu.yang holds roles dept_handler\n");
   s.act("chen.jing", "2026-03-02T10:00+08:00", id, "send_back", {}, "租金条款未定稿");
   CHECK(s.step_of(id) == "drafting");
 }
@@ -199,7 +201,9 @@ TEST_CASE("legal_review: the VP returns the final text for revision") {
   review_session s;
   const std::string id = s.in_review("2026-03-04T09:00+08:00");
   s.act("zhou.min", "2026-03-04T15:00+08:00", id, "passed");
-  CHECK(s.as("zhou.min", "2026-03-04T16:00+08:00", {"do", id, "confirmed", "--comment", "ok"}).exit_code == 1);
+  s.refused("zhou.min", "2026-03-04T16:00+08:00", {"do", id, "confirmed", "--comment", "ok"},
+            "caseflow: zhou.min may not take action 'confirmed' on case " + id +
+                ": it needs the role vp; zhou.min holds roles legal_advisor\n");
   s.act("zhao.lei", "2026-03-05T10:00+08:00", id, "returned", {}, "付款比例调整后再报");
   CHECK(s.step_of(id) == "revision");
   s.act("liu.yang", "2026-03-05T16:00+08:00", id, "resubmit");

@@ -141,9 +141,9 @@ TEST_CASE("move_in: daily debrief and flash report the same day of each handover
   CHECK(deadline(s.deadlines(id, "2026-06-27T08:31+08:00"), "on_site_day.daily_debrief")["due"] ==
         "2026-06-28T00:00:00+08:00");
   // A debrief needs the day's figures and the flash report.
-  CHECK(s.as("wang.fang", "2026-06-27T18:30+08:00",
-             {"do", id, "debrief", "--set", "households_moved_in=146", "--set", "repairs_raised=23"})
-            .exit_code == 1);
+  s.refused("wang.fang", "2026-06-27T18:30+08:00",
+            {"do", id, "debrief", "--set", "households_moved_in=146", "--set", "repairs_raised=23"},
+            "caseflow: action 'debrief' needs a comment: give --comment \"…\"\n");
   s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief", {"households_moved_in=146", "repairs_raised=23"}, "快报");
   CHECK(s.deadlines(id, "2026-06-27T18:31+08:00") == nlohmann::json::array());
   // The second day has no debrief: breached at midnight, the manager and the VP are told.
@@ -184,9 +184,10 @@ TEST_CASE("move_in: repairs raised on site are tracked until all are done") {
   s.act("zhang.wei", "2026-07-03T17:00+08:00", id, "repairs_update", {"repairs_completed=14"}, "14项已完成");
   CHECK(s.step_of(id) == "repairs_follow_up");
   // An update cannot claim more than was raised.
-  CHECK(s.as("zhang.wei", "2026-07-08T17:00+08:00",
-             {"do", id, "repairs_update", "--set", "repairs_completed=24", "--comment", "x"})
-            .exit_code == 1);
+  s.refused("zhang.wei", "2026-07-08T17:00+08:00",
+            {"do", id, "repairs_update", "--set", "repairs_completed=24", "--comment", "x"},
+            "caseflow: action 'repairs_update' is not allowed now: its condition `repairs_completed < repairs_raised` "
+            "is false (repairs_completed = 24, repairs_raised = 23)\n");
   s.act("zhang.wei", "2026-07-10T17:00+08:00", id, "all_repaired", {"repairs_completed=23"});
   CHECK(s.step_of(id) == "feedback");
 }

@@ -130,7 +130,9 @@ TEST_CASE("property_complaint: same-day return visit after the department head's
   property_session s;
   const std::string id = s.dispatched(k_opened, k_dispatched);
   s.act("xie.jun", "2026-05-18T11:00+08:00", id, "done", {"result=已修复"});
-  CHECK(s.as("xie.jun", "2026-05-18T11:10+08:00", {"do", id, "checked"}).exit_code == 1);  // the head checks
+  s.refused("xie.jun", "2026-05-18T11:10+08:00", {"do", id, "checked"},  // the head checks
+            "caseflow: xie.jun may not take action 'checked' on case " + id +
+                ": it needs the role property_dept_head; xie.jun holds roles property_handler\n");
   s.act("pan.yue", "2026-05-18T11:20+08:00", id, "checked");
   CHECK(deadline(s.deadlines(id, "2026-05-18T11:21+08:00"), "return_visit.same_day_return_visit")["due"] ==
         "2026-05-19T00:00:00+08:00");

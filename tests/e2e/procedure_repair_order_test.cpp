@@ -79,7 +79,8 @@ TEST_CASE("repair order: the survey decides who is responsible and whether it is
                                                         "cost=100", "--comment", "x"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("order_type, responsible") != std::string::npos);
-  CHECK(d.as("zhang.wei", k_repair_now, {"do", id, "surveyed", "--set", "order_type=C"}).exit_code == 1);
+  d.refused("zhang.wei", k_repair_now, {"do", id, "surveyed", "--set", "order_type=C"},
+            "caseflow: field 'order_type': 'C' is not one of A | B; did you mean 'A'?\n");
   const std::string b = d.surveyed("100", "single", "B");
   CHECK(d.show(b, k_repair_now)["fields"]["order_type"] == "B");
 }
@@ -141,7 +142,9 @@ TEST_CASE("repair order: a settlement of 20,000 or more is reviewed by audit") {
   repair_desk d;
   const std::string small = d.completed(k_repair_now);
   d.must("zhang.wei", k_repair_now, {"do", small, "called", "--comment", "满意"});
-  CHECK(d.as("zhang.wei", k_repair_now, {"do", small, "to_audit", "--set", "settlement=19999.99"}).exit_code == 1);
+  d.refused("zhang.wei", k_repair_now, {"do", small, "to_audit", "--set", "settlement=19999.99"},
+            "caseflow: action 'to_audit' is not allowed now: its condition `settlement >= 20000` is false (settlement "
+            "= 19999.99)\n");
   d.must("zhang.wei", k_repair_now, {"do", small, "settled", "--set", "settlement=19999.99"});
   CHECK(d.show(small, k_repair_now)["step"] == "closed");
 
@@ -151,7 +154,9 @@ TEST_CASE("repair order: a settlement of 20,000 or more is reviewed by audit") {
   CHECK(skipped.exit_code == 1);
   CHECK(skipped.err.find("settlement < 20000") != std::string::npos);
   d.must("zhang.wei", k_repair_now, {"do", large, "to_audit", "--set", "settlement=20000"});
-  CHECK(d.as("zhang.wei", k_repair_now, {"do", large, "passed"}).exit_code == 1);
+  d.refused("zhang.wei", k_repair_now, {"do", large, "passed"},
+            "caseflow: zhang.wei may not take action 'passed' on case " + large +
+                ": it needs the role auditor; zhang.wei holds roles cs_specialist\n");
   d.must("cao.yu", k_repair_now, {"do", large, "returned", "--set", "settlement=18500", "--comment", "核减"});
   d.must("zhang.wei", k_repair_now, {"do", large, "settled"});
   CHECK(d.show(large, k_repair_now)["step"] == "closed");

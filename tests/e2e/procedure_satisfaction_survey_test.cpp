@@ -80,7 +80,9 @@ TEST_CASE("satisfaction_survey: the VP approves the survey plan or sends it back
   s.act("zhang.wei", "2026-08-14T17:00+08:00", id, "visited", {"households_moved_in=312", "households_visited=300"});
   s.act("zhang.wei", "2026-08-17T10:00+08:00", id, "submit_plan", {"topic=入住交付", "method=phone", "sample_size=100"},
         "方案");
-  CHECK(s.as("wang.fang", "2026-08-18T09:30+08:00", {"do", id, "approve"}).exit_code == 1);  // the VP's
+  s.refused("wang.fang", "2026-08-18T09:30+08:00", {"do", id, "approve"},  // the VP's
+            "caseflow: wang.fang may not take action 'approve' on case " + id +
+                ": it needs the role vp; wang.fang holds roles cs_manager\n");
   s.act("zhao.lei", "2026-08-18T09:30+08:00", id, "send_back", {}, "样本量不足");
   CHECK(s.step_of(id) == "planning");
 }
@@ -98,9 +100,10 @@ TEST_CASE("satisfaction_survey: more than 20% non-response makes a survey invali
   CHECK(s.step_of(id) == "analysis");
   // Not topped up: invalid, the round is planned again and does not count.
   const std::string invalid = s.in_fieldwork();
-  CHECK(
-      s.as("zhang.wei", "2026-09-04T17:00+08:00", {"do", invalid, "invalid", "--set", "responses=80", "--comment", "x"})
-          .exit_code == 1);
+  s.refused("zhang.wei", "2026-09-04T17:00+08:00",
+            {"do", invalid, "invalid", "--set", "responses=80", "--comment", "x"},
+            "caseflow: action 'invalid' is not allowed now: its condition `responses * 5 < sample_size * 4` is false "
+            "(responses = 80, sample_size = 100)\n");
   s.act("zhang.wei", "2026-09-04T17:00+08:00", invalid, "invalid", {"responses=60"}, "未回复40%，本次调查无效");
   CHECK(s.step_of(invalid) == "planning");
 }
@@ -144,9 +147,10 @@ TEST_CASE("satisfaction_survey: at least two surveys within a year of move-in") 
   CHECK(early.exit_code == 1);
   CHECK(contains(early.err, "second_survey_on"));
   // A second survey dated before the first is refused.
-  CHECK(s.as("wang.fang", "2026-09-07T17:10+08:00",
-             {"do", id, "year_complete", "--set", "second_survey_on=2026-09-01", "--comment", "x"})
-            .exit_code == 1);
+  s.refused("wang.fang", "2026-09-07T17:10+08:00",
+            {"do", id, "year_complete", "--set", "second_survey_on=2026-09-01", "--comment", "x"},
+            "caseflow: action 'year_complete' is not allowed now: its condition `second_survey_on >= first_survey_on` "
+            "is false (second_survey_on = 2026-09-01, first_survey_on = 2026-09-07)\n");
   CHECK(s.tick("2027-06-27T23:59+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2027-06-28T00:00+08:00");
   CHECK(kinds(fired["events"]) ==

@@ -497,9 +497,12 @@ TEST_CASE("report cli: reports never write, refuse a missing database and bad pe
   const run_result month = s.report({"monthly", "--month", "2026-13"});
   CHECK(month.exit_code == 2);
   CHECK(month.err == "caseflow: --month '2026-13' is not a month written YYYY-MM, e.g. 2026-11\n");
-  CHECK(s.report({"closure-rate", "--quarter", "2026Q5"}).exit_code == 2);
-  CHECK(s.report({"daily", "--date", "2026-11-31"}).exit_code == 2);
-  CHECK(s.report({"monthly", "--month", "2026-11", "--procedure", "nope"}).exit_code == 1);
+  check_refused(s.dir().db(), [&] { return s.report({"closure-rate", "--quarter", "2026Q5"}); },
+                "caseflow: --quarter '2026Q5' is not a quarter written YYYYQn, e.g. 2026Q4\n", 2);
+  check_refused(s.dir().db(), [&] { return s.report({"daily", "--date", "2026-11-31"}); },
+                "caseflow: --date '2026-11-31' is not a date written YYYY-MM-DD\n", 2);
+  check_refused(s.dir().db(), [&] { return s.report({"monthly", "--month", "2026-11", "--procedure", "nope"}); },
+                "caseflow: no procedure 'nope' in " + s.dir().file("processes") + "\n");
 
   const std::string out = s.dir().file("monthly.csv");
   CHECK(s.report({"monthly", "--month", "2026-11", "--format", "csv", "--out", out}).out.empty());
