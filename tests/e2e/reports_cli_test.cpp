@@ -15,6 +15,7 @@
 
 #include "caseflow/text_output.h"
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 
 namespace caseflow::test {
 namespace {
