@@ -93,12 +93,11 @@ void sqlite_store::complete_migration(
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   // Re-read inside the write lock: another process may have finished it meanwhile.
   if (!pending.executeStep()) return;
-  SQLite::Statement cases(db, "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases");
-  while (cases.executeStep()) {
-    const case_record record = detail::read_case_row(cases);
+  scan_cases([&](const case_record& record) {
     const auto p = definition(record.definition_hash);
     if (p->similar) detail::sync_similar(db, *p, state_from_json(*p, record.state));
-  }
+    return true;
+  });
   db.exec("DELETE FROM meta WHERE key = 'similar_backfill'");
   tx.commit();
 }
