@@ -7,6 +7,8 @@
 // 2026 Spring Festival 02-15..02-23 with make-up Saturdays 02-14 and 02-28; National Day
 // 10-01..10-07 with make-up Saturday 10-10. Expected times are worked out by hand beside them.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -165,6 +167,61 @@ TEST_CASE("business time: calendar show lists holidays, make-up days and working
   CHECK(next["covered"] == false);
   CHECK(next["months"][1]["holidays"] == nlohmann::json::array());
   CHECK(next["months"][1]["working_days"] == 20);  // Feb 2027: plain week, 4 × 5
+}
+
+// The State Council's 2026 notice made Saturday 14 February a working day (春节调休). Take that
+// make-up day out of a copy of cn-mainland.yaml while an email complaint of Friday 17:50 waits
+// to be forwarded: `30m working` was 10 minutes on Friday and 20 on that Saturday (09:20); now
+// the next working day is Tuesday 24 February, after the Spring Festival holiday (15-23), so
+// 09:20 that day. The reminder (at 80%, 6 minutes earlier) moves with it.
+TEST_CASE("business time: calendar recompute after a real calendar change moves the pending deadlines") {
+  scratch_dir dir;
+  const std::string procedures = dir.file("processes");
+  std::filesystem::copy(k_processes, procedures, std::filesystem::copy_options::recursive);
+  const env_list env{{"CASEFLOW_PROCEDURES", procedures}, {"CASEFLOW_DB", dir.db()}};
+  auto cf = [&](std::vector<std::string> args) {
+    const run_result r = run_caseflow(args, dir, env);
+    INFO("stderr: ", r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+  std::string id = cf({"--as", "zhang.wei", "--now", "2026-02-13T17:50+08:00", "start", "complaint", "--set",
+                       "customer=陈先生", "--set", "channel=email", "--set", "summary=卫生间渗水"});
+  id.pop_back();
+  auto due_of = [&](const std::string& rule) {
+    const nlohmann::json shown = nlohmann::json::parse(cf({"--json", "--now", "2026-02-14T08:00+08:00", "show", id}));
+    return deadline(shown["deadlines"], rule)["due"].get<std::string>();
+  };
+  CHECK(due_of("intake.forward_phone_email") == "2026-02-14T09:20:00+08:00");
+
+  const std::string calendar = procedures + "/calendars/cn-mainland.yaml";
+  std::string text = read_bytes(calendar).value();
+  const std::string make_up_day = "  - { name: 春节调休, date: 2026-02-14 }\n";
+  REQUIRE(contains(text, make_up_day));
+  text.erase(text.find(make_up_day), make_up_day.size());
+  std::ofstream(calendar, std::ios::binary | std::ios::trunc) << text;
+
+  CHECK(cf({"--now", "2026-02-14T08:00+08:00", "calendar", "recompute"}) ==
+        id + " deadline_changed intake.forward_phone_email: 2026-02-14T01:20:00Z → 2026-02-24T01:20:00Z\n" + id +
+            " deadline_changed intake.forward_phone_email.reminder: 2026-02-14T01:14:00Z → 2026-02-24T01:14:00Z\n"
+            "2 deadline changes recorded\n");
+  CHECK(due_of("intake.forward_phone_email") == "2026-02-24T09:20:00+08:00");
+  const nlohmann::json history = nlohmann::json::parse(cf({"--json", "history", id}));
+  std::vector<nlohmann::json> changed;
+  for (const auto& e : history["events"])
+    if (e["kind"] == "deadline_changed") changed.push_back(e);
+  REQUIRE(changed.size() == 2);
+  CHECK(changed[0]["actor"] == "system");
+  CHECK(changed[0]["data"]["rule"] == "intake.forward_phone_email");
+  CHECK(changed[0]["data"]["old_due"] == "2026-02-14T01:20:00Z");
+  CHECK(changed[0]["data"]["due"] == "2026-02-24T01:20:00Z");
+  // The new deadline names the calendar version that computed it, not the old one.
+  const nlohmann::json first = history["events"][1];
+  REQUIRE(first["kind"] == "deadline_set");
+  CHECK(changed[0]["data"]["calendar_version"] != first["data"]["calendar_version"]);
+  // Once recomputed, nothing is left to change.
+  CHECK(cf({"--now", "2026-02-14T08:00+08:00", "calendar", "recompute"}) == "0 deadline changes recorded\n");
+  CHECK(cf({"--now", "2026-02-14T08:00+08:00", "verify"}).find("verified:") == 0);
 }
 
 TEST_CASE("business time: calendar recompute with no calendar change records nothing") {
