@@ -29,12 +29,8 @@ namespace {
 class audit_session {
  public:
   audit_session() {
-    const std::filesystem::path shipped = std::filesystem::path(CASEFLOW_SOURCE_DIR) / "processes";
-    const std::filesystem::path procedures = dir_.path() / "processes";
-    std::filesystem::create_directories(procedures);
-    std::filesystem::copy(shipped / "complaint.yaml", procedures / "complaint.yaml");
-    std::filesystem::copy(shipped / "org.yaml", procedures / "org.yaml");
-    std::filesystem::copy(shipped / "calendars", procedures / "calendars", std::filesystem::copy_options::recursive);
+    make_procedures_folder(dir_.path() / "processes",
+                           {{"complaint.yaml", read_bytes(k_processes + "/complaint.yaml").value()}});
   }
 
   run_result cf(std::vector<std::string> args) const {

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <source_location>
 #include <string>
@@ -21,6 +22,16 @@ namespace caseflow::test {
 using strings = std::vector<std::string>;
 
 inline const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+
+// Makes `folder` a procedures folder holding the shipped org.yaml and calendars/ and only the
+// procedures given (file name -> YAML text), so a test depends on nothing else in processes/.
+inline void make_procedures_folder(const std::filesystem::path& folder,
+                                   const std::vector<std::pair<std::string, std::string>>& procedures) {
+  std::filesystem::create_directories(folder);
+  std::filesystem::copy(k_processes + "/org.yaml", folder / "org.yaml");
+  std::filesystem::copy(k_processes + "/calendars", folder / "calendars", std::filesystem::copy_options::recursive);
+  for (const auto& [name, text] : procedures) std::ofstream(folder / name, std::ios::binary) << text;
+}
 
 // A refused command, run once by `run()`: it exits with `exit_code`, prints exactly `message` on stderr
 // and leaves the database at `db_path` byte for byte as it was, its write-ahead log included. A failed

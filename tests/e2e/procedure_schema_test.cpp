@@ -105,23 +105,19 @@ TEST_CASE("procedure diagrams: every shipped procedure draws with Graphviz and h
 TEST_CASE("procedure diagrams: a small procedure draws exactly, in DOT and in Mermaid") {
   scratch_dir dir;
   const std::string procedures = dir.file("processes");
-  std::filesystem::create_directories(procedures);
-  std::filesystem::copy(k_source + "/processes/org.yaml", procedures + "/org.yaml");
-  std::filesystem::copy(k_source + "/processes/calendars", procedures + "/calendars",
-                        std::filesystem::copy_options::recursive);
-  std::ofstream(procedures + "/memo.yaml") << "procedure: memo\n"
-                                              "name: { zh: 备忘, en: Memo }\n"
-                                              "roles: { clerk: 文员 }\n"
-                                              "fields: { urgent: bool }\n"
-                                              "start: draft\n"
-                                              "steps:\n"
-                                              "  draft:\n"
-                                              "    name: { zh: 起草, en: Draft }\n"
-                                              "    role: clerk\n"
-                                              "    actions:\n"
-                                              "      send: { to: sent, when: 'urgent' }\n"
-                                              "      drop: sent\n"
-                                              "  sent: { terminal: true }\n";
+  make_procedures_folder(procedures, {{"memo.yaml", "procedure: memo\n"
+                                                    "name: { zh: 备忘, en: Memo }\n"
+                                                    "roles: { clerk: 文员 }\n"
+                                                    "fields: { urgent: bool }\n"
+                                                    "start: draft\n"
+                                                    "steps:\n"
+                                                    "  draft:\n"
+                                                    "    name: { zh: 起草, en: Draft }\n"
+                                                    "    role: clerk\n"
+                                                    "    actions:\n"
+                                                    "      send: { to: sent, when: 'urgent' }\n"
+                                                    "      drop: sent\n"
+                                                    "  sent: { terminal: true }\n"}});
   CHECK(graph_of(dir, procedures, "memo", "dot") ==
         "digraph \"memo\" {\n"
         "  rankdir=LR;\n"

@@ -49,13 +49,9 @@ steps:
 class report_session {
  public:
   report_session() {
-    const std::filesystem::path shipped = std::filesystem::path(CASEFLOW_SOURCE_DIR) / "processes";
-    const std::filesystem::path procedures = dir_.path() / "processes";
-    std::filesystem::create_directories(procedures);
-    std::filesystem::copy(shipped / "complaint.yaml", procedures / "complaint.yaml");
-    std::filesystem::copy(shipped / "org.yaml", procedures / "org.yaml");
-    std::filesystem::copy(shipped / "calendars", procedures / "calendars", std::filesystem::copy_options::recursive);
-    std::ofstream(procedures / "legal_review.yaml") << k_legal_review;
+    make_procedures_folder(dir_.path() / "processes",
+                           {{"complaint.yaml", read_bytes(k_processes + "/complaint.yaml").value()},
+                            {"legal_review.yaml", k_legal_review}});
   }
 
   run_result cf(std::vector<std::string> args) const {

@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,14 +43,7 @@ steps:
 
 class run_desk {
  public:
-  run_desk() {
-    const std::string procedures = dir_.file("processes");
-    std::filesystem::create_directories(procedures);
-    std::filesystem::copy(k_processes + "/org.yaml", procedures + "/org.yaml");
-    std::filesystem::copy(k_processes + "/calendars", procedures + "/calendars",
-                          std::filesystem::copy_options::recursive);
-    std::ofstream(procedures + "/ping.yaml") << k_ping_procedure;
-  }
+  run_desk() { make_procedures_folder(dir_.file("processes"), {{"ping.yaml", k_ping_procedure}}); }
   std::vector<std::string> argv(std::vector<std::string> args) const {
     std::vector<std::string> all{"--procedures", dir_.file("processes"), "--db", dir_.db()};
     all.insert(all.end(), args.begin(), args.end());
