@@ -304,10 +304,11 @@ TEST_CASE("cli: of two racing commands on one case exactly one wins") {
 // A refusal changes nothing, not even by creating an empty database file.
 TEST_CASE("cli: a refused command does not create the database file") {
   complaint_cli s;
-  const run_result unknown_case = s.as("zhang.wei", {"do", "TS-2026-00001", "forward"});
-  CHECK(unknown_case.exit_code == 1);
-  const run_result missing_fields = s.as("zhang.wei", {"start", "complaint"});
-  CHECK(missing_fields.exit_code == 1);
+  check_refused(s.db(), [&] { return s.as("zhang.wei", {"do", "TS-2026-00001", "forward"}); },
+                "caseflow: no case 'TS-2026-00001'\n");
+  check_refused(s.db(), [&] { return s.as("zhang.wei", {"start", "complaint"}); },
+                "caseflow: opening a complaint case needs customer, channel, summary: give --set customer=… --set "
+                "channel=… --set summary=…\n");
   CHECK_FALSE(std::filesystem::exists(s.db()));
 }
 

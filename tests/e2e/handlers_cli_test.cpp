@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/cli_runner.h"
+#include "e2e/cli_session.h"
 #include "e2e/notify_servers.h"
 
 namespace caseflow::test {
@@ -108,6 +109,7 @@ class hook_session {
     const std::string out = must(now, {"--as", "ann", "start", "care", "--set", "address=幸福里 3-201"});
     return out.substr(0, out.size() - 1);
   }
+  const scratch_dir& dir() const { return dir_; }
   std::vector<nlohmann::json> events_of(const std::string& id, const std::string& kind) {
     std::vector<nlohmann::json> out;
     const nlohmann::json history = json("2026-03-02T10:00+08:00", {"history", id});
@@ -177,9 +179,9 @@ TEST_CASE("sub-cases: the parent's and the child's logs name each other and the 
   const std::string text = s.must("2026-03-02T10:06+08:00", {"show", id});
   CHECK(text.find("VS-2026-001") != std::string::npos);
 
-  const run_result early = s.cf("2026-03-02T10:07+08:00", {"--as", "ann", "do", id, "finish"});
-  CHECK(early.exit_code == 1);
-  CHECK(early.err.find("is waiting for its sub-case VS-2026-001 (visit)") != std::string::npos);
+  check_refused(s.dir().db(), [&] { return s.cf("2026-03-02T10:07+08:00", {"--as", "ann", "do", id, "finish"}); },
+                "caseflow: case " + id + " is waiting for its sub-case VS-2026-001 (visit): action 'finish' cannot "
+                "leave step 'repairing' until it reaches a terminal or resolved step\n");
 
   s.must("2026-03-02T11:00+08:00", {"--as", "wu", "do", "VS-2026-001", "complete", "--set", "cost=880"});
   const auto finished = s.events_of(id, "subcase_finished");

@@ -91,12 +91,10 @@ TEST_CASE("import: one bad line and nothing is written") {
                R"("actions":[{"action":"forward","actor":"liu.yang","at":"2025-03-03T10:00:00+08:00",)"
                R"("set":{"category":"engineering_quality","department":"engineering"}}]})");
   const std::string file = write_lines(dir, "cases.jsonl", lines);
-  const run_result imported = import_cf(dir, {"import", file, "--batch", "1"});
-  CHECK(imported.exit_code == 1);
-  CHECK(imported.err.find("cases.jsonl:2:1: action 1 ('forward'): liu.yang may not take action 'forward'") !=
-        std::string::npos);
-  CHECK(imported.err.find("nothing was imported") != std::string::npos);
-  CHECK(stored_events(dir) == 0);
+  check_refused(dir.db(), [&] { return import_cf(dir, {"import", file, "--batch", "1"}); },
+                file + ":2:1: action 1 ('forward'): liu.yang may not take action 'forward' on case TS-2025-00009: it "
+                "needs the role cs_specialist; liu.yang holds roles dept_handler\ncaseflow: nothing was imported (1 "
+                "problem)\n");
 }
 
 TEST_CASE("import: malformed JSON, unknown keys and repeated ids are reported by line") {
@@ -106,12 +104,11 @@ TEST_CASE("import: malformed JSON, unknown keys and repeated ids are reported by
   lines.push_back(R"({"procedure":"complaint",)");
   lines.push_back(lines[0]);
   const std::string file = write_lines(dir, "cases.jsonl", lines);
-  const run_result imported = import_cf(dir, {"import", file});
-  CHECK(imported.exit_code == 1);
-  CHECK(imported.err.find("cases.jsonl:4:1: unknown key 'openedat' in a case; did you mean 'opened_at'?") !=
-        std::string::npos);
-  CHECK(imported.err.find("cases.jsonl:5:26: malformed JSON") != std::string::npos);
-  CHECK(imported.err.find("cases.jsonl:6:1: case TS-2025-00001 is also on line 1") != std::string::npos);
+  check_refused(dir.db(), [&] { return import_cf(dir, {"import", file}); },
+                file + ":4:1: unknown key 'openedat' in a case; did you mean 'opened_at'?\n" + file + ":5:26: "
+                "malformed JSON: parse error at line 1, column 26: syntax error while parsing object key - unexpected "
+                "end of input; expected string literal\n" + file + ":6:1: case TS-2025-00001 is also on line 1; each "
+                "case must be listed once\ncaseflow: nothing was imported (3 problems)\n");
   check_refused(dir.db(), [&] { return import_cf(dir, {"history", "TS-2025-00001"}); },
                 "caseflow: no database at " + dir.db() + " (set --db or CASEFLOW_DB)\n");
 }

@@ -61,9 +61,8 @@ TEST_CASE("compensation: the contractor signs an acknowledgement of its responsi
   compensation_desk d;
   const std::string id = d.claim("compensation");
   d.must("zhang.wei", k_compensation_now, {"do", id, "compensation_claim", "--set", "responsibility=contractor"});
-  const run_result unnamed = d.as("zhang.wei", k_compensation_now, {"do", id, "contractor_signed", "--comment", "已签"});
-  CHECK(unnamed.exit_code == 1);
-  CHECK(unnamed.err.find("needs contractor") != std::string::npos);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "contractor_signed", "--comment", "已签"},
+            "caseflow: action 'contractor_signed' needs contractor: give --set contractor=…\n");
   d.must("zhang.wei", k_compensation_now,
          {"do", id, "contractor_signed", "--set", "contractor=某防水公司", "--comment", "已签确认书"});
   CHECK(d.show(id, k_compensation_now)["step"] == "proposal");
@@ -134,10 +133,8 @@ TEST_CASE("compensation: a refund needs the quality supervision station's writte
             "caseflow: action 'compensation_claim' is not allowed now: its condition `request == \"compensation\"` is "
             "false (request = \"refund\")\n");
   d.must("zhang.wei", k_compensation_now, {"do", id, "refund_or_exchange"});
-  const run_result unconfirmed =
-      d.as("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--set", "refund_ground=structure_failed"});
-  CHECK(unconfirmed.exit_code == 1);
-  CHECK(unconfirmed.err.find("station_confirmation") != std::string::npos);
+  d.refused("zhang.wei", k_compensation_now, {"do", id, "confirmed", "--set", "refund_ground=structure_failed"},
+            "caseflow: action 'confirmed' needs station_confirmation: give --set station_confirmation=…\n");
   d.must("zhang.wei", k_compensation_now,
          {"do", id, "confirmed", "--set", "station_confirmation=沪质监（2026）第118号", "--set",
           "refund_ground=structure_failed"});

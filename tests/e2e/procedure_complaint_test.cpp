@@ -218,9 +218,8 @@ TEST_CASE("complaint: a repeat complaint is important") {
   d.must("liu.yang", "2026-11-02T11:00+08:00", {"do", id, "answer", "--set", "cause=防水层老化", "--comment", "已回复"});
   d.must("zhang.wei", "2026-11-02T15:00+08:00", {"do", id, "talked_resolved", "--comment", "已沟通"});
   d.must("zhang.wei", "2026-11-02T16:00+08:00", {"do", id, "satisfied"});
-  const run_result plain = d.as("zhang.wei", "2026-11-04T10:00+08:00", {"do", id, "reopen", "--comment", "又漏了"});
-  CHECK(plain.exit_code == 1);
-  CHECK(plain.err.find("`repeat` is false") != std::string::npos);
+  d.refused("zhang.wei", "2026-11-04T10:00+08:00", {"do", id, "reopen", "--comment", "又漏了"},
+            "caseflow: action 'reopen' is not allowed now: its condition `repeat` is false (repeat = false)\n");
   d.must("zhang.wei", "2026-11-04T10:00+08:00", {"do", id, "reopen", "--set", "repeat=true", "--comment", "又漏了"});
   d.must("zhang.wei", "2026-11-04T10:00+08:00", {"tick"});
   const auto shown = d.json("2026-11-04T10:01+08:00", {"show", id});

@@ -57,10 +57,9 @@ TEST_CASE("legal_case: an event that is not a legal case is closed with the reas
 TEST_CASE("legal_case: an external lawyer is engaged through a lawyer_engagement sub-case") {
   legal_session s;
   const std::string id = s.at_vp("litigation", "external_lawyer");
-  const run_result wrong =
-      s.as("zhao.lei", "2026-03-13T09:30+08:00", {"do", id, "authorise_self", "--set", "vp_opinion=同意"});
-  CHECK(wrong.exit_code == 1);
-  CHECK(contains(wrong.err, "handling == \"self\""));
+  s.refused("zhao.lei", "2026-03-13T09:30+08:00", {"do", id, "authorise_self", "--set", "vp_opinion=同意"},
+            "caseflow: action 'authorise_self' is not allowed now: its condition `handling == \"self\"` is false "
+            "(handling = \"external_lawyer\")\n");
   s.act("zhao.lei", "2026-03-13T09:30+08:00", id, "authorise_lawyer", {"vp_opinion=授权选聘律师"});
   CHECK(s.step_of(id) == "lawyer_engagement");
   // Entering the step opened the engagement as a sub-case; the two name each other.

@@ -78,10 +78,9 @@ TEST_CASE("move_in: preparation team formed 1.5 months before move-in") {
   CHECK(fired["events"][1]["data"]["to"] == nlohmann::json{"cs_manager", "vp"});
 
   const std::string on_time = s.open();
-  const run_result no_date =
-      s.as("wang.fang", "2026-05-08T15:00+08:00", {"do", on_time, "form_team", "--set", "plan=计划", "--comment", "c"});
-  CHECK(no_date.exit_code == 1);
-  CHECK(contains(no_date.err, "team_formed_on"));
+  s.refused("wang.fang", "2026-05-08T15:00+08:00",
+            {"do", on_time, "form_team", "--set", "plan=计划", "--comment", "c"},
+            "caseflow: action 'form_team' needs team_formed_on: give --set team_formed_on=…\n");
   s.act("wang.fang", "2026-05-08T15:00+08:00", on_time, "form_team", {"team_formed_on=2026-05-08", "plan=计划"},
         "成立");
   CHECK(deadline(s.deadlines(on_time, "2026-05-08T15:01+08:00"), "preparation_team") == nullptr);
@@ -126,10 +125,11 @@ TEST_CASE("move_in: customer lists cannot count more households than the batch")
   move_in_session s;
   const std::string id = s.open();
   s.act("wang.fang", "2026-05-08T15:00+08:00", id, "form_team", {"team_formed_on=2026-05-08", "plan=计划"}, "成立");
-  const run_result r = s.as("feng.tao", "2026-05-11T11:00+08:00",
-                            {"do", id, "lists_ready", "--set", "households_ready=321", "--set", "households_owing=46"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "households_ready <= households"));
+  s.refused("feng.tao", "2026-05-11T11:00+08:00",
+            {"do", id, "lists_ready", "--set", "households_ready=321", "--set", "households_owing=46"},
+            "caseflow: action 'lists_ready' is not allowed now: its condition `households_ready <= households and "
+            "households_owing <= households` is false (households_ready = 321, households = 320, households_owing = "
+            "46)\n");
   s.act("feng.tao", "2026-05-11T11:00+08:00", id, "lists_ready", {"households_ready=320", "households_owing=46"});
   CHECK(s.step_of(id) == "mock_inspection");
 }
@@ -159,15 +159,14 @@ TEST_CASE("move_in: daily debrief and flash report the same day of each handover
 TEST_CASE("move_in: the handover ends only after households moved in") {
   move_in_session s;
   const std::string id = s.ready();
-  const run_result r = s.as("wang.fang", "2026-06-27T08:00+08:00", {"do", id, "handover_ended"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "households_moved_in > 0"));
+  s.refused("wang.fang", "2026-06-27T08:00+08:00", {"do", id, "handover_ended"},
+            "caseflow: action 'handover_ended' is not allowed now: its condition `households_moved_in > 0` is false "
+            "(households_moved_in = 0)\n");
   s.act("wang.fang", "2026-06-27T08:30+08:00", id, "open_day");
-  const run_result over =
-      s.as("wang.fang", "2026-06-27T18:30+08:00",
-           {"do", id, "debrief", "--set", "households_moved_in=321", "--set", "repairs_raised=0", "--comment", "快报"});
-  CHECK(over.exit_code == 1);
-  CHECK(contains(over.err, "households_moved_in <= households"));
+  s.refused("wang.fang", "2026-06-27T18:30+08:00",
+            {"do", id, "debrief", "--set", "households_moved_in=321", "--set", "repairs_raised=0", "--comment", "快报"},
+            "caseflow: action 'debrief' is not allowed now: its condition `households_moved_in <= households` is "
+            "false (households_moved_in = 321, households = 320)\n");
 }
 
 TEST_CASE("move_in: repairs raised on site are tracked until all are done") {
@@ -177,10 +176,9 @@ TEST_CASE("move_in: repairs raised on site are tracked until all are done") {
   s.act("wang.fang", "2026-06-27T18:30+08:00", id, "debrief",
         {"households_moved_in=146", "repairs_raised=23", "repair_orders=WX-2026-00101至WX-2026-00123"}, "快报");
   s.act("wang.fang", "2026-06-27T18:40+08:00", id, "handover_ended");
-  const run_result open =
-      s.as("zhang.wei", "2026-07-03T17:00+08:00", {"do", id, "all_repaired", "--set", "repairs_completed=14"});
-  CHECK(open.exit_code == 1);
-  CHECK(contains(open.err, "repairs_completed == repairs_raised"));
+  s.refused("zhang.wei", "2026-07-03T17:00+08:00", {"do", id, "all_repaired", "--set", "repairs_completed=14"},
+            "caseflow: action 'all_repaired' is not allowed now: its condition `repairs_completed == repairs_raised` "
+            "is false (repairs_completed = 14, repairs_raised = 23)\n");
   s.act("zhang.wei", "2026-07-03T17:00+08:00", id, "repairs_update", {"repairs_completed=14"}, "14项已完成");
   CHECK(s.step_of(id) == "repairs_follow_up");
   // An update cannot claim more than was raised.
