@@ -188,18 +188,19 @@ class bench_run {
                  us(ticked["empty_latency"], "p50"), us(ticked["empty_latency"], "p99"), "", "", "", "", std::nullopt});
 
     progress("5. list --overdue, show");
-    const std::string now = format_instant_utc(k_tick_at);
-    const auto listed = cli_runs(paths_, big_db_, {"--now", now, "list", "--overdue", "--limit", "50"}, plan_.process_runs);
+    // The database is a production (real-clock) one, as DESIGN.md asks of benchmarks: the
+    // commands run by the clock, after every time in the generated history.
+    const auto listed = cli_runs(paths_, big_db_, {"list", "--overdue", "--limit", "50"}, plan_.process_runs);
     report_.add({"5. `caseflow list --overdue --limit 50` (whole process)", size, "", us(listed["latency"], "p50"),
                  us(listed["latency"], "p99"), "", "", "", "≤ 50 ms (p99)",
                  listed["latency"]["p99"].get<double>() <= 50'000});
-    const auto shown = cli_runs(paths_, big_db_, {"--now", now, "show", fmt::format("H{:07}", plan_.big_cases / 2)},
+    const auto shown = cli_runs(paths_, big_db_, {"show", fmt::format("H{:07}", plan_.big_cases / 2)},
                                 plan_.process_runs);
     report_.add({"   `caseflow show CASE` (whole process)", size, "", us(shown["latency"], "p50"), us(shown["latency"], "p99"),
                  "", "", "", "", std::nullopt});
 
     progress("6. caseflow do");
-    const auto done = cli_do(paths_, big_db_, plan_.due_timers + 1, plan_.process_runs, k_later);
+    const auto done = cli_do(paths_, big_db_, plan_.due_timers + 1, plan_.process_runs);
     report_.add({"6. `caseflow do CASE submit` (whole process)", size, "", us(done["latency"], "p50"),
                  us(done["latency"], "p99"), "", "", "", "≤ 15 ms (p99)", done["latency"]["p99"].get<double>() <= 15'000});
   }

@@ -41,7 +41,7 @@ nlohmann::json tick(const bench_paths& paths, const std::string& db, instant now
 nlohmann::json cli_runs(const bench_paths& paths, const std::string& db, const std::vector<std::string>& args,
                         int runs);
 
-// `caseflow do H… submit` on `runs` different imported cases, numbered from `first`.
-nlohmann::json cli_do(const bench_paths& paths, const std::string& db, std::int64_t first, int runs, instant now);
+// `caseflow do H… submit` on `runs` different imported cases, numbered from `first`, by the clock.
+nlohmann::json cli_do(const bench_paths& paths, const std::string& db, std::int64_t first, int runs);
 
 }  // namespace caseflow::bench

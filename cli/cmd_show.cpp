@@ -80,6 +80,7 @@ int run_show(context& ctx, const show_options& opts) {
   const step_def* step = p.find_step(c.step);
   const calendar* cal = ctx.runtime().calendar_for(p);
   const instant now = ctx.now();
+  const bool virtual_time = ctx.store().clock_kind() == database_clock::virtual_time;
   // Erased personal values are gone from the state; they show as "[erased]".
   nlohmann::json fields_shown = fields_to_json(c.fields);
   mark_erased(fields_shown, erased_fields(ctx.store().case_events(c.id)), /*add_missing=*/true);
@@ -105,6 +106,7 @@ int run_show(context& ctx, const show_options& opts) {
                 {"fields", fields_shown},
                 {"opened_at", format_instant_utc(c.opened_at)},
                 {"updated_at", format_instant_utc(c.updated_at)},
+                {"clock", virtual_time ? "virtual" : "real"},
                 {"seq", c.seq},
                 {"deadlines", deadlines},
                 {"approval", c.approval ? approval_view(*c.approval) : nlohmann::json()},
@@ -119,6 +121,8 @@ int run_show(context& ctx, const show_options& opts) {
   std::cout << fmt::format("assignee  {}\n", c.assignee.empty() ? "-" : c.assignee);
   if (!c.parent.empty()) std::cout << fmt::format("parent    {}\n", c.parent);
   std::cout << fmt::format("opened    {}\nupdated   {}\n", ctx.format_time(c.opened_at, &p), ctx.format_time(c.updated_at, &p));
+  std::cout << (virtual_time ? "clock     virtual (a test or demo database: times are given with --now)\n"
+                             : "clock     real\n");
   table fields({"FIELD", "VALUE"});
   for (const auto& f : p.fields) {
     auto it = c.fields.find(f.id);

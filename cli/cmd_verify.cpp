@@ -16,11 +16,13 @@ int run_verify(context& ctx) {
   verification v = verify_chain(ctx.store(/*must_exist=*/true));
   for (auto& f : verify_cases(ctx.runtime())) v.findings.push_back(std::move(f));
   const std::string head = fmt::format("{}:{}", v.events, v.head_hash.empty() ? "-" : v.head_hash);
+  const bool virtual_time = ctx.store().clock_kind() == database_clock::virtual_time;
   if (ctx.options().json) {
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : v.findings)
       findings.push_back({{"case", f.case_id}, {"seq", f.seq}, {"rule", f.rule}, {"message", f.message}});
-    print_json({{"ok", v.ok()}, {"events", v.events}, {"cases", v.cases}, {"head", head}, {"findings", findings}});
+    print_json({{"ok", v.ok()}, {"events", v.events}, {"cases", v.cases}, {"head", head},
+                {"clock", virtual_time ? "virtual" : "real"}, {"findings", findings}});
   } else {
     // A finding about a stored blob belongs to no case event; its message names the blob.
     for (const auto& f : v.findings)
@@ -29,6 +31,8 @@ int run_verify(context& ctx) {
                         : fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message));
     std::cout << fmt::format("{}: {} events in {} cases; head {}\n", v.ok() ? "verified" : "FAILED", v.events, v.cases,
                              head);
+    std::cout << (virtual_time ? "a virtual-time database: its times were given with --now, not read from a clock\n"
+                               : "a real-clock database: commands are timed by the clock (--now is refused)\n");
     if (v.ok()) std::cout << "write the head down: a later log that does not contain it was truncated\n";
   }
   return v.ok() ? k_exit_done : k_exit_verify;

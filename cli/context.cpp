@@ -51,7 +51,7 @@ const calendar_set& context::calendars() {
 
 caseflow::store& context::store(bool must_exist) {
   if (!store_) {
-    store_ = std::make_unique<lazy_store>(options_.db, options_.read_only);
+    store_ = std::make_unique<lazy_store>(options_.db, options_.read_only, !options_.now.empty());
     // Notifications become outbox rows in the transaction that records them (outbox.h).
     store_->set_outbox_router([this](const procedure& p, const case_state& state, const event& e) {
       if (e.kind != event_kind::notification_requested) return std::vector<outbound_message>{};
@@ -63,6 +63,7 @@ caseflow::store& context::store(bool must_exist) {
   }
   if (must_exist && !store_->exists())
     throw command_failure{k_exit_refused, fmt::format("no database at {} (set --db or CASEFLOW_DB)", options_.db)};
+
   return *store_;
 }
 

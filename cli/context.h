@@ -61,7 +61,8 @@ class context {
   const organisation& org();
   const calendar_set& calendars();
   // The database; created when absent unless `must_exist`.
-  // Opened on first use; created only when a command writes (see lazy_store.h).
+  // Opened on first use; created only when a command writes (see lazy_store.h). Given a time
+  // (--now), a real-clock database is refused when opened (sqlite_options::virtual_time).
   caseflow::store& store(bool must_exist = false);
   caseflow::runtime& runtime();
   // The built-in handlers and senders (configured from CASEFLOW_* variables, see

@@ -15,7 +15,9 @@ namespace caseflow::cli {
 class lazy_store final : public store {
  public:
   // `read_only`: never create or write the file (writes fail with "the database is read-only").
-  explicit lazy_store(std::string path, bool read_only = false) : path_(std::move(path)), read_only_(read_only) {}
+  // `virtual_time`: the command was given a time (sqlite_options::virtual_time).
+  lazy_store(std::string path, bool read_only, bool virtual_time)
+      : path_(std::move(path)), read_only_(read_only), virtual_time_(virtual_time) {}
 
   // The open database, created if absent. A schema migration done while opening is reported
   // on stderr with the name of the backup it wrote.
@@ -23,6 +25,7 @@ class lazy_store final : public store {
     if (!db_) {
       sqlite_options options;
       options.read_only = read_only_;
+      options.virtual_time = virtual_time_;
       db_ = std::make_unique<sqlite_store>(path_, options);
       db_->set_outbox_router(router_);
       if (const auto& m = db_->migration())
@@ -101,10 +104,17 @@ class lazy_store final : public store {
   std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override {
     return exists() ? open().personal_value_holders(value) : std::vector<std::pair<std::string, std::string>>{};
   }
+  // A database not created yet follows the clock it will be created with.
+  database_clock clock_kind() override {
+    if (exists()) return open().clock_kind();
+    return virtual_time_ ? database_clock::virtual_time : database_clock::real;
+  }
+  void mark_virtual(const std::string& by, instant at) override { open().mark_virtual(by, at); }
 
  private:
   std::string path_;
   bool read_only_ = false;
+  bool virtual_time_ = false;
   std::unique_ptr<sqlite_store> db_;
   outbox_router router_;
   std::function<std::shared_ptr<const procedure>(std::string_view hash)> definition_;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +90,13 @@ inline db_snapshot stored_bytes(const std::string& db_path) {
   db_snapshot s = snapshot(db_path);
   if (s.wal && s.wal->empty()) s.wal.reset();
   return s;
+}
+
+// The permission bits of the file at `path` (e.g. 0600); the file must exist.
+inline unsigned file_mode(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) throw std::runtime_error("cannot stat " + path);
+  return info.st_mode & 07777;
 }
 
 // A started child process; wait() collects its exit code and output.

@@ -1,5 +1,6 @@
 // Schema migration through the CLI: a real version 1 database (made with the version 1 DDL in
 // tests/fixtures/schema_v1.sql and filled with a real case's rows) is backed up and migrated.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,23 @@ namespace {
 
 const std::string k_migration_now = "2026-03-02T10:00+08:00";
 
-// `caseflow args...` at k_migration_now with the shipped procedures on the database `db`.
-run_result migration_cf(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
-  std::vector<std::string> all{"--procedures", k_processes, "--db", db, "--now", k_migration_now};
+// `caseflow args...` with the shipped procedures on the database `db`, at `now` (none: the clock).
+run_result migration_cf(const scratch_dir& dir, const std::string& db, std::vector<std::string> args,
+                        const std::string& now = k_migration_now) {
+  std::vector<std::string> all{"--procedures", k_processes, "--db", db};
+  if (!now.empty()) all.insert(all.end(), {"--now", now});
   all.insert(all.end(), args.begin(), args.end());
   return run_caseflow(all, dir);
+}
+
+// A database from before caseflow recorded its clock is a real-clock one (DESIGN.md): the
+// first command on the version 1 copy, run by the clock, migrates it; `admin mark-virtual`
+// then lets the test go on in virtual time.
+void mark_virtual(const scratch_dir& dir, const std::string& db) {
+  const run_result marked = migration_cf(dir, db, {"--as", "yang.guang", "admin", "mark-virtual"}, "");
+  INFO("stderr: ", marked.err);
+  REQUIRE(marked.exit_code == 0);
+  CHECK(marked.out == db + " is now a virtual-time database: --now is accepted (marked by yang.guang as admin)\n");
 }
 
 void must(const scratch_dir& dir, const std::string& db, std::vector<std::string> args) {
@@ -60,11 +73,22 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   make_v1_copy(current, old);
   const std::string head_before = head_of(old);
 
-  const run_result verify = migration_cf(dir, old, {"verify"});
+  // --now is refused on it, before anything is migrated or written (opening it may leave an
+  // empty write-ahead log behind, which stored_bytes counts as none).
+  const db_snapshot unmigrated = stored_bytes(old);
+  const run_result with_now = migration_cf(dir, old, {"verify"});
+  CHECK(with_now.exit_code == 1);
+  CHECK(with_now.err == "caseflow: " + old + " follows the real clock (it was created without --now), so --now and "
+                        "CASEFLOW_NOW are refused; an admin may make it a virtual-time database with `caseflow admin "
+                        "mark-virtual`\n");
+  CHECK(stored_bytes(old) == unmigrated);
+  CHECK_FALSE(std::filesystem::exists(old + ".v1-backup"));
+  const run_result verify = migration_cf(dir, old, {"verify"}, "");
   INFO("stdout: ", verify.out);
   CHECK(verify.exit_code == 0);
   CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 3; the version 1 database was first "
                                            "copied to " + old + ".v1-backup\n");
+  CHECK(contains(verify.out, "a real-clock database: commands are timed by the clock (--now is refused)\n"));
   CHECK(head_of(old) == head_before);
   CHECK(head_of(old + ".v1-backup") == head_before);
   {
@@ -76,7 +100,9 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
     CHECK(migrated.execAndGet("SELECT length(value) FROM meta WHERE key = 'similar_secret'").getInt() == 64);
   }
 
-  // Second command: nothing to migrate, nothing said.
+  mark_virtual(dir, old);
+  CHECK(contains(migration_cf(dir, old, {"verify"}).out, "a virtual-time database: its times were given with --now"));
+  // Later commands: nothing to migrate, nothing said.
   const run_result replay = migration_cf(dir, old, {"replay"});
   CHECK(replay.exit_code == 0);
   CHECK(replay.err.empty());
@@ -121,6 +147,7 @@ TEST_CASE("migration: complaints open before the migration count for the similar
   make_v1_copy(current, old);
 
   // The first command migrates, and the migration indexes both open complaints.
+  mark_virtual(dir, old);
   CHECK(severity_of(dir, old, first) == "general");
   {
     SQLite::Database migrated(old);
@@ -144,7 +171,7 @@ TEST_CASE("migration: --read-only refuses an older database and writes nothing")
   const std::string old = dir.file("old.db");
   make_v1_copy(current, old);
   const db_snapshot before = snapshot(old);
-  const run_result r = migration_cf(dir, old, {"--read-only", "list"});
+  const run_result r = migration_cf(dir, old, {"--read-only", "list"}, "");
   CHECK(r.exit_code == 1);
   CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 3; open it once without --read-only "
                                       "to migrate it (a backup is written first)\n");

@@ -2,6 +2,7 @@
 // virtual time under cn-mainland: pre-registration, the drafting-standard check, the review
 // and revision limits, the re-check loop, VP confirmation, and the per-department record of
 // missed pre-registrations. Expected times are worked out by hand beside them.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <map>
@@ -16,18 +17,21 @@ namespace {
 class review_session : public cli_session {
  public:
   // A document of `department` approved by its head at `approved_at`, waiting for the legal staff.
+  // Drafted at 09:00 and finalised at 09:30 on 2 March 2026 (at `approved_at` when that is
+  // earlier: time only moves forward within a case), approved at `approved_at`.
   std::string approved(const std::string& department, const std::string& approved_at,
                        const std::string& urgency = "general") const {
-    const std::string id = start("liu.yang", "2026-03-02T09:00+08:00", "legal_review",
-                                 {"document=《物业服务委托合同》", "department=" + department});
-    act("liu.yang", "2026-03-02T09:30+08:00", id, "finalise", {"urgency=" + urgency, "pages=8"});
+    const std::string id = start("liu.yang", std::min<std::string>(approved_at, "2026-03-02T09:00+08:00"),
+                                 "legal_review", {"document=《物业服务委托合同》", "department=" + department});
+    act("liu.yang", std::min<std::string>(approved_at, "2026-03-02T09:30+08:00"), id, "finalise",
+        {"urgency=" + urgency, "pages=8"});
     act("chen.jing", approved_at, id, "approve");
     return id;
   }
   // Received (pre-registered or not) and found conforming at `now`: the case is in review.
   std::string in_review(const std::string& now, const std::string& urgency = "general", bool preregistered = true,
                         const std::string& department = "engineering") const {
-    const std::string id = approved(department, "2026-03-02T10:00+08:00", urgency);
+    const std::string id = approved(department, std::min<std::string>(now, "2026-03-02T10:00+08:00"), urgency);
     act("zhou.min", now, id, "received", {std::string("preregistered=") + (preregistered ? "true" : "false")});
     act("zhou.min", now, id, "conforms", {"max_typos_per_page=2"});
     return id;

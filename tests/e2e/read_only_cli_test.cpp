@@ -30,12 +30,6 @@ std::string seeded_complaint(const cli_session& s) {
   return id;
 }
 
-int mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return static_cast<int>(st.st_mode & 07777);
-}
-
 TEST_CASE("read-only: every writing command is refused and writes nothing, by flag or by environment") {
   cli_session s;
   const std::string id = seeded_complaint(s);
@@ -89,7 +83,7 @@ TEST_CASE("files: the database, its -wal and its -shm are created owner-only wha
   cli_session s;
   const mode_t old_mask = ::umask(0);  // the most permissive: what caseflow sets must hold alone
   seeded_complaint(s);
-  CHECK(mode_of(s.dir().db()) == 0600);
+  CHECK(file_mode(s.dir().db()) == 0600);
   // While caseflow holds the database open (a `run` loop on the real clock) the -wal and -shm
   // files exist; SQLite gives them the database's mode.
   child reader(CASEFLOW_BINARY, s.argv({"run", "--poll", "1"}), {}, s.dir().path());
@@ -97,8 +91,8 @@ TEST_CASE("files: the database, its -wal and its -shm are created owner-only wha
   for (int i = 0; i < 250 && !std::filesystem::exists(s.dir().db() + "-shm"); ++i) ::usleep(20000);
   REQUIRE(std::filesystem::exists(s.dir().db() + "-wal"));
   REQUIRE(std::filesystem::exists(s.dir().db() + "-shm"));
-  CHECK(mode_of(s.dir().db() + "-wal") == 0600);
-  CHECK(mode_of(s.dir().db() + "-shm") == 0600);
+  CHECK(file_mode(s.dir().db() + "-wal") == 0600);
+  CHECK(file_mode(s.dir().db() + "-shm") == 0600);
   reader.send_signal(SIGTERM);
   reader.wait();
 }

@@ -32,12 +32,6 @@ run_result security_cf(const scratch_dir& dir, std::vector<std::string> args, co
 const std::vector<std::string> k_open_complaint{"start", "complaint", "--set", "customer=张三", "--set", "channel=phone",
                                                 "--set", "summary=卫生间漏水"};
 
-unsigned mode_of(const std::string& path) {
-  struct stat info {};
-  REQUIRE(::stat(path.c_str(), &info) == 0);
-  return info.st_mode & 0777;
-}
-
 TEST_CASE("security: the database and its -wal and -shm files are owner-only even under a permissive umask") {
   scratch_dir dir;
   const mode_t old_mask = ::umask(0);
@@ -49,12 +43,12 @@ TEST_CASE("security: the database and its -wal and -shm files are owner-only eve
   ::umask(old_mask);
   INFO("stderr: ", r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(mode_of(dir.db()) == 0600);
+  CHECK(file_mode(dir.db()) == 0600);
   // While a connection is open the write-ahead log and shared-memory files exist.
   SQLite::Database db(dir.db(), SQLite::OPEN_READWRITE);
   db.exec("INSERT INTO meta(key, value) VALUES ('probe', 'x')");
-  CHECK(mode_of(dir.db() + "-wal") == 0600);
-  CHECK(mode_of(dir.db() + "-shm") == 0600);
+  CHECK(file_mode(dir.db() + "-wal") == 0600);
+  CHECK(file_mode(dir.db() + "-shm") == 0600);
 }
 
 TEST_CASE("security: secrets never reach the output, the database or the log when deliveries fail") {

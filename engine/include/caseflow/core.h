@@ -53,6 +53,7 @@ enum class refusal_code {
   comment_required,
   case_closed,       // the case is in a terminal step
   unknown_person,
+  time_out_of_order, // timed before the case's last event by more than k_clock_skew_seconds
 };
 
 struct refusal {
@@ -72,6 +73,20 @@ struct moment {
   instant now;
   civil_date today;
 };
+
+// Time only moves forward within a case (DESIGN.md "Time"). A command timed before the case's
+// last event by at most k_clock_skew_seconds (clock skew between machines) is recorded at the
+// last event's time, and its first event says so in data `clamped_from` (the time asked for);
+// one timed earlier still is refused with refusal_code::time_out_of_order.
+inline constexpr std::int64_t k_clock_skew_seconds = 5;
+struct command_time {
+  instant at;                          // when the command's events are recorded
+  std::optional<instant> clamped_from; // the time asked for, when it was moved forward
+  std::optional<refusal> refused;
+};
+command_time command_time_for(const case_state& current, instant asked);
+// Marks the first event of `d` with `clamped_from` when `t` was moved forward.
+void record_clamp(const command_time& t, decision* d);
 
 // Decides `cmd` on `current` (for kind::start, a case that does not exist yet; the events
 // then carry `case_id` from `current.id`, which may be "" for the store to allocate).

@@ -26,6 +26,10 @@ struct schema_migration {
 struct sqlite_options {
   int busy_timeout_ms = 5000;  // how long a writer waits for another before reporting a conflict
   bool read_only = false;      // open an existing database without writing anything
+  // The caller runs in virtual time (given a time, `--now`): a database created now is a
+  // virtual-time one, and an existing real-clock database is refused, before anything is
+  // migrated or written (see database_clock).
+  bool virtual_time = false;
 };
 
 class sqlite_store final : public store {
@@ -60,6 +64,8 @@ class sqlite_store final : public store {
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override;
   // The schema migration opening this database did, if any (to tell the user about the backup).
   const std::optional<schema_migration>& migration() const;
+  database_clock clock_kind() override;
+  void mark_virtual(const std::string& by, instant at) override;
   // Messages of the events committed from now on are written by `router` (none when unset).
   void set_outbox_router(outbox_router router);
 

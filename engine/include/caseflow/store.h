@@ -68,6 +68,13 @@ struct similar_check {
   std::size_t others = 0;
 };
 
+// Which clock a database follows, for its whole life (DESIGN.md "Time"). A database created by
+// a command given a time (`--now`) is a virtual-time database: tests, demos and examples move
+// its time as they please. Any other is a real-clock (production) database, where commands
+// run at the clock's time and a given time is refused; databases created before caseflow
+// recorded the kind are real-clock ones.
+enum class database_clock { real, virtual_time };
+
 struct commit_request {
   const procedure* definition = nullptr;  // stored by hash the first time a case uses it
   std::int64_t expected_seq = 0;          // the case's seq when decided; 0 for a new case
@@ -177,6 +184,14 @@ class store {
   // read-only store, and on a store without the index.
   virtual void complete_migration(
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& /*definition*/) {}
+
+  // The clock this database follows (see database_clock). A store that cannot tell follows the real one.
+  virtual database_clock clock_kind() { return database_clock::real; }
+  // Makes this a virtual-time database from now on, recording who (`by`, an admin, checked by
+  // the caller) and when. Throws store_error where the store cannot record it.
+  virtual void mark_virtual(const std::string& /*by*/, instant /*at*/) {
+    throw store_error("this store cannot change the clock it follows");
+  }
 
   // The stored bytes with this digest (see blob). A store without attachments has none.
   virtual std::optional<std::string> attachment(std::string_view /*digest*/) { return std::nullopt; }

@@ -25,6 +25,7 @@ std::string_view rule_for(refusal_code code) {
     case refusal_code::unknown_person: return "role";
     case refusal_code::guard_failed: return "guard";
     case refusal_code::case_closed: return "terminal";
+    case refusal_code::time_out_of_order: return "time";
     case refusal_code::unknown_action:
     case refusal_code::invalid_value:
     case refusal_code::missing_value:
@@ -98,6 +99,9 @@ class checker {
   void check(const event& e) {
     if (e.seq != state_.seq + 1 || (state_.exists() && e.case_id != state_.id))
       add(e, "sequence", fmt::format("expected event {} of case {} here", state_.seq + 1, state_.id));
+    if (state_.exists() && e.at < state_.updated_at)
+      add(e, "time", fmt::format("recorded at {}, before the event before it ({}): time only moves forward within a case",
+                                 format_instant_utc(e.at), format_instant_utc(state_.updated_at)));
     if (e.definition_hash != p_.hash)
       add(e, "definition", fmt::format("decided under definition {} but the case is pinned to {}", e.definition_hash, p_.hash));
     if (state_.exists() && e.from_step != state_.step)

@@ -23,11 +23,12 @@ struct case_erasure {
   commit_request request;
 };
 
-case_erasure plan(loaded_case loaded, const std::vector<std::string>& fields, const erasure_request& r, instant now) {
+case_erasure plan(loaded_case loaded, const std::vector<std::string>& fields, const erasure_request& r,
+                  const command_time& when) {
   event e;
   e.case_id = loaded.state.id;
   e.seq = loaded.state.seq + 1;
-  e.at = now;
+  e.at = when.at;
   e.actor = r.actor;
   e.role = std::string(k_erasure_role);
   e.kind = event_kind::personal_data_erased;
@@ -35,6 +36,7 @@ case_erasure plan(loaded_case loaded, const std::vector<std::string>& fields, co
   e.to_step = loaded.state.step;
   e.definition_hash = loaded.state.definition_hash;
   e.data = {{"erased", fields}};
+  if (when.clamped_from) e.data["clamped_from"] = format_instant_utc(*when.clamped_from);
   case_erasure out{std::move(loaded), {}};
   out.request.definition = out.loaded.definition.get();
   out.request.expected_seq = out.loaded.state.seq;
@@ -90,7 +92,9 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
                                   already ? " (it was erased already)" : ""));
       }
     }
-    plans.push_back(plan(std::move(*loaded), fields, r, now));
+    const command_time when = command_time_for(loaded->state, now);
+    if (when.refused) return refuse(when.refused->message);
+    plans.push_back(plan(std::move(*loaded), fields, r, when));
   }
 
   std::vector<commit_request> requests;

@@ -31,14 +31,17 @@ outcome attach_evidence(runtime& rt, std::string_view case_id, const std::string
   cmd.actor = actor;
   cmd.comment = std::move(note);
   cmd.attachment = {std::move(name), static_cast<std::int64_t>(bytes.size()), sha256_hex(bytes)};
-  decision decided = decide(p, rt.org(), current, cmd, rt.moment_for(p, now));
+  const command_time when = command_time_for(current, now);
+  if (when.refused) return {outcome::status::refused, current.id, {}, when.refused->message, when.refused->code};
+  decision decided = decide(p, rt.org(), current, cmd, rt.moment_for(p, when.at));
   if (!decided) return {outcome::status::refused, current.id, {}, decided.refused->message, decided.refused->code};
+  record_clamp(when, &decided);
 
   // As runtime::commit, plus the blob in the same transaction.
   commit_request request;
   request.definition = &p;
   request.expected_seq = current.seq;
-  request.events = with_deadlines(p, rt.calendar_for(p), current, std::move(decided.events), now);
+  request.events = with_deadlines(p, rt.calendar_for(p), current, std::move(decided.events), when.at);
   case_state next = current;
   for (const auto& e : request.events) next = apply(p, std::move(next), e);
   request.resulting_state = std::move(next);

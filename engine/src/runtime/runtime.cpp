@@ -82,8 +82,11 @@ outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
   if (!loaded)
     return {outcome::status::not_found, std::string(case_id), {}, fmt::format("no case '{}'", case_id), std::nullopt};
   const procedure& p = *loaded->definition;
-  const moment at = moment_for(p, now);
+  const command_time when = command_time_for(loaded->state, now);
+  if (when.refused) return {outcome::status::refused, loaded->state.id, {}, when.refused->message, when.refused->code};
+  const moment at = moment_for(p, when.at);
   decision decided = decide(p, org_, loaded->state, cmd, at);
+  if (decided) record_clamp(when, &decided);
   return commit(p, loaded->state, std::move(decided), "", at.today);
 }
 
@@ -207,8 +210,15 @@ void runtime::tell_parent(const procedure& child_procedure, const case_state& ch
   auto parent = load(child.parent);
   if (!parent) return;  // the parent is not in this database (e.g. imported alone): nothing to tell
   const procedure& pp = *parent->definition;
+  const command_time when = command_time_for(parent->state, now);
+  if (when.refused) {
+    out->error = when.refused->message;
+    return;
+  }
+  now = when.at;
   event e = system_event(pp, parent->state, child.open ? event_kind::subcase_reopened : event_kind::subcase_finished, now);
   e.data = {{"case_id", child.id}, {"procedure", child_procedure.id}, {"step", child.step}};
+  if (when.clamped_from) e.data["clamped_from"] = format_instant_utc(*when.clamped_from);
   if (!child.open) {
     field_values outcome;  // personal values stay in the child's log
     for (const auto& [name, v] : child.fields)
@@ -342,7 +352,15 @@ void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
       continue;
     }
     const procedure& p = *loaded->definition;
-    decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, now));
+    // A case changed after `now` (virtual time run backwards, or a clock behind another
+    // machine's by more than the skew) fires when time has caught up.
+    const command_time when = command_time_for(loaded->state, now);
+    if (when.refused) {
+      ++report.skipped;
+      continue;
+    }
+    decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, when.at));
+    if (fired) record_clamp(when, &fired);
     if (!fired) {  // already fired by another tick, or no longer due
       ++report.skipped;
       continue;
@@ -363,7 +381,10 @@ std::vector<event> runtime::recompute_deadlines(instant now) {
     auto loaded = load(id);
     if (!loaded) continue;
     const procedure& p = *loaded->definition;
-    decision changes{schedule_deadlines(p, calendar_for(p), loaded->state, now), std::nullopt};
+    const command_time when = command_time_for(loaded->state, now);
+    if (when.refused) continue;  // recomputed by a later run, once time has caught up
+    decision changes{schedule_deadlines(p, calendar_for(p), loaded->state, when.at), std::nullopt};
+    record_clamp(when, &changes);
     if (changes.events.empty()) continue;
     outcome result = commit(p, loaded->state, std::move(changes), "", {});
     for (auto& e : result.events) recorded.push_back(std::move(e));

@@ -167,6 +167,17 @@ TEST_CASE("conformance: a timer that fired before it was due is caught") {
   CHECK(has(found, "timer"));
 }
 
+TEST_CASE("conformance: an event timed before the event before it is caught") {
+  claim_log log;
+  log.tamper("UPDATE events SET at = '2026-03-02T12:30:00Z' WHERE kind = 'note_added'");
+  const auto found = log.findings();
+  REQUIRE_MESSAGE(found.size() == 1, describe(found));
+  CHECK(found.front().case_id == log.id);
+  CHECK(found.front().rule == "time");
+  CHECK(found.front().message == "recorded at 2026-03-02T12:30:00Z, before the event before it (2026-03-02T13:00:00Z): "
+                                 "time only moves forward within a case");
+}
+
 TEST_CASE("conformance: a transition out of a terminal step is caught") {
   claim_log log;
   log.tamper("UPDATE events SET kind = 'action_taken', action = 'reject', to_step = 'open', role = 'manager', "

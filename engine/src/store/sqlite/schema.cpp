@@ -61,7 +61,14 @@ std::string text_column(SQLite::Statement& q, int i) { return q.getColumn(i).get
 
 }  // namespace
 
-std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, bool read_only) {
+database_clock stored_clock(SQLite::Database& db) {
+  SQLite::Statement get(db, "SELECT value FROM meta WHERE key = 'clock'");
+  return get.executeStep() && get.getColumn(0).getString() == "virtual" ? database_clock::virtual_time
+                                                                        : database_clock::real;
+}
+
+std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, const sqlite_options& options) {
+  const bool read_only = options.read_only;
   const bool has_meta = db.tableExists("meta");
   if (!has_meta) {
     SQLite::Statement count(db, "SELECT count(*) FROM sqlite_master");
@@ -72,8 +79,10 @@ std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     if (!db.tableExists("meta")) {  // another process may have created it meanwhile
       db.exec(k_schema);
-      SQLite::Statement put(db, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('application', 'caseflow')");
+      SQLite::Statement put(db, "INSERT INTO meta(key, value) VALUES ('schema_version', ?), ('application', 'caseflow'), "
+                                "('clock', ?)");
       put.bind(1, std::to_string(k_schema_version));
+      put.bind(2, options.virtual_time ? "virtual" : "real");
       put.exec();
     }
     tx.commit();
@@ -85,11 +94,16 @@ std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::
     throw store_error(fmt::format("{} was written by a newer caseflow (schema version {}; this build reads up to {}); "
                                   "upgrade caseflow to open it; nothing was written",
                                   path, version, k_schema_version));
-  if (version == k_schema_version) return std::nullopt;
-  if (read_only)
+  if (version < k_schema_version && read_only)
     throw store_error(fmt::format("{} has schema version {} and this build needs {}; open it once without "
                                   "--read-only to migrate it (a backup is written first)",
                                   path, version, k_schema_version));
+  if (options.virtual_time && stored_clock(db) == database_clock::real)
+    throw store_error(fmt::format("{} follows the real clock (it was created without --now), so --now and CASEFLOW_NOW "
+                                  "are refused; an admin may make it a virtual-time database with `caseflow admin "
+                                  "mark-virtual`",
+                                  path));
+  if (version == k_schema_version) return std::nullopt;
   return migrate_schema(db, path);
 }
 

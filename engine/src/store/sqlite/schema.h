@@ -21,7 +21,9 @@ inline constexpr std::string_view k_event_columns =
 // Creates the schema in an empty database, or checks the version of an existing one and
 // migrates an older one (unless `read_only`, which refuses it); returns the migration done.
 // Throws store_error for a file that is not a caseflow database or is newer than this build.
-std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, bool read_only);
+// The clock a caseflow database follows (meta `clock`; absent: real).
+database_clock stored_clock(SQLite::Database& db);
+std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, const sqlite_options& options);
 
 // A sentence for an SQLite failure ("the disk is full", "the database file is corrupt", …).
 std::string explain_sqlite_error(const SQLite::Exception& e);

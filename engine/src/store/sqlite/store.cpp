@@ -100,7 +100,7 @@ struct sqlite_store::impl {
         db.exec("PRAGMA foreign_keys = ON");
         db.exec("PRAGMA synchronous = NORMAL");
         // The schema is checked first: a file that is not ours is not switched to WAL.
-        *migrated = detail::prepare_schema(db, path, options.read_only);
+        *migrated = detail::prepare_schema(db, path, options);
         if (!options.read_only && db.execAndGet("PRAGMA journal_mode").getString() != "wal")
           db.exec("PRAGMA journal_mode = WAL");
         return db;
@@ -193,6 +193,22 @@ sqlite_store::sqlite_store(const std::string& path, sqlite_options options)
 sqlite_store::~sqlite_store() = default;
 
 const std::optional<schema_migration>& sqlite_store::migration() const { return impl_->migration; }
+
+database_clock sqlite_store::clock_kind() { return detail::stored_clock(impl_->db); }
+
+void sqlite_store::mark_virtual(const std::string& by, instant at) {
+  try {
+    SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement put(impl_->db, "INSERT INTO meta(key, value) VALUES ('clock', 'virtual'), ('clock_marked_by', ?), "
+                                     "('clock_marked_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    put.bind(1, by);
+    put.bind(2, format_instant_utc(at));
+    put.exec();
+    tx.commit();
+  } catch (const SQLite::Exception& e) {
+    throw store_error(detail::explain_sqlite_error(e));
+  }
+}
 
 std::optional<case_record> sqlite_store::load_case(std::string_view id) {
   auto& q = impl_->select_case;
