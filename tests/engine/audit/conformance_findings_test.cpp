@@ -153,7 +153,8 @@ std::vector<finding> findings_after(std::int64_t seq, Edit edit) {
 void check_one_finding(const std::vector<finding>& found, std::int64_t seq, std::string_view rule,
                        const std::string& message) {
   INFO(findings_text(found));
-  REQUIRE(found.size() == 1);
+  CHECK(found.size() == 1);
+  if (found.size() != 1) return;  // (not REQUIRE: the other subcases still run)
   CHECK(found[0].case_id == "FD-001");
   CHECK(found[0].seq == seq);
   CHECK(found[0].rule == rule);
@@ -290,7 +291,7 @@ TEST_CASE("conformance findings: timer — fields changed by the engine with no 
     const auto found = findings_after(2, [](event& e) { e.data.erase("handler"); });
     check_one_finding(found, 2, "timer", "the engine changed fields, but no timer fired at that moment");
   }
-  SUBCASE("a similar-cases raise that no longer names the rule's count") {
+  SUBCASE("a similar-cases raise stripped of its similar-cases record") {
     // seq 5 at 09:30: no timer fired at 09:30.
     const auto found = findings_after(5, [](event& e) { e.data.erase("similar"); });
     check_one_finding(found, 5, "timer", "the engine changed fields, but no timer fired at that moment");
