@@ -1,6 +1,7 @@
 // End-to-end tests of the audit commands: replay, verify (conformance and evidence),
 // attach / attachments / attachment get, export and audit, on the complaint walk of
-// examples/complaint.sh.
+// examples/complaint.sh, and on three similar complaints.
+#include <cstdint>
 #include <filesystem>
 #include <iterator>
 #include <fstream>
@@ -105,6 +106,25 @@ walked walk(const audit_session& s) {
   return w;
 }
 
+// Recomputes every hash of the chain after an edit, as an attacker who can write the file
+// would: only the conformance checks can then catch the edit.
+void recompute_chain(const audit_session& s) {
+  std::vector<event> events;
+  {
+    sqlite_store store(s.dir().db());
+    store.scan_events([&](const event& e) {
+      events.push_back(e);
+      return true;
+    });
+  }
+  std::string previous;
+  for (auto& e : events) {
+    e.prev_hash = previous;
+    previous = event_hash(e);
+    s.sql(fmt::format("UPDATE events SET prev_hash = '{}', hash = '{}' WHERE id = {}", e.prev_hash, previous, e.id));
+  }
+}
+
 TEST_CASE("audit cli: replay equals the live state at every command and every event") {
   audit_session s;
   const walked w = walk(s);
@@ -174,20 +194,7 @@ TEST_CASE("audit cli: verify catches a hash-consistent edit that breaks a rule")
   const walked w = walk(s);
   // 刘洋 (dept_handler) becomes the one who closed the case, and every hash is recomputed.
   s.sql("UPDATE events SET actor = 'liu.yang', role = 'dept_handler' WHERE action = 'satisfied'");
-  std::vector<event> events;
-  {
-    sqlite_store store(s.dir().db());
-    store.scan_events([&](const event& e) {
-      events.push_back(e);
-      return true;
-    });
-  }
-  std::string previous;
-  for (auto& e : events) {
-    e.prev_hash = previous;
-    previous = event_hash(e);
-    s.sql(fmt::format("UPDATE events SET prev_hash = '{}', hash = '{}' WHERE id = {}", e.prev_hash, previous, e.id));
-  }
+  recompute_chain(s);
   const run_result r = s.cf({"--json", "verify"});
   CHECK(r.exit_code == 4);
   const nlohmann::json v = nlohmann::json::parse(r.out);
@@ -198,6 +205,48 @@ TEST_CASE("audit cli: verify catches a hash-consistent edit that breaks a rule")
   const run_result text = s.cf({"verify"});
   CHECK(text.exit_code == 4);
   CHECK(contains(text.out, "[role]"));
+}
+
+TEST_CASE("audit cli: verify names a similar-cases raise that records fewer complainants than its rule needs") {
+  audit_session s;
+  // complaint.yaml: the same category, sub_type and project from at least 3 distinct customers
+  // within a month raises every one of them to hot. The third forwarding raises all three.
+  std::vector<std::string> ids;
+  for (const auto& [customer, now] : std::vector<std::pair<std::string, std::string>>{
+           {"张三", "2026-11-02T10:00+08:00"}, {"李四", "2026-11-02T10:10+08:00"}, {"王五", "2026-11-02T10:20+08:00"}}) {
+    std::string id = s.must("zhang.wei", now, {"start", "complaint", "--set", "customer=" + customer, "--set",
+                                               "channel=phone", "--set", "summary=顶楼屋面漏水"});
+    id.pop_back();
+    s.must("zhang.wei", now, {"do", id, "forward", "--set", "category=engineering_quality", "--set", "department=project",
+                              "--set", "sub_type=屋面渗漏", "--set", "project=翠湖天地"});
+    ids.push_back(id);
+  }
+  CHECK(s.cf({"verify"}).exit_code == 0);
+  // The first case's raise recorded 3 complainants; the edit says 2.
+  const std::string raise = fmt::format(
+      "case_id = '{}' AND kind = 'fields_changed' AND json_extract(data, '$.similar.count') = 3", ids[0]);
+  std::int64_t seq = 0;
+  {
+    SQLite::Database db(s.dir().db());
+    SQLite::Statement q(db, "SELECT seq FROM events WHERE " + raise);
+    REQUIRE(q.executeStep());
+    seq = q.getColumn(0).getInt64();
+    CHECK_FALSE(q.executeStep());
+  }
+  s.sql("UPDATE events SET data = json_set(data, '$.similar.count', 2) WHERE " + raise);
+  recompute_chain(s);
+
+  const std::string message = "similar-cases rule 'same_complaint_three_complainants' needs 3 but the event records 2";
+  const run_result r = s.cf({"--json", "verify"});
+  CHECK(r.exit_code == 4);
+  const nlohmann::json v = nlohmann::json::parse(r.out);
+  CHECK(v["ok"] == false);
+  REQUIRE(v["findings"].size() == 1);
+  CHECK(v["findings"][0] == nlohmann::json{{"case", ids[0]}, {"seq", seq}, {"rule", "similar"}, {"message", message}});
+  const run_result text = s.cf({"verify"});
+  CHECK(text.exit_code == 4);
+  CHECK(contains(text.out, fmt::format("case {} event {}: [similar] {}\n", ids[0], seq, message)));
+  CHECK(contains(text.out, "FAILED: "));
 }
 
 TEST_CASE("audit cli: attach, list and get evidence; a changed blob fails verify") {
