@@ -2,7 +2,7 @@
 // virtual time (October and November 2026), whose figures were counted by hand; each report
 // read back from text, CSV, JSON and HTML by a parser per format and compared with one expected
 // table; a fixture legal_review procedure for the pre-registration misses; the HTML page
-// rendered by headless Chromium.
+// rendered by headless Chromium, its DOM read and its screenshot's colours counted.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -1066,47 +1066,89 @@ TEST_CASE("report cli: reports refuse a missing database and bad periods, and --
   CHECK(read_bytes(out) == to_stdout.out);
 }
 
-// Reads a PNG's IHDR size; nullopt when `bytes` is not a PNG.
-std::optional<std::pair<std::uint32_t, std::uint32_t>> png_size(const std::string& bytes) {
-  if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || bytes.compare(12, 4, "IHDR") != 0)
-    return std::nullopt;
-  auto be32 = [&](std::size_t at) {
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
-    return v;
-  };
-  return std::pair{be32(16), be32(20)};
+// The area in screen pixels of the monthly page's bars for `values` on a chart whose largest
+// value is `max`. html.cpp's bars_svg draws a value v as a bar max(1, round(630 v / max)) units
+// long (630 = the 960-unit chart less 260 for labels and 70 for the figures) and 16 high. The
+// SVG is as wide as its card's content: main's 1040 px less 2 x 28 padding, less the card's
+// 2 x 22, so 940 px for 960 units, each way.
+double bars_px(const std::vector<int>& values, int max) {
+  constexpr double k_px = 940.0 / 960.0;
+  double area = 0;
+  for (int v : values) area += static_cast<double>(std::max(1L, std::lround(630.0 * v / max))) * k_px * 16 * k_px;
+  return area;
 }
 
-TEST_CASE("report cli: the HTML report is self-contained and renders in headless Chromium") {
+TEST_CASE(
+    "report cli: the monthly HTML page in headless Chromium: the figures in its DOM, bars in the series colours") {
   report_session s;
-  build_complaints(s);
+  const fixture_ids id = build_complaints(s);
   const std::string page = s.dir().file("monthly.html");
   REQUIRE(s.report({"monthly", "--month", "2026-11", "--format", "html", "--out", page}).exit_code == 0);
   const std::string html = *read_bytes(page);
   CHECK(html.starts_with("<!DOCTYPE html>"));
-  CHECK(html.find("<svg") != std::string::npos);
-  CHECK(html.find("Received by category, against last month") != std::string::npos);
   for (const char* forbidden : {"<script", "src=", "href=", "@import", "url(", "@font-face"}) {
     CAPTURE(forbidden);
     CHECK(html.find(forbidden) == std::string::npos);
   }
 
+  // Chromium as DESIGN.md runs it, in one run printing the DOM it built and saving a
+  // screenshot; no chromium is a failure, in CI and out of it.
   const std::string png = s.dir().file("monthly.png");
-  const run_result shot = run("/usr/bin/chromium",
-                              {"--headless", "--no-sandbox", "--disable-gpu", "--screenshot=" + png,
-                               "--window-size=1200,1600", "file://" + page},
-                              {{"HOME", s.dir().path().string()}}, s.dir().path());
-  INFO("chromium stderr: ", shot.err);
-  REQUIRE(shot.exit_code == 0);
-  const auto bytes = read_bytes(png);
-  REQUIRE(bytes);
-  const auto size = png_size(*bytes);
-  REQUIRE(size);
-  CHECK(size->first == 1200);
-  CHECK(size->second == 1600);
-  // A blank page compresses to a few kilobytes; text, bars and tables do not.
-  CHECK(bytes->size() > 40000);
+  const run_result browser = run(
+      "/usr/bin/chromium",
+      {"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+       "--dump-dom", "--screenshot=" + png, "--window-size=1200,1800", "file://" + page},
+      {{"HOME", s.dir().path().string()}}, s.dir().path());
+  INFO("chromium stderr: ", browser.err);
+  REQUIRE(browser.exit_code == 0);
+  // The DOM: the title, kind, heading and period, the headline figures and every table cell are
+  // the hand-counted ones.
+  check_report(parse_html_report(browser.out), expected_in(monthly_expected(id), report_format::html));
+
+  // html.cpp's colour_for: last month's figures grey, this month's received blue, completed
+  // green, open orange; red (missed, breached) is on no chart of this page.
+  const char* const blue = "#2f6fdf";
+  const char* const grey = "#a9b8cc";
+  const char* const green = "#2e9e6a";
+  const char* const orange = "#f0a03c";
+  const char* const red = "#d64545";
+  // Debian's python3, which python3-pil serves (another python3 may come first on PATH).
+  const run_result counted =
+      run("/usr/bin/python3", {k_source + "/tests/e2e/report_screenshot.py", png, blue, grey, green, orange, red}, {},
+          s.dir().path());
+  INFO("report_screenshot.py: ", counted.out, counted.err);
+  REQUIRE(counted.exit_code == 0);
+  std::map<std::string, double> pixels;
+  std::istringstream lines(counted.out);
+  std::string size_word;
+  int width = 0, height = 0;
+  lines >> size_word >> width >> height;
+  CHECK(size_word == "size");
+  CHECK(width == 1200);
+  CHECK(height == 1800);
+  for (std::string colour; lines >> colour;) lines >> pixels[colour];
+
+  // The four charts' bars, from the fixture's figures (monthly_expected): this month against last
+  // (largest 5): received 2 -> 5, completed 1 -> 3, open 1 -> 3; received by category (largest
+  // 2): 1 -> 2, 0 -> 1, 0 -> 1, 1 -> 1; by severity (largest 2): 2 -> 2, 0 -> 1, 0 -> 1, 0 -> 1;
+  // completed and open by category (largest 2): 2 and 0, 0 and 1, 0 and 1, 1 and 1. Each series
+  // also has a 12 x 12 px legend square per chart it is on. Anti-aliased edges are not counted,
+  // so at least 90% of the bars' area and at most that area and the legends'.
+  struct series {
+    std::string colour;
+    double bars;
+    int legends;
+  };
+  for (const series& c : {series{blue, bars_px({5, 3, 3}, 5) + bars_px({2, 1, 1, 1}, 2) * 2, 3},
+                          series{grey, bars_px({2, 1, 1}, 5) + bars_px({1, 0, 0, 1}, 2) + bars_px({2, 0, 0, 0}, 2), 3},
+                          series{green, bars_px({2, 0, 0, 1}, 2), 1}, series{orange, bars_px({0, 1, 1, 1}, 2), 1}}) {
+    CAPTURE(c.colour);
+    CAPTURE(c.bars);
+    REQUIRE(pixels.count(c.colour) == 1);
+    CHECK(pixels[c.colour] >= 0.9 * c.bars);
+    CHECK(pixels[c.colour] <= c.bars + 144.0 * c.legends);
+  }
+  CHECK(pixels[red] == 0);
 }
 
 }  // namespace
