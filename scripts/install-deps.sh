@@ -10,6 +10,7 @@ packages=(
   sqlite3 graphviz
   python3-jsonschema python3-yaml  # validating procedure files against processes/schema (tests)
   chromium  # headless rendering of the HTML reports in tests (tests/e2e/reports_cli_test.cpp)
+  python3-pil  # reading the colours of that screenshot (tests/e2e/report_screenshot.py)
 )
 
 missing=()
