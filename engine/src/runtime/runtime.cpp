@@ -348,6 +348,13 @@ void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
       continue;
     }
     outcome result = commit(p, loaded->state, std::move(fired), "", {});
+    if (result.result == outcome::status::refused) {  // the same timer is tried again in the next pass
+      const bool listed = std::any_of(report.refused.begin(), report.refused.end(), [&](const timer_refusal& r) {
+        return r.case_id == timer.case_id && r.rule == timer.rule;
+      });
+      if (!listed) report.refused.push_back({timer.case_id, timer.rule, result.message});
+      continue;
+    }
     if (result.result != outcome::status::done) {
       ++report.skipped;
       continue;
