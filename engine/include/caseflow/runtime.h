@@ -119,8 +119,6 @@ class runtime {
   // Counts the group of the batch's first case (from the store's index) and, for each rule the
   // count reaches, adds its raise to that case and one request per open similar case.
   void add_similar_raises(const procedure& p, std::vector<commit_request>* batch);
-  // A new case counted after its id was allocated: the raises in a second transaction.
-  void count_new_case(const procedure& p, outcome& done);
 
   store& store_;
   const procedure_library& library_;
