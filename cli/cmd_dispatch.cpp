@@ -13,6 +13,9 @@
 namespace caseflow::cli {
 
 dispatch_report dispatch_pass(context& ctx) {
+  // Each send's outcome is an event: on a read-only database none could be recorded, and a
+  // message sent without its outcome is sent again by the next dispatch. So send nothing.
+  if (ctx.options().read_only) throw command_failure{k_exit_refused, "the database is read-only; nothing was written"};
   const auto& registry = ctx.handlers();
   return dispatch_outbox(ctx.runtime(), registry.senders(), ctx.now(), actions::delivery_config_from_env().retry);
 }

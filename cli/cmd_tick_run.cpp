@@ -6,6 +6,8 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <set>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -29,17 +31,26 @@ void print_events(const std::vector<event>& events) {
                                e.kind == event_kind::action_taken ? e.action + " → " + e.to_step : e.data.dump());
 }
 
+std::string refusal_text(const runtime::timer_refusal& r) {
+  return fmt::format("timer {} of case {} was not fired: {}", r.rule, r.case_id, r.message);
+}
+
+// A refused firing wrote nothing, but the timer stays due: the tick says so and fails.
 int run_tick(context& ctx) {
   const auto report = ctx.runtime().tick(ctx.now());
   if (ctx.options().json) {
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : report.events) events.push_back(event_view(e));
-    print_json({{"fired", report.fired}, {"skipped", report.skipped}, {"events", events}});
+    nlohmann::json refused = nlohmann::json::array();
+    for (const auto& r : report.refused)
+      refused.push_back({{"case_id", r.case_id}, {"rule", r.rule}, {"message", r.message}});
+    print_json({{"fired", report.fired}, {"skipped", report.skipped}, {"refused", refused}, {"events", events}});
   } else {
     print_events(report.events);
     std::cout << fmt::format("fired {} timer{}; skipped {}\n", report.fired, report.fired == 1 ? "" : "s", report.skipped);
   }
-  return k_exit_done;
+  for (const auto& r : report.refused) std::cerr << "caseflow: " << refusal_text(r) << '\n';
+  return report.refused.empty() ? k_exit_done : k_exit_refused;
 }
 
 struct run_options {
@@ -53,10 +64,13 @@ int run_run(context& ctx, const run_options& opts) {
   std::signal(SIGTERM, request_stop);
   auto& runtime = ctx.runtime();
   std::size_t total = 0;
+  std::set<std::string> told;  // each refused firing is reported once, not at every pass
   while (!g_stop) {
     const auto report = runtime.tick(ctx.now());
     total += report.fired;
     print_events(report.events);
+    for (const auto& r : report.refused)
+      if (told.insert(refusal_text(r)).second) std::cerr << "caseflow run: " << refusal_text(r) << '\n';
     print_dispatch(dispatch_pass(ctx));
     std::cout.flush();
     auto next = ctx.store().next_timer_due();

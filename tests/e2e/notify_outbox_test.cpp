@@ -7,13 +7,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include "caseflow/value.h"
 
 #include "e2e/cli_runner.h"
 #include "e2e/cli_session.h"
@@ -91,6 +95,51 @@ std::size_t count_kind(const nlohmann::json& history, const std::string& kind) {
                                                  [&](const nlohmann::json& e) { return e["kind"] == kind; }));
 }
 
+// A row of the outbox table as stored, with the rule of the event that enqueued it.
+struct stored_message {
+  std::int64_t id = 0;
+  std::string rule;
+  std::string channel;
+  std::string recipient;
+  std::string state;
+  int attempts = 0;
+  std::int64_t next_attempt = 0;  // seconds since the epoch
+  std::string last_error;
+  std::string idempotency_key;
+};
+
+// The outbox table of `db`, read with SQLite itself (not through caseflow), in id order.
+std::vector<stored_message> outbox_table(const std::string& db) {
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  SQLite::Statement q(d, "SELECT o.id, e.data, o.channel, o.recipient, o.state, o.attempts, o.next_attempt_seconds, "
+                         "o.last_error, o.idempotency_key FROM outbox o JOIN events e ON e.id = o.event_id ORDER BY o.id");
+  std::vector<stored_message> rows;
+  while (q.executeStep())
+    rows.push_back({q.getColumn(0).getInt64(), nlohmann::json::parse(q.getColumn(1).getString()).value("rule", ""),
+                    q.getColumn(2).getString(), q.getColumn(3).getString(), q.getColumn(4).getString(),
+                    q.getColumn(5).getInt(), q.getColumn(6).getInt64(), q.getColumn(7).getString(),
+                    q.getColumn(8).getString()});
+  return rows;
+}
+
+// "rule channel recipient" of every row, sorted.
+std::vector<std::string> rules_channels_recipients(const std::vector<stored_message>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.rule + " " + r.channel + " " + r.recipient);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Seconds since the epoch of a UTC date and time, worked out with <chrono>, not by caseflow.
+std::int64_t utc_seconds(int year, unsigned month, unsigned day, int hour, int minute, int second = 0) {
+  using namespace std::chrono;
+  const sys_days date{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}};
+  return duration_cast<seconds>(date.time_since_epoch()).count() + hour * 3600 + minute * 60 + second;
+}
+
+// `--now` text for a time given in seconds since the epoch.
+std::string at_seconds(std::int64_t t) { return format_instant_utc(instant{t}); }
+
 TEST_CASE("notify: the complaint's escalation notices reach a webhook and an SMTP sink through the outbox") {
   webhook_server hook;
   smtp_sink smtp;
@@ -159,6 +208,34 @@ TEST_CASE("notify: the complaint's escalation notices reach a webhook and an SMT
   s.must("", {"verify"});
   CHECK(read_bytes(s.dir().file("notify.log")).value_or("").find("重大投诉周报") != std::string::npos);
 
+  // Exactly the rows the procedure calls for. The notifications (complaint.yaml): the forwarding
+  // limit's 80% reminder (to the assignee) and its breach (cs_manager), hot_report (cs_manager,
+  // group_coordinator), major_report and major_weekly_report (vp, group_coordinator); the
+  // escalations that only raise the severity notify nobody. Each notification is one webhook
+  // row and one log row, and one e-mail row per person it names who has an address
+  // (actions/notify.cpp; people in org.yaml: cs_manager 王芳, group_coordinator 孙丽, vp 赵磊).
+  // Nobody was assigned, so the reminder mails no one.
+  const std::string reminder = "intake.forward_phone_email.reminder", breach = "intake.forward_phone_email";
+  const std::vector<std::string> expected_rows = [&] {
+    std::vector<std::string> rows{reminder + " webhook ", reminder + " log ",
+                                  breach + " webhook ", breach + " log ", breach + " email wang.fang@example.com"};
+    for (const std::string rule : {"hot_report", "major_report", "major_weekly_report"}) {
+      rows.push_back(rule + " webhook ");
+      rows.push_back(rule + " log ");
+      rows.push_back(rule + " email " + (rule == "hot_report" ? "wang.fang" : "zhao.lei") + "@example.com");
+      rows.push_back(rule + " email sun.li@example.com");
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }();
+  const std::vector<stored_message> rows = outbox_table(s.dir().db());
+  CHECK(rules_channels_recipients(rows) == expected_rows);  // 17 rows
+  for (const auto& r : rows) CHECK(r.state == "delivered");
+  CHECK(hook.requests().size() == 5);  // one POST per notification, each delivered at the first try
+  CHECK(mails.size() == 7);            // one per e-mail row
+  const std::string log = read_bytes(s.dir().file("notify.log")).value_or("");
+  CHECK(std::count(log.begin(), log.end(), '\n') == 5);  // one line per notification
+
   // Secrets: never in the database, its WAL, any output, or the log file.
   for (const auto& secret : {k_token, k_password}) {
     CHECK(read_bytes(s.dir().db()).value_or("").find(secret) == std::string::npos);
@@ -173,26 +250,140 @@ TEST_CASE("notify: a webhook that fails twice is retried with backoff and delive
   hook.fail_first = 2;
   notify_session s({{"CASEFLOW_WEBHOOK_URL", hook.url()}, {"CASEFLOW_RETRY_SECONDS", "10"}});
   const std::string id = s.open_complaint("2026-03-02T10:00+08:00");
-  s.must("2026-03-02T10:30+08:00", {"tick"});  // the 30-minute forwarding limit: reminder and breach
-  const auto n = s.json("2026-03-02T10:30+08:00", {"outbox"})["messages"].size();
-  REQUIRE(n >= 1);
+  // The 30-minute forwarding limit (30m working from Monday 10:00, within working hours) has
+  // its 80% reminder at 10:24 and its breach at 10:30: two notifications, and with only the
+  // webhook configured one row each (actions/notify.cpp).
+  s.must("2026-03-02T10:30+08:00", {"tick"});
+  const std::vector<stored_message> queued = outbox_table(s.dir().db());
+  REQUIRE(queued.size() == 2);
+  CHECK(queued[0].rule == "intake.forward_phone_email.reminder");
+  CHECK(queued[1].rule == "intake.forward_phone_email");
 
-  CHECK(s.json("2026-03-02T10:30:00+08:00", {"dispatch"})["failed"] == std::min<std::size_t>(n, 2));
-  // Backoff: the second attempt of the failures is due 10 s later, not before.
+  // The server fails the first two requests: both rows, at 10:30:00 (02:30:00 UTC).
+  const std::int64_t failed_at = utc_seconds(2026, 3, 2, 2, 30);
+  CHECK(s.json("2026-03-02T10:30:00+08:00", {"dispatch"})["failed"] == 2);
+  for (const auto& row : outbox_table(s.dir().db())) {
+    CHECK(row.state == "pending");
+    CHECK(row.attempts == 1);
+    CHECK(row.next_attempt == failed_at + 10);  // CASEFLOW_RETRY_SECONDS: the first delay
+    CHECK(row.last_error == "webhook: HTTP 500");
+  }
+  // Backoff: the second attempt is due 10 s later, not before.
   CHECK(s.json("2026-03-02T10:30:05+08:00", {"dispatch"})["events"].empty());
-  s.must("2026-03-02T10:30:10+08:00", {"dispatch"});
-  s.must("2026-03-02T10:31:00+08:00", {"dispatch"});
-  const nlohmann::json outbox = s.json("", {"outbox"});
-  for (const auto& m : outbox["messages"]) CHECK(m["state"] == "delivered");
-  CHECK(hook.requests().size() == n + 2);
-  // The same key on the failed attempts and the delivery.
-  const auto first = nlohmann::json::parse(hook.requests()[0].body)["idempotency_key"];
+  CHECK(s.json("2026-03-02T10:30:10+08:00", {"dispatch"})["delivered"] == 2);
+  CHECK(s.json("2026-03-02T10:31:00+08:00", {"dispatch"})["events"].empty());
+  const std::vector<stored_message> rows = outbox_table(s.dir().db());
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows) {
+    CHECK(row.state == "delivered");
+    CHECK(row.attempts == 2);
+    CHECK(row.last_error == "");
+  }
+  // Four requests: each row failed once and was delivered once, with one key both times.
   const auto all = bodies(hook);
-  CHECK(std::count_if(all.begin(), all.end(), [&](const nlohmann::json& d) { return d["idempotency_key"] == first; }) >= 2);
+  REQUIRE(all.size() == 4);
+  CHECK(all[0]["idempotency_key"] == rows[0].idempotency_key);
+  CHECK(all[1]["idempotency_key"] == rows[1].idempotency_key);
+  CHECK(all[2]["idempotency_key"] == rows[0].idempotency_key);
+  CHECK(all[3]["idempotency_key"] == rows[1].idempotency_key);
   const nlohmann::json history = s.json("", {"history", id});
   CHECK(count_kind(history, "notification_failed") == 2);
-  CHECK(count_kind(history, "notification_delivered") == n);
+  CHECK(count_kind(history, "notification_delivered") == 2);
   CHECK(s.json("", {"outbox", "--failed"})["messages"].empty());
+}
+
+TEST_CASE("notify: a webhook that keeps failing is retried after 30, 60, 120 and 240 s, is dead after 5 attempts, "
+          "and is requeued") {
+  webhook_server hook;
+  hook.fail_first = 1000;
+  notify_session s({{"CASEFLOW_WEBHOOK_URL", hook.url()}});  // the default retry policy
+  const std::string id = s.open_complaint("2026-03-02T10:00+08:00");
+  s.must("2026-03-02T10:25+08:00", {"tick"});  // only the 80% reminder (10:24): one webhook row
+  REQUIRE(outbox_table(s.dir().db()).size() == 1);
+
+  // retry_policy (caseflow/outbox.h): attempt n that fails is retried 30 s * 2^(n-1) later;
+  // the fifth failure is dead. Every failure is HTTP 500 from the test's server.
+  const std::int64_t first = utc_seconds(2026, 3, 2, 2, 25);  // 10:25 Beijing time
+  const std::vector<std::int64_t> delays{30, 60, 120, 240};
+  std::int64_t t = first;
+  for (int attempt = 1; attempt <= 4; ++attempt) {
+    CAPTURE(attempt);
+    if (attempt > 1) CHECK(s.json(at_seconds(t - 1), {"dispatch"})["events"].empty());  // not due yet
+    const nlohmann::json pass = s.json(at_seconds(t), {"dispatch"});
+    CHECK(pass["failed"] == 1);
+    const std::vector<stored_message> rows = outbox_table(s.dir().db());
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].state == "pending");
+    CHECK(rows[0].attempts == attempt);
+    CHECK(rows[0].next_attempt == t + delays[static_cast<std::size_t>(attempt - 1)]);
+    CHECK(rows[0].last_error == "webhook: HTTP 500");
+    t += delays[static_cast<std::size_t>(attempt - 1)];
+  }
+  CHECK(t == first + 450);
+  CHECK(s.json(at_seconds(t - 1), {"dispatch"})["events"].empty());
+  CHECK(s.json(at_seconds(t), {"dispatch"})["dead"] == 1);
+  const std::vector<stored_message> dead = outbox_table(s.dir().db());
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].state == "dead");
+  CHECK(dead[0].attempts == 5);
+  CHECK(dead[0].next_attempt == t);
+  CHECK(dead[0].last_error == "webhook: HTTP 500");
+  CHECK(s.json(at_seconds(t + 3600), {"dispatch"})["events"].empty());  // dead stays dead
+  CHECK(hook.requests().size() == 5);
+
+  // The case's log: four failures, each naming its attempt and next time, then the dead letter.
+  const nlohmann::json history = s.json("", {"history", id});
+  std::vector<nlohmann::json> outcomes;
+  for (const auto& e : history["events"])
+    if (e["kind"].get<std::string>().rfind("notification_", 0) == 0 && e["kind"] != "notification_requested")
+      outcomes.push_back(e);
+  REQUIRE(outcomes.size() == 5);
+  std::int64_t at = first;
+  for (std::size_t i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    CHECK(outcomes[i]["kind"] == "notification_failed");
+    CHECK(outcomes[i]["data"]["attempt"] == i + 1);
+    CHECK(outcomes[i]["data"]["error"] == "webhook: HTTP 500");
+    CHECK(outcomes[i]["data"]["next_attempt"] == at_seconds(at + delays[i]));
+    at += delays[i];
+  }
+  CHECK(outcomes[4]["kind"] == "notification_dead");
+  CHECK(outcomes[4]["data"]["attempt"] == 5);
+  CHECK(outcomes[4]["data"]["error"] == "webhook: HTTP 500");
+  CHECK_FALSE(outcomes[4]["data"].contains("next_attempt"));
+
+  // Requeued by the manager: pending again, due at once, attempts and error cleared.
+  const std::int64_t requeued_at = t + 7200;
+  const std::string row_id = std::to_string(dead[0].id);
+  CHECK(s.must(at_seconds(requeued_at), {"--as", "wang.fang", "outbox", "retry", row_id}) ==
+        "outbox message " + row_id + " requeued\n");
+  const nlohmann::json after = s.json("", {"history", id});
+  REQUIRE_FALSE(after["events"].empty());
+  const nlohmann::json& requeue = after["events"].back();
+  CHECK(requeue["kind"] == "notification_requeued");
+  CHECK(requeue["data"] == nlohmann::json{{"outbox_id", dead[0].id}, {"by", "wang.fang"}});
+  const std::vector<stored_message> pending = outbox_table(s.dir().db());
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].state == "pending");
+  CHECK(pending[0].attempts == 0);
+  CHECK(pending[0].next_attempt == requeued_at);
+  CHECK(pending[0].last_error == "");
+  CHECK(s.json("", {"outbox", "--failed"})["messages"].empty());
+
+  // The server answers again: delivered at the first attempt after the requeue, with the same key.
+  hook.fail_first = 5;
+  const nlohmann::json delivered = s.json(at_seconds(requeued_at), {"dispatch"});
+  CHECK(delivered["delivered"] == 1);
+  REQUIRE(delivered["events"].size() == 1);
+  CHECK(delivered["events"][0]["data"]["attempt"] == 1);
+  const std::vector<stored_message> done = outbox_table(s.dir().db());
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].state == "delivered");
+  CHECK(done[0].attempts == 1);
+  const auto all = bodies(hook);
+  REQUIRE(all.size() == 6);
+  for (const auto& d : all) CHECK(d["idempotency_key"] == done[0].idempotency_key);
+  s.must("", {"verify"});
 }
 
 TEST_CASE("notify: a webhook that never answers times out, goes dead, and can be requeued") {
@@ -207,6 +398,7 @@ TEST_CASE("notify: a webhook that never answers times out, goes dead, and can be
   REQUIRE(s.json("", {"outbox"})["messages"].size() == 1);
   const nlohmann::json first = s.json("2026-03-02T10:25+08:00", {"dispatch"});
   CHECK(first["failed"] == 1);
+  REQUIRE(first["events"].size() == 1);
   CHECK(first["events"][0]["data"]["error"].get<std::string>().find("webhook: Timeout") != std::string::npos);
   CHECK(s.json("2026-03-02T10:26+08:00", {"dispatch"})["dead"] == 1);
   const nlohmann::json failed = s.json("", {"outbox", "--failed"});

@@ -1,5 +1,6 @@
 // Promises of the command line that no other test holds to: `--read-only` (and
-// CASEFLOW_READ_ONLY) refuses every writing command and writes nothing; the database and its
+// CASEFLOW_READ_ONLY) refuses every writing command and writes nothing (and `dispatch` sends
+// nothing); the database and its
 // -wal and -shm files are created owner-only; `assign` and `list --procedure/--step/--open/--mine`.
 #include <signal.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 
 #include "e2e/cli_runner.h"
 #include "e2e/cli_session.h"
+#include "e2e/notify_servers.h"
 
 namespace caseflow::test {
 namespace {
@@ -77,6 +79,57 @@ TEST_CASE("read-only: every writing command is refused and writes nothing, by fl
     CHECK(r.exit_code == 0);
     CHECK_FALSE(stored_bytes(s.dir().db()) == before);
   }
+}
+
+TEST_CASE("read-only: dispatch and outbox retry are refused, write nothing and send nothing, by flag or by environment") {
+  webhook_server hook;
+  hook.fail_first = 1;  // the first delivery fails and, with one attempt allowed, is dead at once
+  cli_session s;
+  const env_list webhook{{"CASEFLOW_WEBHOOK_URL", hook.url()}, {"CASEFLOW_MAX_ATTEMPTS", "1"}};
+  auto cf = [&](const std::string& now, std::vector<std::string> args, env_list env) {
+    args.insert(args.begin(), {"--now", now});
+    return run_caseflow(s.argv(std::move(args)), s.dir(), env);
+  };
+  auto must = [&](const std::string& now, std::vector<std::string> args) {
+    const run_result r = cf(now, std::move(args), webhook);
+    INFO("stderr: ", r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+  // A complaint by phone at 10:00: its 30-minute forwarding limit reminds at 10:24 and is
+  // breached at 10:30, one webhook message each (only the webhook is configured).
+  s.start("zhang.wei", k_day, "complaint", {"customer=陈先生", "channel=phone", "summary=卫生间渗水"});
+  must("2026-03-02T10:25+08:00", {"tick"});
+  CHECK(nlohmann::json::parse(must("2026-03-02T10:25+08:00", {"--json", "dispatch"}))["dead"] == 1);
+  must("2026-03-02T10:30+08:00", {"tick"});
+  REQUIRE(hook.requests().size() == 1);
+  // Message 1 is dead (to requeue), message 2 pending and due (to send).
+  const std::vector<std::vector<std::string>> writers{{"dispatch"}, {"--as", "wang.fang", "outbox", "retry", "1"}};
+  for (const auto& args : writers) {
+    CAPTURE(args.front());
+    for (const bool by_environment : {false, true}) {
+      CAPTURE(by_environment);
+      env_list env = webhook;
+      std::vector<std::string> all = args;
+      if (by_environment) env.push_back({"CASEFLOW_READ_ONLY", "1"});
+      else all.insert(all.begin(), "--read-only");
+      const db_snapshot before = stored_bytes(s.dir().db());
+      const run_result r = cf("2026-03-02T10:31+08:00", all, env);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == "caseflow: the database is read-only; nothing was written\n");
+      CHECK(r.out == "");
+      CHECK(stored_bytes(s.dir().db()) == before);
+      CHECK(hook.requests().size() == 1);  // nothing sent
+    }
+  }
+  // The same commands write (and send) when the database is writable.
+  const db_snapshot before = stored_bytes(s.dir().db());
+  CHECK(nlohmann::json::parse(must("2026-03-02T10:31+08:00", {"--json", "dispatch"}))["delivered"] == 1);
+  CHECK(hook.requests().size() == 2);
+  const db_snapshot dispatched = stored_bytes(s.dir().db());
+  CHECK_FALSE(dispatched == before);
+  CHECK(must("2026-03-02T10:31+08:00", {"--as", "wang.fang", "outbox", "retry", "1"}) == "outbox message 1 requeued\n");
+  CHECK_FALSE(stored_bytes(s.dir().db()) == dispatched);
 }
 
 TEST_CASE("files: the database, its -wal and its -shm are created owner-only whatever the umask") {

@@ -65,11 +65,18 @@ class runtime {
 
   // Fires every timer due at `now` (at most `limit`), each exactly once: a timer another
   // process fired first, or whose case changed meanwhile, is skipped (and retried next
-  // time if still due).
+  // time if still due). A firing that is refused (a hook's handler is missing or refuses its
+  // arguments) writes nothing and is listed in `refused`, once per timer, with the reason.
+  struct timer_refusal {
+    std::string case_id;
+    std::string rule;
+    std::string message;
+  };
   struct tick_report {
     std::size_t fired = 0;
     std::size_t skipped = 0;
     std::vector<event> events;  // everything the firings recorded
+    std::vector<timer_refusal> refused;
   };
   tick_report tick(instant now, std::size_t limit = 10000);
   // Recomputes the deadlines of every case that has any under the current calendars;
@@ -112,8 +119,6 @@ class runtime {
   // Counts the group of the batch's first case (from the store's index) and, for each rule the
   // count reaches, adds its raise to that case and one request per open similar case.
   void add_similar_raises(const procedure& p, std::vector<commit_request>* batch);
-  // A new case counted after its id was allocated: the raises in a second transaction.
-  void count_new_case(const procedure& p, outcome& done);
 
   store& store_;
   const procedure_library& library_;

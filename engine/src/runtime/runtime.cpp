@@ -73,8 +73,13 @@ outcome runtime::start(std::string_view procedure_id, command cmd, instant now, 
   case_state fresh;
   fresh.id = id;
   const moment at = moment_for(*p, now);
-  decision decided = decide(*p, org_, fresh, cmd, at);
-  return commit(*p, fresh, std::move(decided), p->case_id_pattern, at.today);
+  // A new case that joins a similar-cases group is counted in the transaction that stores it
+  // (commit): when the group changed between the count and the commit, nothing was written,
+  // so the case is decided and counted again, a few times, before the conflict is reported.
+  for (int attempt = 1;; ++attempt) {
+    outcome result = commit(*p, fresh, decide(*p, org_, fresh, cmd, at), p->case_id_pattern, at.today);
+    if (result.result != outcome::status::conflict || !p->similar || attempt == k_similar_attempts) return result;
+  }
 }
 
 outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
@@ -107,11 +112,9 @@ outcome runtime::commit(const procedure& p, const case_state& current,
   if (!changes.error.empty())
     return {outcome::status::refused, current.id, {}, changes.error, refusal_code::invalid_value};
   // A case that joins a similar-cases group is counted with it in this same transaction; a new
-  // case whose id the store has yet to allocate is counted right after it is stored.
-  const case_state& changed = changes.requests.front().resulting_state;
-  const bool joins = joins_similar_group(p, current, changed);
-  const bool id_known = !changed.id.empty() && !is_placeholder(changed.id);
-  if (joins && id_known) add_similar_raises(p, &changes.requests);
+  // case by its placeholder id, which the store replaces by the id it allocates.
+  if (joins_similar_group(p, current, changes.requests.front().resulting_state))
+    add_similar_raises(p, &changes.requests);
   std::vector<commit_result> stored = store_.commit_batch(std::move(changes.requests));
   for (auto& result : stored) {
     switch (result.status) {
@@ -123,9 +126,7 @@ outcome runtime::commit(const procedure& p, const case_state& current,
         return {outcome::status::refused, current.id, {}, result.message, refusal_code::invalid_value};
     }
   }
-  outcome done{outcome::status::done, stored.front().case_id, std::move(stored.front().events), "", std::nullopt};
-  if (joins && !id_known && !done.case_id.empty()) count_new_case(p, done);
-  return done;
+  return {outcome::status::done, stored.front().case_id, std::move(stored.front().events), "", std::nullopt};
 }
 
 void runtime::prepare(const procedure& p, const case_state& current, std::vector<event> events, std::string id_pattern,
@@ -314,24 +315,6 @@ void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>
   for (auto& request : raised) batch->push_back(std::move(request));  // `trigger` is not used after this
 }
 
-void runtime::count_new_case(const procedure& p, outcome& done) {
-  // A similar case changed meanwhile (another command won a race): read the group again.
-  for (int attempt = 0; attempt < k_similar_attempts; ++attempt) {
-    auto loaded = load(done.case_id);
-    if (!loaded) return;
-    std::vector<commit_request> batch(1);
-    batch.front().definition = &p;
-    batch.front().expected_seq = loaded->state.seq;
-    batch.front().resulting_state = loaded->state;
-    add_similar_raises(p, &batch);
-    if (batch.front().events.empty() && batch.size() == 1) return;
-    std::vector<commit_result> stored = store_.commit_batch(std::move(batch));
-    if (stored.back().status != commit_status::committed) continue;
-    for (auto& e : stored.front().events) done.events.push_back(std::move(e));
-    return;
-  }
-}
-
 runtime::tick_report runtime::tick(instant now, std::size_t limit) {
   tick_report report;
   // Firing can make further timers due at once (an escalation that applies immediately):
@@ -366,6 +349,13 @@ void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
       continue;
     }
     outcome result = commit(p, loaded->state, std::move(fired), "", {});
+    if (result.result == outcome::status::refused) {  // the same timer is tried again in the next pass
+      const bool listed = std::any_of(report.refused.begin(), report.refused.end(), [&](const timer_refusal& r) {
+        return r.case_id == timer.case_id && r.rule == timer.rule;
+      });
+      if (!listed) report.refused.push_back({timer.case_id, timer.rule, result.message});
+      continue;
+    }
     if (result.result != outcome::status::done) {
       ++report.skipped;
       continue;

@@ -305,7 +305,10 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     const std::size_t now_similar = detail::similar_rows(db, p, probe, request.similar->from, request.similar->to).others.size();
     if (now_similar != request.similar->others) {
       result.status = commit_status::conflict;
-      result.message = fmt::format("the cases similar to {} changed while this command was being decided", case_id);
+      // A new case's id is not kept: it is allocated again when the command is retried.
+      result.message = opening ? fmt::format("the cases similar to a new {} case changed while this command was "
+                                             "being decided", p.id)
+                               : fmt::format("the cases similar to {} changed while this command was being decided", case_id);
       return result;
     }
   }
