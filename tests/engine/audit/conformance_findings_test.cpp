@@ -241,11 +241,19 @@ TEST_CASE("conformance findings: handler — fields changed by a handler the pro
                       "call there, or not at the moment of its trigger");
   }
   SUBCASE("the right handler, not at the moment of its trigger") {
-    // Its trigger, the opening (seq 1), was at 09:00; the edit moves the set to 09:05.
+    // Its trigger, the opening (seq 1), was at 09:00; the edit moves the set to 09:05, so the
+    // limit set at 09:00 (seq 3) now comes after a later event as well.
     const auto found = findings_after(2, [](event& e) { e.at = test::at("2026-03-02T09:05:00Z"); });
-    check_one_finding(found, 2, "handler",
-                      "fields changed by handler 'set' in on_enter of step 'open', which the procedure does not call "
-                      "there, or not at the moment of its trigger");
+    INFO(findings_text(found));
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].seq == 2);
+    CHECK(found[0].rule == "handler");
+    CHECK(found[0].message == "fields changed by handler 'set' in on_enter of step 'open', which the procedure does not "
+                              "call there, or not at the moment of its trigger");
+    CHECK(found[1].seq == 3);
+    CHECK(found[1].rule == "time");
+    CHECK(found[1].message == "recorded at 2026-03-02T09:00:00Z, before the event before it (2026-03-02T09:05:00Z): "
+                              "time only moves forward within a case");
   }
 }
 
