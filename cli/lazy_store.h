@@ -83,6 +83,12 @@ class lazy_store final : public store {
     return exists() ? open().due_timers(now, limit) : std::vector<timer_ref>{};
   }
   std::optional<instant> next_timer_due() override { return exists() ? open().next_timer_due() : std::nullopt; }
+  std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) override {
+    return exists() ? open().claim_outbox(due, claim) : std::vector<outbox_entry>{};
+  }
+  void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) override {
+    if (exists()) open().release_outbox(ids, claim);
+  }
   std::vector<std::string> cases_with_deadlines() override {
     return exists() ? open().cases_with_deadlines() : std::vector<std::string>{};
   }

@@ -49,8 +49,11 @@ void make_v1_copy(const std::string& current, const std::string& old) {
   SQLite::Statement attach(db, "ATTACH DATABASE ? AS current");
   attach.bind(1, current);
   attach.exec();
-  for (const char* table : {"definitions", "events", "cases", "case_serials", "timers", "attachments", "outbox"})
+  for (const char* table : {"definitions", "events", "cases", "case_serials", "timers", "attachments"})
     db.exec(std::string("INSERT INTO ") + table + " SELECT * FROM current." + table);
+  // Version 4 added the lease columns of the outbox: copy the others.
+  db.exec("INSERT INTO outbox SELECT id, case_id, event_id, channel, recipient, idempotency_key, payload, state, "
+          "attempts, next_attempt_seconds, last_error, created_at FROM current.outbox");
   db.exec("INSERT INTO personal_data SELECT digest, case_id, field, value, salt, erased_at FROM current.personal_data");
   db.exec("DETACH DATABASE current");
 }
@@ -86,7 +89,7 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   const run_result verify = migration_cf(dir, old, {"verify"}, "");
   INFO("stdout: ", verify.out);
   CHECK(verify.exit_code == 0);
-  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 3; the version 1 database was first "
+  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 4; the version 1 database was first "
                                            "copied to " + old + ".v1-backup\n");
   CHECK(contains(verify.out, "a real-clock database: commands are timed by the clock (--now is refused)\n"));
   CHECK(head_of(old) == head_before);
@@ -95,7 +98,7 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
     SQLite::Database backup(old + ".v1-backup");
     CHECK(backup.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "1");
     SQLite::Database migrated(old);
-    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "3");
+    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "4");
     CHECK(migrated.tableExists("similar_keys"));
     CHECK(migrated.execAndGet("SELECT length(value) FROM meta WHERE key = 'similar_secret'").getInt() == 64);
   }
@@ -173,7 +176,7 @@ TEST_CASE("migration: --read-only refuses an older database and writes nothing")
   const db_snapshot before = snapshot(old);
   const run_result r = migration_cf(dir, old, {"--read-only", "list"}, "");
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 3; open it once without --read-only "
+  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 4; open it once without --read-only "
                                       "to migrate it (a backup is written first)\n");
   // The database bytes are the same (a read-only connection may leave an empty -wal behind).
   CHECK(read_bytes(old) == before.main);

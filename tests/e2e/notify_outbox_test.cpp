@@ -292,6 +292,35 @@ TEST_CASE("notify: a webhook that fails twice is retried with backoff and delive
   CHECK(s.json("", {"outbox", "--failed"})["messages"].empty());
 }
 
+TEST_CASE("notify: two dispatchers at once send each message once: rows are claimed before they are sent") {
+  webhook_server hook;
+  hook.delay_ms = 100;  // slow enough that the two passes overlap
+  notify_session s({{"CASEFLOW_WEBHOOK_URL", hook.url()}});
+  for (int i = 0; i < 10; ++i) s.open_complaint("2026-03-02T10:00+08:00");
+  s.must("2026-03-02T10:25+08:00", {"tick"});  // each complaint's 80% reminder: one webhook row each
+  REQUIRE(outbox_table(s.dir().db()).size() == 10);
+
+  const std::vector<std::string> args{"--procedures", k_processes,  "--db", s.dir().db(), "--now",
+                                      "2026-03-02T10:25+08:00", "--json", "dispatch"};
+  child first(CASEFLOW_BINARY, args, s.env(), s.dir().path());
+  child second(CASEFLOW_BINARY, args, s.env(), s.dir().path());
+  int delivered = 0;
+  for (const run_result& r : {first.wait(), second.wait()}) {
+    INFO("stderr: ", r.err);
+    REQUIRE(r.exit_code == 0);
+    delivered += nlohmann::json::parse(r.out)["delivered"].get<int>();
+  }
+  CHECK(delivered == 10);
+  CHECK(hook.requests().size() == 10);
+  for (const auto& row : outbox_table(s.dir().db())) {
+    CHECK(row.state == "delivered");
+    CHECK(row.attempts == 1);
+  }
+  SQLite::Database db(s.dir().db());
+  CHECK(db.execAndGet("SELECT count(*) FROM events WHERE kind = 'notification_delivered'").getInt() == 10);
+  CHECK(db.execAndGet("SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL").getInt() == 0);
+}
+
 TEST_CASE("notify: a webhook that keeps failing is retried after 30, 60, 120 and 240 s, is dead after 5 attempts, "
           "and is requeued") {
   webhook_server hook;

@@ -119,6 +119,7 @@ class webhook_server final : public local_server {
 
   std::atomic<int> fail_first{0};
   std::atomic<bool> hang{false};
+  std::atomic<int> delay_ms{0};  // how long each answer takes (a slow receiver)
 
  private:
   void serve(int conn) override {
@@ -141,6 +142,7 @@ class webhook_server final : public local_server {
       index = static_cast<int>(requests_.size());
     }
     while (hang && !stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
     const bool fail = index <= fail_first;
     write_all(conn, fail ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\nConnection: close\r\n\r\noops"
                          : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");

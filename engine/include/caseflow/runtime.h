@@ -99,6 +99,8 @@ class runtime {
 
  private:
   void fire_due(instant now, std::size_t limit, tick_report* report);
+  // Fires one due timer, counting it in `report` as fired, skipped or refused.
+  void fire_one(const timer_ref& timer, instant now, tick_report* report);
   outcome commit(const procedure& p, const case_state& current,
                  decision decided, std::string id_pattern, civil_date local_day);
   // The requests of one transaction: a case's change and those it causes (sub-cases, parents).

@@ -14,7 +14,7 @@
 namespace caseflow {
 
 // The schema this build writes; older databases are migrated forward when opened for writing.
-inline constexpr int k_schema_version = 3;
+inline constexpr int k_schema_version = 4;
 
 // A migration done while opening: from version `from` to `to`, after a copy to `backup`.
 struct schema_migration {
@@ -53,6 +53,8 @@ class sqlite_store final : public store {
   std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override;
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override;
   std::optional<instant> next_timer_due() override;
+  std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) override;
+  void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) override;
   std::vector<std::string> cases_with_deadlines() override;
   similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
   std::optional<std::string> attachment(std::string_view digest) override;

@@ -127,6 +127,30 @@ struct activity_window {
   instant until;
 };
 
+// A worker's claim on the outbox rows it is about to deliver (DESIGN.md "Leases"), so that two
+// workers (two `dispatch`es or `run` loops, on one machine or several) never send one message
+// at once. A claim ends when the row's outcome is committed, when the worker releases it, or at
+// `until`; after that another worker may claim the row, so a worker that died mid-way delays
+// its rows by at most the lease (delivery is at-least-once only across a crash), and not at all
+// when it ran on the same machine (lease_holder_stopped). Lease times are read from the real
+// clock, whatever time the command runs at. Lease columns are bookkeeping: verify does not
+// compare them. Timers need no lease in a store whose firing is one transaction guarded by the
+// case's version (two workers cannot both fire a timer: the second is refused and skips it); a
+// store with row locks may skip rows another worker has locked (PostgreSQL's SKIP LOCKED).
+struct lease {
+  std::string worker;  // unique among live workers (host, process and a random part)
+  instant taken;       // now, by the real clock: a lease that ended before this is free
+  instant until;       // the end of this claim
+};
+
+// A lease for this process, for `seconds` from now by the real clock. Its worker name is
+// "host:pid:random" (the random part tells two leases of one process apart).
+lease new_lease(std::int64_t seconds);
+// Whether the worker named `worker` (a name new_lease() gave) is known to have stopped: a process
+// of this machine that no longer runs. Its claims are then free at once; a worker of another
+// machine is never known to have stopped, and its claims end with their lease.
+bool lease_holder_stopped(std::string_view worker);
+
 // A deadline waiting to fire.
 struct timer_ref {
   std::string case_id;
@@ -164,6 +188,14 @@ class store {
 
   // Timers due at or before `now` that have not fired, oldest first, at most `limit`.
   virtual std::vector<timer_ref> due_timers(instant now, std::size_t limit) = 0;
+  // Claims the rows of `due` (a due_only query) that no live lease holds (see lease). The
+  // default, for a store with one writer, claims nothing and returns outbox_entries().
+  virtual std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& /*claim*/) {
+    return outbox_entries(due);
+  }
+  // Ends the claims of `claim.worker` on these rows (claimed but whose outcome was not
+  // recorded), so that the next worker need not wait for the lease to run out.
+  virtual void release_outbox(const std::vector<std::int64_t>& /*ids*/, const lease& /*claim*/) {}
   // When the next timer that has not fired is due.
   virtual std::optional<instant> next_timer_due() = 0;
   // Ids of the cases that have any deadline (for recomputation), ordered.

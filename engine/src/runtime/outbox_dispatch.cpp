@@ -54,7 +54,12 @@ dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel
   due.due_only = true;
   due.now = now;
   due.limit = limit;
-  for (const outbox_entry& m : rt.storage().outbox_entries(due)) {
+  // Claimed before sending, so that two dispatchers never send one message (store.h, lease);
+  // five minutes covers the slowest delivery a sender allows. A row whose outcome could not be
+  // recorded is released for the next pass.
+  const lease claim = new_lease(300);
+  std::vector<std::int64_t> unrecorded;
+  for (const outbox_entry& m : rt.storage().claim_outbox(due, claim)) {
     auto sender = senders.find(m.channel);
     const delivery_result sent = sender == senders.end()
                                      ? delivery_result::failed(fmt::format("no sender for channel {}", m.channel))
@@ -74,6 +79,7 @@ dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel
     auto recorded = record(rt, m.case_id, kind, std::move(data), now);
     if (!recorded) {
       ++report.skipped;
+      unrecorded.push_back(m.id);
       continue;
     }
     if (kind == event_kind::notification_delivered) ++report.delivered;
@@ -81,6 +87,7 @@ dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel
     else ++report.failed;
     report.events.push_back(std::move(*recorded));
   }
+  rt.storage().release_outbox(unrecorded, claim);
   return report;
 }
 

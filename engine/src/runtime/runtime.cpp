@@ -328,41 +328,46 @@ runtime::tick_report runtime::tick(instant now, std::size_t limit) {
 
 void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
   tick_report& report = *out;
-  for (const timer_ref& timer : store_.due_timers(now, limit)) {
-    auto loaded = load(timer.case_id);
-    if (!loaded) {
-      ++report.skipped;
-      continue;
-    }
-    const procedure& p = *loaded->definition;
-    // A case changed after `now` (virtual time run backwards, or a clock behind another
-    // machine's by more than the skew) fires when time has caught up.
-    const command_time when = command_time_for(loaded->state, now);
-    if (when.refused) {
-      ++report.skipped;
-      continue;
-    }
-    decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, when.at));
-    if (fired) record_clamp(when, &fired);
-    if (!fired) {  // already fired by another tick, or no longer due
-      ++report.skipped;
-      continue;
-    }
-    outcome result = commit(p, loaded->state, std::move(fired), "", {});
-    if (result.result == outcome::status::refused) {  // the same timer is tried again in the next pass
-      const bool listed = std::any_of(report.refused.begin(), report.refused.end(), [&](const timer_refusal& r) {
-        return r.case_id == timer.case_id && r.rule == timer.rule;
-      });
-      if (!listed) report.refused.push_back({timer.case_id, timer.rule, result.message});
-      continue;
-    }
-    if (result.result != outcome::status::done) {
-      ++report.skipped;
-      continue;
-    }
-    ++report.fired;
-    for (auto& e : result.events) report.events.push_back(std::move(e));
+  // Two ticks at once may both read a timer: the first to commit fires it, and the second,
+  // refused by the case's version, skips it (store.h, lease).
+  for (const timer_ref& timer : store_.due_timers(now, limit)) fire_one(timer, now, &report);
+}
+
+void runtime::fire_one(const timer_ref& timer, instant now, tick_report* out) {
+  tick_report& report = *out;
+  auto loaded = load(timer.case_id);
+  if (!loaded) {
+    ++report.skipped;
+    return;
   }
+  const procedure& p = *loaded->definition;
+  // A case changed after `now` (virtual time run backwards, or a clock behind another
+  // machine's by more than the skew) fires when time has caught up.
+  const command_time when = command_time_for(loaded->state, now);
+  if (when.refused) {
+    ++report.skipped;
+    return;
+  }
+  decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, when.at));
+  if (fired) record_clamp(when, &fired);
+  if (!fired) {  // already fired by another tick, or no longer due
+    ++report.skipped;
+    return;
+  }
+  outcome result = commit(p, loaded->state, std::move(fired), "", {});
+  if (result.result == outcome::status::refused) {  // tried again in the next pass
+    const bool listed = std::any_of(report.refused.begin(), report.refused.end(), [&](const timer_refusal& r) {
+      return r.case_id == timer.case_id && r.rule == timer.rule;
+    });
+    if (!listed) report.refused.push_back({timer.case_id, timer.rule, result.message});
+    return;
+  }
+  if (result.result != outcome::status::done) {
+    ++report.skipped;
+    return;
+  }
+  ++report.fired;
+  for (auto& e : result.events) report.events.push_back(std::move(e));
 }
 
 std::vector<event> runtime::recompute_deadlines(instant now) {

@@ -27,6 +27,10 @@ const std::vector<migration_step>& migration_steps() {
        // The cases already stored are indexed by sqlite_store::complete_migration, which can
        // read their definitions; until then this row says the index is incomplete.
        "INSERT INTO meta(key, value) VALUES ('similar_backfill', 'pending');"},
+      {3, "outbox rows are claimed before they are delivered (store.h, lease)",
+       "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;\n"
+       "ALTER TABLE outbox ADD COLUMN lease_until_seconds INTEGER;\n"
+       "CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL;"},
   };
   return steps;
 }

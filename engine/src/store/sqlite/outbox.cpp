@@ -56,8 +56,9 @@ void insert_messages(SQLite::Database& db, const outbox_router& router, const pr
 
 void record_outcome(SQLite::Database& db, const event& e) {
   const std::int64_t id = e.data.value("outbox_id", std::int64_t{0});
-  SQLite::Statement update(db, "UPDATE outbox SET state = ?, attempts = ?, next_attempt_seconds = ?, last_error = ? "
-                               "WHERE id = ?");
+  // The outcome ends the claim of the worker that delivered it (store.h, lease).
+  SQLite::Statement update(db, "UPDATE outbox SET state = ?, attempts = ?, next_attempt_seconds = ?, last_error = ?, "
+                               "claimed_by = NULL, lease_until_seconds = NULL WHERE id = ?");
   const std::string error = e.data.value("error", "");
   if (e.kind == event_kind::notification_delivered) {
     update.bind(1, "delivered");

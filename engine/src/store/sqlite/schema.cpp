@@ -48,8 +48,9 @@ CREATE TABLE outbox(
   id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, event_id INTEGER NOT NULL, channel TEXT NOT NULL,
   recipient TEXT NOT NULL, idempotency_key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL,
   state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_seconds INTEGER NOT NULL,
-  last_error TEXT NOT NULL, created_at TEXT NOT NULL);
+  last_error TEXT NOT NULL, created_at TEXT NOT NULL, claimed_by TEXT, lease_until_seconds INTEGER);
 CREATE INDEX outbox_due ON outbox(state, next_attempt_seconds);
+CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL;
 CREATE TABLE similar_keys(
   case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, key TEXT NOT NULL, opened_seconds INTEGER NOT NULL,
   distinct_digest TEXT NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
