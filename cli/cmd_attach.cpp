@@ -35,6 +35,9 @@ nlohmann::json attachment_view(const attachment_info& a) {
 }
 
 int run_attach(context& ctx, const attach_options& opts) {
+  // A folder opens as an empty stream: it would be kept as 0 bytes of evidence.
+  if (std::filesystem::is_directory(opts.file))
+    throw command_failure{k_exit_refused, fmt::format("{} is a folder: attach one file; nothing was attached", opts.file)};
   std::ifstream in(opts.file, std::ios::binary);
   if (!in) throw command_failure{k_exit_refused, fmt::format("cannot read {}", opts.file)};
   std::ostringstream bytes;

@@ -3,6 +3,7 @@
 // been scheduled by another process), and stops cleanly on SIGINT or SIGTERM.
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -95,7 +96,19 @@ void setup_run(CLI::App& app, const global_options& options, int* exit) {
   auto opts = std::make_shared<run_options>();
   auto* sub = app.add_subcommand("run", "keep firing timers as they fall due (stop with Ctrl-C)");
   sub->fallthrough();
-  sub->add_option("--poll", opts->poll_seconds, "longest sleep between checks, seconds")->capture_default_str();
+  // At least a tenth of a second: 0 would make the loop spin at full CPU.
+  sub->add_option("--poll", opts->poll_seconds, "longest sleep between checks, seconds (0.1 to 3600)")
+      ->check(
+          [](const std::string& text) -> std::string {
+            double seconds = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+            const bool number = error == std::errc{} && end == text.data() + text.size();
+            return number && seconds >= 0.1 && seconds <= 3600
+                       ? ""
+                       : "'" + text + "' is not from 0.1 to 3600 seconds (0 would make the loop spin)";
+          },
+          "SECONDS")
+      ->capture_default_str();
   sub->callback([&options, opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_run(ctx, *opts); }); });
 }
 
