@@ -2,8 +2,6 @@
 #include <algorithm>
 #include <tuple>
 
-#include <fmt/format.h>
-
 #include "caseflow/sqlite_store.h"
 #include "store/sqlite/schema.h"
 
@@ -11,50 +9,24 @@ namespace caseflow {
 
 namespace {
 
-// Runs `claim` (an UPDATE … RETURNING of the `free_rows`) when `free_rows` finds any, so that
-// a store with nothing due, a read-only one included, writes nothing. The write lock is taken
-// before the rows are chosen (IMMEDIATE), so two workers choose one after the other, each
-// seeing the other's claims.
-// Ends the live claims on `table` of workers known to have stopped (lease_holder_stopped):
-// a dispatcher or tick killed on this machine leaves nothing waiting for its lease to run out.
-void free_stopped_workers(SQLite::Database& db, std::string_view table, instant taken) {
+// Ends the live claims of workers known to have stopped (lease_holder_stopped): a dispatcher
+// killed on this machine leaves nothing waiting for its lease to run out.
+void free_stopped_workers(SQLite::Database& db, instant taken) {
   std::vector<std::string> stopped;
   {
-    SQLite::Statement q(db, fmt::format("SELECT DISTINCT claimed_by FROM {} WHERE claimed_by IS NOT NULL AND "
-                                        "lease_until_seconds > ?",
-                                        table));
+    SQLite::Statement q(db, "SELECT DISTINCT claimed_by FROM outbox WHERE claimed_by IS NOT NULL AND "
+                            "lease_until_seconds > ?");
     q.bind(1, taken.seconds);
     while (q.executeStep())
       if (const std::string worker = q.getColumn(0).getString(); lease_holder_stopped(worker)) stopped.push_back(worker);
   }
   if (stopped.empty()) return;
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement update(
-      db, fmt::format("UPDATE {} SET claimed_by = NULL, lease_until_seconds = NULL WHERE claimed_by = ?", table));
+  SQLite::Statement update(db, "UPDATE outbox SET claimed_by = NULL, lease_until_seconds = NULL WHERE claimed_by = ?");
   for (const auto& worker : stopped) {
     update.bind(1, worker);
     update.exec();
     update.reset();
-  }
-  tx.commit();
-}
-
-template <class Bind, class Read>
-void claim_rows(SQLite::Database& db, std::string_view table, const std::string& free_rows, const Bind& bind,
-                const std::string& claim, const lease& l, const Read& read) {
-  free_stopped_workers(db, table, l.taken);
-  {
-    SQLite::Statement probe(db, "SELECT 1 FROM (" + free_rows + ") LIMIT 1");
-    bind(probe);
-    if (!probe.executeStep()) return;
-  }
-  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-  {
-    SQLite::Statement update(db, claim);
-    bind(update);
-    update.bind(":worker", l.worker);
-    update.bind(":until", l.until.seconds);
-    while (update.executeStep()) read(update);
   }
   tx.commit();
 }
@@ -66,18 +38,35 @@ std::vector<outbox_entry> sqlite_store::claim_outbox(const outbox_query& due, co
       "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_seconds <= :now AND "
       "(lease_until_seconds IS NULL OR lease_until_seconds <= :taken) ORDER BY next_attempt_seconds, id" +
       std::string(due.limit ? " LIMIT :limit" : "");
+  const auto bind = [&](SQLite::Statement& q) {
+    q.bind(":now", due.now.seconds);
+    q.bind(":taken", claim.taken.seconds);
+    if (due.limit) q.bind(":limit", static_cast<std::int64_t>(due.limit));
+  };
+  SQLite::Database& db = detail::database_of(*this);
   std::vector<std::int64_t> ids;
   try {
-    claim_rows(
-        detail::database_of(*this), "outbox", free_rows,
-        [&](SQLite::Statement& q) {
-          q.bind(":now", due.now.seconds);
-          q.bind(":taken", claim.taken.seconds);
-          if (due.limit) q.bind(":limit", static_cast<std::int64_t>(due.limit));
-        },
-        "UPDATE outbox SET claimed_by = :worker, lease_until_seconds = :until WHERE id IN (" + free_rows +
-            ") RETURNING id",
-        claim, [&](SQLite::Statement& q) { ids.push_back(q.getColumn(0).getInt64()); });
+    free_stopped_workers(db, claim.taken);
+    {
+      // Nothing free and due: nothing is written (so a read-only database can be asked too).
+      // The probe ends before the write lock is asked for: a connection still reading cannot
+      // wait for it.
+      SQLite::Statement probe(db, "SELECT 1 FROM (" + free_rows + ") LIMIT 1");
+      bind(probe);
+      if (!probe.executeStep()) return {};
+    }
+    // The write lock is taken before the rows are chosen, so two dispatchers choose one after
+    // the other, each seeing the other's claims.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    {
+      SQLite::Statement update(db, "UPDATE outbox SET claimed_by = :worker, lease_until_seconds = :until WHERE id IN (" +
+                                       free_rows + ") RETURNING id");
+      bind(update);
+      update.bind(":worker", claim.worker);
+      update.bind(":until", claim.until.seconds);
+      while (update.executeStep()) ids.push_back(update.getColumn(0).getInt64());
+    }
+    tx.commit();
   } catch (const SQLite::Exception& e) {
     throw store_error(detail::explain_sqlite_error(e));
   }
