@@ -63,7 +63,6 @@ caseflow::store& context::store(bool must_exist) {
   }
   if (must_exist && !store_->exists())
     throw command_failure{k_exit_refused, fmt::format("no database at {} (set --db or CASEFLOW_DB)", options_.db)};
-
   return *store_;
 }
 

@@ -25,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scratch_dir.h"
+
 extern char** environ;
 
 namespace caseflow::test {
@@ -38,31 +40,6 @@ struct run_result {
   int exit_code = -1;  // the exit status, or 128 + signal number
   std::string out;
   std::string err;
-};
-
-// A fresh directory, removed (with everything in it) when the object goes.
-class scratch_dir {
- public:
-  scratch_dir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("caseflow_e2e_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string db() const { return file("c.db"); }
-
- private:
-  std::filesystem::path path_;
 };
 
 // A file's bytes; nullopt when it does not exist.

@@ -85,7 +85,9 @@ struct command_time {
   std::optional<refusal> refused;
 };
 command_time command_time_for(const case_state& current, instant asked);
-// Marks the first event of `d` with `clamped_from` when `t` was moved forward.
+// Marks `e` (the first event of the command) with `clamped_from` when `t` was moved forward;
+// for a decision, its first event (none when refused).
+void record_clamp(const command_time& t, event* e);
 void record_clamp(const command_time& t, decision* d);
 
 // Decides `cmd` on `current` (for kind::start, a case that does not exist yet; the events

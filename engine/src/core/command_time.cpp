@@ -16,8 +16,12 @@ command_time command_time_for(const case_state& current, instant asked) {
                               k_clock_skew_seconds)}};
 }
 
+void record_clamp(const command_time& t, event* e) {
+  if (t.clamped_from) e->data["clamped_from"] = format_instant_utc(*t.clamped_from);
+}
+
 void record_clamp(const command_time& t, decision* d) {
-  if (t.clamped_from && !d->events.empty()) d->events.front().data["clamped_from"] = format_instant_utc(*t.clamped_from);
+  if (!d->events.empty()) record_clamp(t, &d->events.front());
 }
 
 }  // namespace caseflow

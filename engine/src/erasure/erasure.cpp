@@ -36,7 +36,7 @@ case_erasure plan(loaded_case loaded, const std::vector<std::string>& fields, co
   e.to_step = loaded.state.step;
   e.definition_hash = loaded.state.definition_hash;
   e.data = {{"erased", fields}};
-  if (when.clamped_from) e.data["clamped_from"] = format_instant_utc(*when.clamped_from);
+  record_clamp(when, &e);
   case_erasure out{std::move(loaded), {}};
   out.request.definition = out.loaded.definition.get();
   out.request.expected_seq = out.loaded.state.seq;

@@ -91,7 +91,7 @@ outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
   if (when.refused) return {outcome::status::refused, loaded->state.id, {}, when.refused->message, when.refused->code};
   const moment at = moment_for(p, when.at);
   decision decided = decide(p, org_, loaded->state, cmd, at);
-  if (decided) record_clamp(when, &decided);
+  record_clamp(when, &decided);
   return commit(p, loaded->state, std::move(decided), "", at.today);
 }
 
@@ -219,7 +219,7 @@ void runtime::tell_parent(const procedure& child_procedure, const case_state& ch
   now = when.at;
   event e = system_event(pp, parent->state, child.open ? event_kind::subcase_reopened : event_kind::subcase_finished, now);
   e.data = {{"case_id", child.id}, {"procedure", child_procedure.id}, {"step", child.step}};
-  if (when.clamped_from) e.data["clamped_from"] = format_instant_utc(*when.clamped_from);
+  record_clamp(when, &e);
   if (!child.open) {
     field_values outcome;  // personal values stay in the child's log
     for (const auto& [name, v] : child.fields)
@@ -349,11 +349,11 @@ void runtime::fire_one(const timer_ref& timer, instant now, tick_report* out) {
     return;
   }
   decision fired = fire_timer(p, org_, calendar_for(p), loaded->state, timer.rule, moment_for(p, when.at));
-  if (fired) record_clamp(when, &fired);
   if (!fired) {  // already fired by another tick, or no longer due
     ++report.skipped;
     return;
   }
+  record_clamp(when, &fired);
   outcome result = commit(p, loaded->state, std::move(fired), "", {});
   if (result.result == outcome::status::refused) {  // tried again in the next pass
     const bool listed = std::any_of(report.refused.begin(), report.refused.end(), [&](const timer_refusal& r) {

@@ -3,12 +3,9 @@
 // index changed by then (store/sqlite/store.cpp, write: the similar_check). The race is forced
 // deterministically: a store wrapper lets a second store object on the same file open a
 // similar case right after each read of the group, before the first one commits.
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +15,7 @@
 #include "caseflow/runtime.h"
 #include "caseflow/sqlite_store.h"
 #include "engine/test_support.h"
+#include "scratch_dir.h"
 
 namespace caseflow {
 namespace {
@@ -90,9 +88,10 @@ class racing_store final : public store {
 };
 
 // Two store objects (and runtimes) on one database file in a fresh directory: `mine`, whose
-// group reads race, and `theirs`, the concurrent writer.
+// group reads race, and `theirs`, the concurrent writer. Members go in reverse order: the
+// runtimes before the stores they use, the directory last.
 struct race_world {
-  std::filesystem::path dir;
+  test::scratch_dir dir;
   procedure_library library;
   organisation org;
   std::unique_ptr<sqlite_store> my_file, their_file;
@@ -100,33 +99,18 @@ struct race_world {
   std::unique_ptr<runtime> mine, theirs;
 
   race_world() {
-    static std::atomic<int> counter{0};
-    dir = std::filesystem::temp_directory_path() /
-          ("caseflow_similar_race_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
     diagnostics out;
     auto p = load_procedure_text(k_leak, "leak.yaml", &out);
     REQUIRE(p.has_value());
     library.add(std::move(*p));
     org.add(person{"ann", "Ann", {"agent"}, "", ""});
-    const std::string path = (dir / "c.db").string();
+    const std::string path = dir.db();
     my_file = std::make_unique<sqlite_store>(path);
     their_file = std::make_unique<sqlite_store>(path);
     racing = std::make_unique<racing_store>(*my_file);
     mine = std::make_unique<runtime>(*racing, library, org, nullptr);
     theirs = std::make_unique<runtime>(*their_file, library, org, nullptr);
   }
-  ~race_world() {
-    mine.reset();
-    theirs.reset();
-    racing.reset();
-    my_file.reset();
-    their_file.reset();
-    std::filesystem::remove_all(dir);
-  }
-  race_world(const race_world&) = delete;
-  race_world& operator=(const race_world&) = delete;
 
   // Opens a complaint about project 翠湖 from `customer`.
   outcome open(runtime& rt, const std::string& customer, const char* now) {
