@@ -70,11 +70,15 @@ database_clock stored_clock(SQLite::Database& db) {
 
 std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::string& path, const sqlite_options& options) {
   const bool read_only = options.read_only;
-  const bool has_meta = db.tableExists("meta");
+  // One statement reads one snapshot: read apart, a first command of another process could
+  // commit the whole schema between "no meta" and "how many tables" and look like a foreign file.
+  SQLite::Statement probe(db, "SELECT count(*) FILTER (WHERE type = 'table' AND name = 'meta'), count(*) FROM sqlite_master");
+  probe.executeStep();
+  const bool has_meta = probe.getColumn(0).getInt() != 0;
+  const int objects = probe.getColumn(1).getInt();
+  probe.reset();
   if (!has_meta) {
-    SQLite::Statement count(db, "SELECT count(*) FROM sqlite_master");
-    count.executeStep();
-    if (count.getColumn(0).getInt() != 0)
+    if (objects != 0)
       throw store_error(fmt::format("{} is not a caseflow database (it has tables but no caseflow schema)", path));
     if (read_only) throw store_error(fmt::format("{} is an empty database", path));
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
