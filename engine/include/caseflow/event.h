@@ -66,6 +66,9 @@ struct event {
   std::string action;             // the action taken, for action_taken
   std::string from_step;
   std::string to_step;
+  // The position of the case it acts on: "" for the main path, else the id of an open branch
+  // (see case_state::branches). Not yet stored: chain format 2 adds it to the log.
+  std::string branch;
   nlohmann::json data = nlohmann::json::object();  // what changed, by kind
   std::string comment;
   std::string definition_hash;    // the definition the event was decided under
