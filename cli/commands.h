@@ -34,6 +34,7 @@ void setup_export(CLI::App& app, const global_options& options, int* exit);
 void setup_report(CLI::App& app, const global_options& options, int* exit);
 void setup_erase(CLI::App& app, const global_options& options, int* exit);
 void setup_admin(CLI::App& app, const global_options& options, int* exit);  // admin mark-virtual
+void setup_deploy(CLI::App& app, const global_options& options, int* exit);  // deploy, deployments
 
 // One delivery pass over the outbox (cmd_dispatch.cpp); `run` calls it on every loop.
 dispatch_report dispatch_pass(context& ctx);
@@ -44,7 +45,7 @@ inline std::vector<command_setup> all_commands() {
           setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar,
           setup_import,   setup_tick,       setup_run,  setup_dispatch, setup_outbox,
           setup_replay,   setup_audit,      setup_attach, setup_attachments, setup_export,
-          setup_report,   setup_erase,      setup_admin};
+          setup_report,   setup_erase,      setup_admin,  setup_deploy};
 }
 
 }  // namespace caseflow::cli

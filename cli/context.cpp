@@ -13,25 +13,19 @@
 
 namespace caseflow::cli {
 
-namespace {
 [[noreturn]] void fail_with(const diagnostics& problems, std::string_view what) {
   std::string message = fmt::format("cannot load {}:", what);
   for (const auto& d : problems)
     if (d.level == diagnostic_level::error) message += "\n  " + to_string(d);
   throw command_failure{k_exit_refused, message + "\n  (run `caseflow validate` for details)"};
 }
-}  // namespace
 
 void context::load_definitions() {
   if (library_) return;
-  diagnostics problems;
-  calendars_ = load_calendars((std::filesystem::path(options_.procedures) / "calendars").string(), &problems);
-  if (has_errors(problems)) fail_with(problems, "the calendars");
-  library_ = load_procedure_library(options_.procedures, &problems, &handlers());
-  for (const procedure* p : library_->all()) check_calendar_reference(*p, *calendars_, &problems);
-  if (has_errors(problems)) fail_with(problems, "the procedures");
-  org_ = load_organisation((std::filesystem::path(options_.procedures) / "org.yaml").string(), &problems);
-  if (has_errors(problems)) fail_with(problems, "the organisation");
+  loaded_definitions loaded = resolve_definitions();
+  library_ = std::move(loaded.library);
+  org_ = std::move(loaded.org);
+  calendars_ = std::move(loaded.calendars);
 }
 
 const procedure_library& context::library() {
@@ -103,8 +97,10 @@ civil_date context::today() const {
   return civil_date{static_cast<std::int32_t>(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)};
 }
 
-std::string context::user() {
-  if (options_.bind_os_user || org().binds_os_user()) return bound_actor(org(), os_login(), options_.as);
+std::string context::user() { return user_in(org()); }
+
+std::string context::user_in(const organisation& org) const {
+  if (options_.bind_os_user || org.binds_os_user()) return bound_actor(org, os_login(), options_.as);
   if (options_.as.empty())
     throw command_failure{k_exit_usage, "who is acting? give --as USER or set CASEFLOW_USER"};
   return options_.as;

@@ -12,6 +12,7 @@
 
 #include "caseflow/action_handler.h"
 #include "caseflow/calendar.h"
+#include "caseflow/deployment.h"
 #include "caseflow/text_output.h"
 #include "caseflow/loader.h"
 #include "caseflow/org.h"
@@ -39,6 +40,7 @@ struct global_options {
   bool json = false;
   bool bind_os_user = false;  // --bind-os-user / CASEFLOW_BIND_OS_USER=1: the acting user is the OS user
   bool read_only = false;     // --read-only / CASEFLOW_READ_ONLY=1: open the database without writing
+  bool procedures_given = false;  // --procedures or CASEFLOW_PROCEDURES was given (not the default)
 };
 
 // Thrown by subcommands for a failure that ends the command with `code` and `message`
@@ -56,7 +58,9 @@ class context {
   context& operator=(const context&) = delete;
 
   const global_options& options() const { return options_; }
-  // The procedures, org and calendars; any load error fails the command (exit 1).
+  // The procedures, org and calendars the command runs: those deployed in the database, as
+  // DESIGN.md "Deployments and folders" says (see deployed_definitions.cpp); any load error
+  // fails the command (exit 1).
   const procedure_library& library();
   const organisation& org();
   const calendar_set& calendars();
@@ -76,11 +80,32 @@ class context {
   // --as / CASEFLOW_USER; fails with a usage error when not given. When acting users are bound
   // to OS users (bind_os_user, or org.yaml `bind_os_user: true`), see acting_user.h.
   std::string user();
+  // The same, for an organisation other than the one the command runs (deploy's).
+  std::string user_in(const organisation& org) const;
+  // The folder's files validated whole (for deploy and validate); a problem fails the command
+  // with the diagnostics.
+  folder_contents read_folder(const std::string& dir);
+  // Deploys `folder` (read from `dir`) as `actor` in `role`, unless what is deployed is the same:
+  // the entry recorded (or the one in force), and the deadlines recomputed when a calendar
+  // changed (their events are put in *recomputed).
+  deployment_record deploy(const folder_contents& folder, const std::string& dir, const std::string& actor,
+                           const std::string& role, std::vector<event>* recomputed);
+  // The log entry that deploys `folder`, at now().
+  deployment_record deployment_for(const folder_contents& folder, const std::string& dir, const std::string& actor,
+                                   const std::string& role, const std::string& reason) const;
+  // The definitions of deployment `d`, from the texts stored for it (each checked against its hash).
+  loaded_definitions deployed_definitions(const deployment_record& d);
+  // Who is recorded for a deployment a command makes by itself: --as when given, else the OS login.
+  std::string deployer() const;
+
   // Local ISO-8601 in the procedure's calendar zone when known, else UTC.
   std::string format_time(instant t, const procedure* p);
 
  private:
   void load_definitions();
+  // The definitions deployed in the database (see library()), deploying the folder first where
+  // the rules say so.
+  loaded_definitions resolve_definitions();
   const global_options& options_;
   std::optional<procedure_library> library_;
   std::optional<organisation> org_;
@@ -89,6 +114,9 @@ class context {
   std::unique_ptr<caseflow::runtime> runtime_;
   std::unique_ptr<handler_registry> handlers_;
 };
+
+// Fails the command (exit 1) with the errors of `problems`, as "cannot load WHAT:" and one line each.
+[[noreturn]] void fail_with(const diagnostics& problems, std::string_view what);
 
 // Prints `j` as the single JSON document on stdout.
 void print_json(const nlohmann::json& j);

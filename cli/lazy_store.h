@@ -35,6 +35,12 @@ class lazy_store final : public store {
     }
     return *db_;
   }
+  // Recorded just before this command's first write (see deployed_definitions.cpp), so that a
+  // command that writes nothing leaves no deployment behind either.
+  void deploy_before_write(deployment_record entry, std::vector<deployed_file> files) {
+    pending_deployment_ = std::move(entry);
+    pending_files_ = std::move(files);
+  }
   // Kept until the database opens, then run on it (see store::complete_migration), so that a
   // command that never touches the database still does not create it. REQUIRES: `definition`
   // stays callable while this store is used (the context's runtime, which registers it, is
@@ -57,8 +63,12 @@ class lazy_store final : public store {
   std::optional<std::string> definition_text(std::string_view hash) override {
     return exists() ? open().definition_text(hash) : std::nullopt;
   }
-  commit_result commit(commit_request request) override { return open().commit(std::move(request)); }
+  commit_result commit(commit_request request) override {
+    record_pending_deployment();
+    return open().commit(std::move(request));
+  }
   std::vector<commit_result> commit_batch(std::vector<commit_request> requests) override {
+    record_pending_deployment();
     return open().commit_batch(std::move(requests));
   }
   std::vector<event> case_events(std::string_view id) override {
@@ -110,20 +120,43 @@ class lazy_store final : public store {
   std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override {
     return exists() ? open().personal_value_holders(value) : std::vector<std::pair<std::string, std::string>>{};
   }
+  std::optional<deployment_record> current_deployment() override {
+    return exists() ? open().current_deployment() : std::nullopt;
+  }
+  std::vector<deployment_record> deployments() override {
+    return exists() ? open().deployments() : std::vector<deployment_record>{};
+  }
+  std::optional<std::string> deployed_text(std::string_view hash) override {
+    return exists() ? open().deployed_text(hash) : std::nullopt;
+  }
+  deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override {
+    return open().record_deployment(std::move(entry), files);
+  }
   // A database not created yet follows the clock it will be created with.
   database_clock clock_kind() override {
     if (exists()) return open().clock_kind();
     return virtual_time_ ? database_clock::virtual_time : database_clock::real;
   }
-  void mark_virtual(const std::string& by, instant at) override { open().mark_virtual(by, at); }
+  void mark_virtual(const std::string& by, instant at) override {
+    record_pending_deployment();
+    open().mark_virtual(by, at);
+  }
 
  private:
+  void record_pending_deployment() {
+    if (!pending_deployment_) return;
+    open().record_deployment(std::move(*pending_deployment_), pending_files_);
+    pending_deployment_.reset();
+  }
+
   std::string path_;
   bool read_only_ = false;
   bool virtual_time_ = false;
   std::unique_ptr<sqlite_store> db_;
   outbox_router router_;
   std::function<std::shared_ptr<const procedure>(std::string_view hash)> definition_;
+  std::optional<deployment_record> pending_deployment_;
+  std::vector<deployed_file> pending_files_;
 };
 
 }  // namespace caseflow::cli

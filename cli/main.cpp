@@ -38,9 +38,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   global_options options;
   app.add_option("--db", options.db, "SQLite database file")->envname("CASEFLOW_DB")->capture_default_str();
-  app.add_option("--procedures", options.procedures, "folder of procedure YAML files, org.yaml and calendars/")
-      ->envname("CASEFLOW_PROCEDURES")
-      ->capture_default_str();
+  CLI::Option* procedures =
+      app.add_option("--procedures", options.procedures,
+                     "folder of procedure YAML files, org.yaml and calendars/ (deployed into the database: see deploy)")
+          ->envname("CASEFLOW_PROCEDURES")
+          ->capture_default_str();
+  // Before any subcommand runs: a real-clock database compares only a folder given explicitly.
+  app.parse_complete_callback([&options, procedures] { options.procedures_given = procedures->count() > 0; });
   app.add_option("--as", options.as, "the person acting (an id from org.yaml)")->envname("CASEFLOW_USER");
   app.add_option("--now", options.now, "the current time, ISO-8601 with zone (virtual time)")->envname("CASEFLOW_NOW");
   app.add_option("--plugins", options.plugins, "folder of action-handler plug-ins (*.so)")->envname("CASEFLOW_PLUGINS");

@@ -28,13 +28,14 @@ OWNER = {
     "loader": ["loader.h", "calendar_references.h"],
     "similar": ["similar.h"],
     "timers": ["timers.h"],
-    "store": ["store.h"],
+    "store": ["store.h", "deployment_record.h"],
     "chain": ["chain.h"],
     "store/sqlite": ["sqlite_store.h"],
     "runtime": ["runtime.h", "importer.h", "attachments.h", "outbox_dispatch.h"],
     "erasure": ["erasure.h"],
     "audit": ["replay.h", "conformance.h", "approvals.h", "export.h", "audit.h", "verify.h"],
     "reports": ["reports.h"],
+    "deployment": ["deployment.h"],
 }
 
 # folder -> the folders it may include (besides itself). The pure part (base to core) does
@@ -59,6 +60,7 @@ ALLOWED = {
     "audit": MODEL + ["core", "outbox", "handlers", "loader", "similar", "timers", "store", "chain", "runtime",
                       "erasure"],
     "reports": MODEL + ["core", "timers", "store", "runtime", "audit"],
+    "deployment": MODEL + ["core", "handlers", "loader", "store", "chain"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

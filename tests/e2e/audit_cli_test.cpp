@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "caseflow/chain.h"
+#include "caseflow/hash.h"
 #include "caseflow/sqlite_store.h"
 #include "caseflow/loader.h"
 #include "caseflow/core.h"
@@ -316,13 +317,33 @@ TEST_CASE("audit cli: export as JSON Lines and CSV") {
   CHECK(records[0]["at"] == "2026-02-13T09:50:00Z");
   CHECK(records[0]["data"]["fields"]["channel"] == "email");
   CHECK(records[0]["data"]["fields"]["customer"].contains("personal"));  // personal values stay digests
-  CHECK(records[0].size() == 16);
+  CHECK(records[0].size() == 19);
+  CHECK(records[0]["format"] == 2);
+  CHECK(records[0]["branch"] == "");
+  CHECK(records[0]["org_version"] == sha256_hex(read_bytes(k_processes + "/org.yaml").value()));
   CHECK(records[1]["prev_hash"] == records[0]["hash"]);
+  // An auditor's tool recomputes every hash from the export alone (chain.h, format 2: data as
+  // the exported text).
+  for (const auto& r : records) {
+    event e;
+    e.id = r["id"];
+    e.case_id = r["case_id"];
+    e.seq = r["seq"];
+    e.at = parse_instant(r["at"].get<std::string>()).value();
+    for (auto [member, key] : {std::pair{&e.actor, "actor"}, {&e.role, "role"}, {&e.on_behalf_of, "on_behalf_of"},
+                               {&e.kind, "kind"}, {&e.action, "action"}, {&e.from_step, "from_step"},
+                               {&e.to_step, "to_step"}, {&e.comment, "comment"}, {&e.definition_hash, "definition_hash"},
+                               {&e.prev_hash, "prev_hash"}, {&e.branch, "branch"}, {&e.org_version, "org_version"}})
+      *member = r[key].get<std::string>();
+    e.format = r["format"];
+    e.data_text = r["data"].dump();
+    CHECK(event_hash(e) == r["hash"]);
+  }
 
   const run_result csv = s.cf({"export", "--format", "csv"});
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out.starts_with("id,case_id,seq,at,actor,role,on_behalf_of,kind,action,from_step,to_step,data,comment,"
-                            "definition_hash,prev_hash,hash\r\n"));
+                            "definition_hash,prev_hash,hash,format,branch,org_version\r\n"));
   CHECK(contains(csv.out, "\r\n1," + w.id + ",1,2026-02-13T09:50:00Z,zhang.wei,cs_specialist,,case_started,,,intake,\"{"));
   CHECK(contains(csv.out, ",\"电话告知客户处理进度, \"\"已回电\"\"\","));  // RFC 4180 quoting
 

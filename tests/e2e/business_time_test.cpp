@@ -174,7 +174,7 @@ TEST_CASE("business time: calendar show lists holidays, make-up days and working
 // to be forwarded: `30m working` was 10 minutes on Friday and 20 on that Saturday (09:20); now
 // the next working day is Tuesday 24 February, after the Spring Festival holiday (15-23), so
 // 09:20 that day. The reminder (at 80%, 6 minutes earlier) moves with it.
-TEST_CASE("business time: calendar recompute after a real calendar change moves the pending deadlines") {
+TEST_CASE("business time: deploying a real calendar change moves the pending deadlines") {
   scratch_dir dir;
   const std::string procedures = dir.file("processes");
   std::filesystem::copy(k_processes, procedures, std::filesystem::copy_options::recursive);
@@ -201,8 +201,10 @@ TEST_CASE("business time: calendar recompute after a real calendar change moves 
   text.erase(text.find(make_up_day), make_up_day.size());
   std::ofstream(calendar, std::ios::binary | std::ios::trunc) << text;
 
-  CHECK(cf({"--now", "2026-02-14T08:00+08:00", "calendar", "recompute"}) ==
-        id + " deadline_changed intake.forward_phone_email: 2026-02-14T01:20:00Z → 2026-02-24T01:20:00Z\n" + id +
+  // Deploying the changed calendar recomputes the deadlines (DESIGN.md "Deployments and folders").
+  CHECK(cf({"--as", "yang.guang", "--now", "2026-02-14T08:00+08:00", "deploy"}) ==
+        "deployment 2 by yang.guang as admin: calendar cn-mainland.yaml changed\n" + id +
+            " deadline_changed intake.forward_phone_email: 2026-02-14T01:20:00Z → 2026-02-24T01:20:00Z\n" + id +
             " deadline_changed intake.forward_phone_email.reminder: 2026-02-14T01:14:00Z → 2026-02-24T01:14:00Z\n"
             "2 deadline changes recorded\n");
   CHECK(due_of("intake.forward_phone_email") == "2026-02-24T09:20:00+08:00");
@@ -215,6 +217,7 @@ TEST_CASE("business time: calendar recompute after a real calendar change moves 
   CHECK(changed[0]["data"]["rule"] == "intake.forward_phone_email");
   CHECK(changed[0]["data"]["old_due"] == "2026-02-14T01:20:00Z");
   CHECK(changed[0]["data"]["due"] == "2026-02-24T01:20:00Z");
+  CHECK(changed[0]["data"]["reason"] == "calendar");
   // The new deadline names the calendar version that computed it, not the old one.
   const nlohmann::json first = history["events"][1];
   REQUIRE(first["kind"] == "deadline_set");

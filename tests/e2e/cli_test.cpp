@@ -275,6 +275,30 @@ TEST_CASE("cli: verify exits 4 and names the case and event after the log is edi
   CHECK(j["findings"][0]["seq"] == 2);
 }
 
+// Chain format 2 hashes the data column's bytes as stored: a rewrite that parses to the same
+// JSON for caseflow but not for an SQL reader (SQLite's json_extract reads the first of two
+// equal keys, caseflow the last) breaks the hash.
+TEST_CASE("cli: verify finds an event's data rewritten with a duplicate key") {
+  complaint_cli s;
+  const std::string id = s.open_complaint();
+  s.must("zhang.wei", {"do", id, "forward", "--set", "category=engineering_quality", "--set", "department=engineering"});
+  REQUIRE(s.cf({"verify"}).exit_code == 0);
+  std::int64_t seq = 0;
+  {
+    SQLite::Database db(s.db(), SQLite::OPEN_READWRITE);
+    seq = db.execAndGet("SELECT seq FROM events WHERE kind = 'action_taken' AND action = 'forward'").getInt64();
+    const std::string where = " WHERE case_id = '" + id + "' AND seq = " + std::to_string(seq);
+    REQUIRE(db.exec("UPDATE events SET data = replace(data, '\"department\":\"engineering\"', "
+                    "'\"department\":\"sales\",\"department\":\"engineering\"')" + where) == 1);
+    CHECK(db.execAndGet("SELECT json_extract(data, '$.fields.department') FROM events" + where).getString() == "sales");
+  }
+  const run_result r = s.cf({"verify"});
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.out, "case " + id + " event " + std::to_string(seq) +
+                            ": [chain] its content does not match its hash: the event was edited\n"));
+  CHECK(s.cf({"show", id}).exit_code == 0);  // the case itself still reads (as caseflow parses it)
+}
+
 TEST_CASE("cli: of two racing commands on one case exactly one wins") {
   complaint_cli s;
   constexpr int k_rounds = 3;

@@ -8,6 +8,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "caseflow/chain.h"
+#include "caseflow/hash.h"
+#include "caseflow/sqlite_store.h"
 #include "e2e/cli_runner.h"
 #include "e2e/cli_session.h"
 
@@ -41,6 +44,42 @@ void must(const scratch_dir& dir, const std::string& db, std::vector<std::string
   REQUIRE(r.exit_code == 0);
 }
 
+// Rewrites the chain of `db`'s events (version 1 columns) as a version 1 build computed it.
+void rechain_in_format_1(SQLite::Database& db) {
+  SQLite::Statement rows(db, "SELECT id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, to_step, "
+                             "data, comment, definition_hash FROM events ORDER BY id");
+  std::vector<event> events;
+  while (rows.executeStep()) {
+    event e;
+    e.format = 1;
+    e.id = rows.getColumn(0).getInt64();
+    e.case_id = rows.getColumn(1).getString();
+    e.seq = rows.getColumn(2).getInt64();
+    e.at = parse_instant(rows.getColumn(3).getString()).value();
+    e.actor = rows.getColumn(4).getString();
+    e.role = rows.getColumn(5).getString();
+    e.on_behalf_of = rows.getColumn(6).getString();
+    e.kind = rows.getColumn(7).getString();
+    e.action = rows.getColumn(8).getString();
+    e.from_step = rows.getColumn(9).getString();
+    e.to_step = rows.getColumn(10).getString();
+    e.data = nlohmann::json::parse(rows.getColumn(11).getString());
+    e.comment = rows.getColumn(12).getString();
+    e.definition_hash = rows.getColumn(13).getString();
+    events.push_back(std::move(e));
+  }
+  std::string previous;
+  for (event& e : events) {
+    e.prev_hash = previous;
+    previous = event_hash(e);
+    SQLite::Statement put(db, "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?");
+    put.bind(1, e.prev_hash);
+    put.bind(2, previous);
+    put.bind(3, e.id);
+    put.exec();
+  }
+}
+
 // Copies every row of a current database into a new database made with the version 1 DDL.
 void make_v1_copy(const std::string& current, const std::string& old) {
   SQLite::Database db(old, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -49,8 +88,13 @@ void make_v1_copy(const std::string& current, const std::string& old) {
   SQLite::Statement attach(db, "ATTACH DATABASE ? AS current");
   attach.bind(1, current);
   attach.exec();
-  for (const char* table : {"definitions", "events", "cases", "case_serials", "timers", "attachments"})
+  for (const char* table : {"definitions", "cases", "case_serials", "timers", "attachments"})
     db.exec(std::string("INSERT INTO ") + table + " SELECT * FROM current." + table);
+  // Version 5 added the chain format, branch and organisation version of events: copy the
+  // others, and hash them again as version 1 did (chain format 1).
+  db.exec("INSERT INTO events SELECT id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, "
+          "to_step, data, comment, definition_hash, prev_hash, hash FROM current.events");
+  rechain_in_format_1(db);
   // Version 4 added the lease columns of the outbox: copy the others.
   db.exec("INSERT INTO outbox SELECT id, case_id, event_id, channel, recipient, idempotency_key, payload, state, "
           "attempts, next_attempt_seconds, last_error, created_at FROM current.outbox");
@@ -89,7 +133,7 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
   const run_result verify = migration_cf(dir, old, {"verify"}, "");
   INFO("stdout: ", verify.out);
   CHECK(verify.exit_code == 0);
-  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to 4; the version 1 database was first "
+  CHECK(verify.err == "caseflow: " + old + ": migrated from schema version 1 to " + std::to_string(k_schema_version) + "; the version 1 database was first "
                                            "copied to " + old + ".v1-backup\n");
   CHECK(contains(verify.out, "a real-clock database: commands are timed by the clock (--now is refused)\n"));
   CHECK(head_of(old) == head_before);
@@ -98,7 +142,7 @@ TEST_CASE("migration: the first command on a real version 1 database backs it up
     SQLite::Database backup(old + ".v1-backup");
     CHECK(backup.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "1");
     SQLite::Database migrated(old);
-    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == "4");
+    CHECK(migrated.execAndGet("SELECT value FROM meta WHERE key = 'schema_version'").getString() == std::to_string(k_schema_version));
     CHECK(migrated.tableExists("similar_keys"));
     CHECK(migrated.execAndGet("SELECT length(value) FROM meta WHERE key = 'similar_secret'").getInt() == 64);
   }
@@ -166,6 +210,52 @@ TEST_CASE("migration: complaints open before the migration count for the similar
   CHECK(migration_cf(dir, old, {"verify"}).exit_code == 0);
 }
 
+// tests/fixtures/schema_v4_complaint.sql is the dump of a database the last build of schema
+// version 4 wrote (a complaint opened, forwarded, noted, and two timers fired: 15 events); its
+// chain head is the one that build printed. Every hash in it is chain format 1.
+TEST_CASE("migration: a database the version 4 build wrote keeps its hashes; new events are chain format 2") {
+  scratch_dir dir;
+  const std::string old = dir.file("v4.db");
+  {
+    SQLite::Database db(old, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(read_bytes(std::string(CASEFLOW_SOURCE_DIR) + "/tests/fixtures/schema_v4_complaint.sql").value());
+  }
+  const std::string head = "15:a04cae5f30f1966b9823984aa1f9d3b5309130d3124a64960df3b00eb93b431f";
+  const run_result verified = migration_cf(dir, old, {"verify"}, "2026-03-06T10:00+08:00");
+  INFO("stdout: ", verified.out);
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.err == "caseflow: " + old + ": migrated from schema version 4 to " + std::to_string(k_schema_version) + "; the version 4 database was first "
+                                             "copied to " + old + ".v4-backup\n");
+  CHECK(contains(verified.out, "verified: 15 events in 1 cases; head " + head + "\n"));
+  {
+    SQLite::Database db(old);
+    CHECK(db.execAndGet("SELECT count(*) FROM events WHERE format = 1 AND branch = '' AND org_version = ''").getInt() == 15);
+  }
+  // The next event is written in format 2, with the organisation it was decided under, and
+  // links to the last format 1 event.
+  const run_result answered = migration_cf(dir, old, {"--as", "liu.yang", "do", "TS-2026-00001", "answer", "--set",
+                                                      "cause=防水层破损", "--comment", "已回复"},
+                                           "2026-03-06T10:05+08:00");
+  INFO("stderr: ", answered.err);
+  REQUIRE(answered.exit_code == 0);
+  const std::string org_version = sha256_hex(read_bytes(std::string(k_processes) + "/org.yaml").value());
+  {
+    SQLite::Database db(old);
+    SQLite::Statement q(db, "SELECT id, format, org_version, prev_hash FROM events WHERE id > 15 ORDER BY id");
+    int rows = 0;
+    while (q.executeStep()) {
+      ++rows;
+      CHECK(q.getColumn(1).getInt() == 2);
+      CHECK(q.getColumn(2).getString() == org_version);
+      if (q.getColumn(0).getInt() == 16) CHECK(q.getColumn(3).getString() == head.substr(3));
+    }
+    CHECK(rows >= 1);
+  }
+  const run_result again = migration_cf(dir, old, {"verify"}, "2026-03-06T10:10+08:00");
+  INFO("stdout: ", again.out);
+  CHECK(again.exit_code == 0);
+}
+
 TEST_CASE("migration: --read-only refuses an older database and writes nothing") {
   scratch_dir dir;
   const std::string current = dir.file("current.db");
@@ -176,7 +266,8 @@ TEST_CASE("migration: --read-only refuses an older database and writes nothing")
   const db_snapshot before = snapshot(old);
   const run_result r = migration_cf(dir, old, {"--read-only", "list"}, "");
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs 4; open it once without --read-only "
+  CHECK(r.err == "caseflow: " + old + " has schema version 1 and this build needs " + std::to_string(k_schema_version) +
+                           "; open it once without --read-only "
                                       "to migrate it (a backup is written first)\n");
   // The database bytes are the same (a read-only connection may leave an empty -wal behind).
   CHECK(read_bytes(old) == before.main);

@@ -1,7 +1,9 @@
 // caseflow/chain.h — the hash chain over the whole event log, and its verification.
 //
 // Each event's hash is SHA-256 over the previous event's hash and the event's canonical
-// JSON (every stored column but `hash`, keys sorted). Because the chain runs through the
+// JSON (every stored column but `hash`, keys sorted), in the event's chain format (event.h
+// k_chain_format; format 2 takes the data column's bytes as stored, so an edit that parses to
+// the same JSON — a duplicate key, other spacing — still breaks the hash). Because the chain runs through the
 // whole log in order, editing, deleting, inserting or reordering any event — or deleting
 // a whole case — breaks it. The head digest (the last hash and the event count) lets an
 // auditor who wrote it down detect a later truncation of the tail. Thread-safe.
@@ -16,7 +18,8 @@
 
 namespace caseflow {
 
-// The canonical text an event's hash is computed over (includes prev_hash, not hash).
+// The canonical text an event's hash is computed over (includes prev_hash, not hash), in
+// e.format: 1 or 2 (REQUIRES one of them).
 std::string canonical_event(const event& e);
 // sha256(canonical_event(e)).
 std::string event_hash(const event& e);

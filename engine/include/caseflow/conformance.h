@@ -16,14 +16,18 @@
 //   "transition" the action led to another step than the definition says
 //   "timer"      a timer fired that was not pending, before it was due, or with another due time;
 //                or the engine changed fields with no timer firing at that moment
-// Approval chains (events of kind approval_*) are checked by approvals.h. The organisation
-// is today's org.yaml (it is not versioned in the log). Pure; thread-safe.
+//   "organisation" the event names an organisation version that was never deployed
+// Approval chains (events of kind approval_*) are checked by approvals.h. Roles are judged by
+// the organisation each event was decided under (event::org_version); events of chain format 1,
+// which name none, by the one in force. Pure; thread-safe.
 //
 // Example:
 //   for (const auto& f : check_conformance(*definition, org, calendars.find(definition->calendar), events))
 //     std::cout << f.case_id << " event " << f.seq << ": [" << f.rule << "] " << f.message << '\n';
 #pragma once
 
+#include <functional>
+#include <string_view>
 #include <vector>
 
 #include "caseflow/calendar.h"
@@ -35,6 +39,12 @@ namespace caseflow {
 // Findings for one case. `p` is the definition the case is pinned to; `cal` its calendar
 // (null: local days are UTC days). REQUIRES: `events` are that case's events in seq order,
 // personal values resolved (store::case_events); erased values are accepted as given.
+// The organisation deployed under `version` (event::org_version); "" gives the one in force.
+// Null for a version that is not known. REQUIRES: non-null for "".
+using organisation_lookup = std::function<const organisation*(std::string_view version)>;
+std::vector<finding> check_conformance(const procedure& p, const organisation_lookup& org_at, const calendar* cal,
+                                       const std::vector<event>& events);
+// Every event judged by `org`.
 std::vector<finding> check_conformance(const procedure& p, const organisation& org, const calendar* cal,
                                        const std::vector<event>& events);
 

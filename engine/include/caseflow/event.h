@@ -54,6 +54,13 @@ inline constexpr std::string_view subcase_reopened = "subcase_reopened";
 inline constexpr std::string_view personal_data_erased = "personal_data_erased";
 }  // namespace event_kind
 
+// The chain format: how an event's hash is computed (chain.h canonical_event). Format 1, the
+// events written before caseflow recorded a format, hashes the columns of the first schema and
+// the data as re-serialised JSON; format 2 adds the format itself, the branch and the
+// organisation version, and hashes the data column's stored bytes. New events are written in
+// k_chain_format; verify accepts every format from 1 to it.
+inline constexpr int k_chain_format = 2;
+
 struct event {
   std::int64_t id = 0;            // position in the whole log, 1-based (set by the store)
   std::string case_id;
@@ -67,11 +74,16 @@ struct event {
   std::string from_step;
   std::string to_step;
   // The position of the case it acts on: "" for the main path, else the id of an open branch
-  // (see case_state::branches). Not yet stored: chain format 2 adds it to the log.
+  // (see case_state::branches). Hashed from chain format 2 on.
   std::string branch;
   nlohmann::json data = nlohmann::json::object();  // what changed, by kind
   std::string comment;
   std::string definition_hash;    // the definition the event was decided under
+  std::string org_version;        // the organisation it was decided under (organisation::version())
+  int format = k_chain_format;    // the chain format its hash is computed in
+  // The stored bytes of `data`, set by the store on an event read as stored (personal values as
+  // digests); "" otherwise, where data.dump() stands for them. Format 2 hashes these bytes.
+  std::string data_text;
   std::string prev_hash;          // hash of the event before it in the whole log ("" for the first)
   std::string hash;               // SHA-256 over prev_hash and the canonical event (see chain.h)
 };

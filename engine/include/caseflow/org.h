@@ -65,6 +65,12 @@ class organisation {
   std::optional<authority> authority_for(std::string_view actor, const std::vector<std::string>& roles,
                                          civil_date day) const;
 
+  // The content hash (SHA-256 hex) of the file it was loaded from: the organisation version
+  // events record (event::org_version) and deployments store it under. "" when built in code.
+  const std::string& version() const { return version_; }
+  const std::string& source_text() const { return source_text_; }
+  void set_source(std::string text);
+
   void add(person p) { people_.push_back(std::move(p)); }
   void add(delegation d) { delegations_.push_back(std::move(d)); }
 
@@ -73,9 +79,13 @@ class organisation {
   std::vector<delegation> delegations_;
   std::map<std::string, std::string, std::less<>> os_users_;  // login -> person id
   bool bind_os_user_ = false;
+  std::string version_;
+  std::string source_text_;
 };
 
 // Loads an org file; problems (with line:col) go to *out. A missing file is an error.
 organisation load_organisation(const std::string& path, diagnostics* out);
+// Loads org text (as deployed); `file` names it in diagnostics.
+organisation load_organisation_text(const std::string& text, const std::string& file, diagnostics* out);
 
 }  // namespace caseflow

@@ -80,7 +80,8 @@ class runtime {
   };
   tick_report tick(instant now, std::size_t limit = 10000);
   // Recomputes the deadlines of every case that has any under the current calendars;
-  // each change is recorded as a deadline_changed event with the old and the new time.
+  // each change is recorded as a deadline_changed event with the old and the new time and the
+  // reason "calendar".
   // Returns the events recorded.
   std::vector<event> recompute_deadlines(instant now);
 
@@ -88,10 +89,18 @@ class runtime {
   // The definition stored under `hash` (parsed once and cached). Throws store_error if the
   // stored text no longer loads.
   std::shared_ptr<const procedure> definition(std::string_view hash);
+  // The organisation deployed under `version` (event::org_version), parsed once and cached: the
+  // one in force for "" and for its own version; null when the store holds no such version.
+  const organisation* organisation_version(std::string_view version);
   // `now` with the local date it falls on in the procedure's calendar.
   moment moment_for(const procedure& p, instant now) const;
   // The procedure's calendar, or null when it names none (or an unknown one).
   const calendar* calendar_for(const procedure& p) const;
+
+  // Writes through the store (store::commit, commit_batch), recording on every event the
+  // organisation version it was decided under (org().version()). Every write goes through these.
+  commit_result write(commit_request request);
+  std::vector<commit_result> write_batch(std::vector<commit_request> requests);
 
   store& storage() { return store_; }
   const organisation& org() const { return org_; }
@@ -128,6 +137,7 @@ class runtime {
   const calendar_set* calendars_;
   const handler_registry* handlers_ = nullptr;
   std::map<std::string, std::shared_ptr<const procedure>, std::less<>> definitions_;
+  std::map<std::string, std::unique_ptr<organisation>, std::less<>> organisations_;  // null: not deployed
 };
 
 }  // namespace caseflow

@@ -14,7 +14,7 @@
 namespace caseflow {
 
 // The schema this build writes; older databases are migrated forward when opened for writing.
-inline constexpr int k_schema_version = 4;
+inline constexpr int k_schema_version = 6;
 
 // A migration done while opening: from version `from` to `to`, after a copy to `backup`.
 struct schema_migration {
@@ -60,6 +60,10 @@ class sqlite_store final : public store {
   std::optional<std::string> attachment(std::string_view digest) override;
   void scan_attachments(const std::function<bool(const blob&)>& visit) override;
   std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override;
+  std::optional<deployment_record> current_deployment() override;
+  std::vector<deployment_record> deployments() override;
+  std::optional<std::string> deployed_text(std::string_view hash) override;
+  deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override;
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;
   std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override;
   void complete_migration(

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "caseflow/deployment_record.h"
 #include "caseflow/event.h"
 #include "caseflow/outbox.h"
 #include "caseflow/procedure.h"
@@ -234,6 +235,18 @@ class store {
   virtual std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view /*value*/) {
     return {};
   }
+
+  // Deployments (deployment.h). The entry in force is the one with the highest id.
+  virtual std::optional<deployment_record> current_deployment() = 0;
+  // Every entry, oldest first.
+  virtual std::vector<deployment_record> deployments() = 0;
+  // The text deployed under `hash` (any kind: procedures are kept as definitions).
+  virtual std::optional<std::string> deployed_text(std::string_view hash) = 0;
+  // Records `entry` (id, prev_hash and hash are filled here) and stores the texts of `files` not
+  // yet stored, in one transaction; returns the entry as recorded. When the deployment in force
+  // already holds `entry.manifest` (another process deployed the same files meanwhile), nothing
+  // is written and that deployment is returned.
+  virtual deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) = 0;
 
   // The outbox (see outbox.h). A store without one holds no messages.
   virtual std::vector<outbox_entry> outbox_entries(const outbox_query&) { return {}; }

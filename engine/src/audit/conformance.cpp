@@ -94,9 +94,20 @@ std::string automatic_action(const procedure& p, std::string_view rule) {
 
 class checker {
  public:
-  checker(const procedure& p, const organisation& org, const calendar* cal) : p_(p), org_(org), cal_(cal) {}
+  checker(const procedure& p, const organisation_lookup& org_at, const calendar* cal)
+      : p_(p), org_at_(org_at), cal_(cal) {}
 
   void check(const event& e) {
+    // The organisation the event was decided under; an unknown version is judged by the one
+    // in force, after saying so.
+    const organisation* org = org_at_(e.org_version);
+    if (!org) {
+      add(e, "organisation", fmt::format("decided under organisation version {}, which was never deployed in this "
+                                         "database",
+                                         e.org_version));
+      org = org_at_("");
+    }
+    org_ = org;
     if (e.seq != state_.seq + 1 || (state_.exists() && e.case_id != state_.id))
       add(e, "sequence", fmt::format("expected event {} of case {} here", state_.seq + 1, state_.id));
     if (state_.exists() && e.at < state_.updated_at)
@@ -164,7 +175,7 @@ class checker {
     case_state before = state_;
     if (cmd.type == command::kind::start) before = case_state{};
     before.id = e.case_id;
-    const decision d = decide(p_, org_, before, cmd, moment_at(cal_, e.at));
+    const decision d = decide(p_, *org_, before, cmd, moment_at(cal_, e.at));
     if (!d) {
       // A terminal-step finding was already recorded for an event that left the step.
       const std::string_view rule = rule_for(d.refused->code);
@@ -186,7 +197,7 @@ class checker {
 
   // An erasure: by a person holding the erasure role, of personal fields only (erasure.h).
   void check_erasure(const event& e) {
-    const person* who = org_.find(e.actor);
+    const person* who = org_->find(e.actor);
     if (!who || !who->holds(k_erasure_role) || e.role != k_erasure_role)
       add(e, "role", fmt::format("{} erased personal data as '{}' but only a person holding '{}' may", e.actor, e.role,
                                  k_erasure_role));
@@ -249,7 +260,8 @@ class checker {
   }
 
   const procedure& p_;
-  const organisation& org_;
+  const organisation_lookup& org_at_;
+  const organisation* org_ = nullptr;  // the event's (set by check)
   const calendar* cal_;
   case_state state_;
   std::optional<event> last_timer_;
@@ -261,7 +273,12 @@ class checker {
 
 std::vector<finding> check_conformance(const procedure& p, const organisation& org, const calendar* cal,
                                        const std::vector<event>& events) {
-  checker c(p, org, cal);
+  return check_conformance(p, organisation_lookup([&org](std::string_view) { return &org; }), cal, events);
+}
+
+std::vector<finding> check_conformance(const procedure& p, const organisation_lookup& org_at, const calendar* cal,
+                                       const std::vector<event>& events) {
+  checker c(p, org_at, cal);
   for (const auto& e : events) c.check(e);
   return c.take();
 }

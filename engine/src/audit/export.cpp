@@ -10,8 +10,9 @@ namespace {
 std::vector<std::string> columns_of(const event& e) {
   return {std::to_string(e.id), e.case_id,   std::to_string(e.seq), format_instant_utc(e.at), e.actor,
           e.role,               e.on_behalf_of, e.kind,              e.action,                 e.from_step,
-          e.to_step,            e.data.dump(), e.comment,            e.definition_hash,        e.prev_hash,
-          e.hash};
+          e.to_step,            e.data_text.empty() ? e.data.dump() : e.data_text,
+          e.comment,            e.definition_hash,     e.prev_hash,          e.hash,
+          std::to_string(e.format), e.branch,         e.org_version};
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {
@@ -45,6 +46,7 @@ std::string export_json_line(const event& e) {
   for (std::size_t i = 0; i < columns.size(); ++i) j[std::string(k_export_columns[i])] = columns[i];
   j["id"] = e.id;
   j["seq"] = e.seq;
+  j["format"] = e.format;
   j["data"] = e.data;
   return j.dump() + "\n";
 }

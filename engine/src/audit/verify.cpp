@@ -15,6 +15,7 @@ std::vector<finding> verify_cases(runtime& rt) {
     for (auto& f : more) findings.push_back(std::move(f));
   };
   store& s = rt.storage();
+  const organisation_lookup org_at = [&rt](std::string_view version) { return rt.organisation_version(version); };
   s.scan_cases([&](const case_record& record) {
     std::shared_ptr<const procedure> p;
     try {
@@ -24,7 +25,7 @@ std::vector<finding> verify_cases(runtime& rt) {
       return true;
     }
     const std::vector<event> events = s.case_events(record.id);
-    add_all(check_conformance(*p, rt.org(), rt.calendar_for(*p), events));
+    add_all(check_conformance(*p, org_at, rt.calendar_for(*p), events));
     add_all(check_approvals(*p, events));
     return true;
   });

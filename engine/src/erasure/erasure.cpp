@@ -99,7 +99,7 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
 
   std::vector<commit_request> requests;
   for (auto& planned : plans) requests.push_back(std::move(planned.request));
-  const auto results = rt.storage().commit_batch(std::move(requests));
+  const auto results = rt.write_batch(std::move(requests));
   erasure_result done;
   for (const auto& result : results)
     if (result.status != commit_status::committed) {

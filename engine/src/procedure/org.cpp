@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "caseflow/hash.h"
 #include "caseflow/text_file.h"
 #include "base/yaml_reader.h"
 
@@ -61,15 +62,25 @@ std::optional<civil_date> read_date(detail::yaml_reader& in, const YAML::Node& n
 
 }  // namespace
 
+void organisation::set_source(std::string text) {
+  version_ = sha256_hex(text);
+  source_text_ = std::move(text);
+}
+
 organisation load_organisation(const std::string& path, diagnostics* out) {
-  organisation org;
   auto text = read_text_file(path);
   if (!text) {
     out->push_back({path, 0, 0, "cannot read the organisation file", diagnostic_level::error});
-    return org;
+    return organisation{};
   }
+  return load_organisation_text(*text, path, out);
+}
+
+organisation load_organisation_text(const std::string& text, const std::string& path, diagnostics* out) {
+  organisation org;
+  org.set_source(text);
   detail::yaml_reader in(path, out);
-  auto root = in.parse(*text);
+  auto root = in.parse(text);
   if (!root || !in.expect_map(*root, "the organisation file")) return org;
   in.check_keys(*root, "the organisation file", {"people", "delegations", "bind_os_user"});
   if ((*root)["bind_os_user"]) org.set_binds_os_user(in.boolean((*root)["bind_os_user"], "bind_os_user").value_or(false));

@@ -46,7 +46,7 @@ outcome attach_evidence(runtime& rt, std::string_view case_id, const std::string
   for (const auto& e : request.events) next = apply(p, std::move(next), e);
   request.resulting_state = std::move(next);
   request.blobs.push_back({cmd.attachment.digest, std::move(bytes)});
-  commit_result stored = rt.storage().commit(std::move(request));
+  commit_result stored = rt.write(std::move(request));
   switch (stored.status) {
     case commit_status::committed:
       return {outcome::status::done, stored.case_id, std::move(stored.events), "", std::nullopt};

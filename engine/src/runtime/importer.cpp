@@ -249,7 +249,7 @@ import_report import_cases(runtime& rt, const std::string& path, const import_op
   auto flush = [&] {
     if (batch.empty()) return true;
     const std::size_t size = batch.size();
-    const auto results = rt.storage().commit_batch(std::move(batch));
+    const auto results = rt.write_batch(std::move(batch));
     batch.clear();
     if (results.size() == size && results.back().status == commit_status::committed) {
       for (const auto& r : results) report.events += static_cast<std::int64_t>(r.events.size());

@@ -31,7 +31,7 @@ std::optional<event> record(runtime& rt, const std::string& case_id, std::string
     request.expected_seq = loaded->state.seq;
     request.resulting_state = apply(p, loaded->state, e);
     request.events.push_back(std::move(e));
-    commit_result stored = rt.storage().commit(std::move(request));
+    commit_result stored = rt.write(std::move(request));
     if (stored.status == commit_status::committed) return std::move(stored.events.front());
   }
   return std::nullopt;

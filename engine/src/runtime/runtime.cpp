@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "caseflow/calendar.h"
+#include "caseflow/hash.h"
 #include "caseflow/similar.h"
 #include "caseflow/timers.h"
 #include "handlers/hooks.h"
@@ -41,6 +42,10 @@ std::shared_ptr<const procedure> runtime::definition(std::string_view hash) {
   if (!found) {
     auto text = store_.definition_text(hash);
     if (!text) throw store_error(fmt::format("the definition {} is missing from the database", hash));
+    if (sha256_hex(*text) != hash)
+      throw store_error(fmt::format("the stored definition {} does not match its hash: the database was edited "
+                                    "(run `caseflow verify`)",
+                                    hash));
     diagnostics problems;
     auto p = load_procedure_text(*text, fmt::format("definition {}", hash.substr(0, 12)), &problems);
     if (!p) throw store_error(fmt::format("the stored definition {} no longer loads: {}", hash,
@@ -49,6 +54,22 @@ std::shared_ptr<const procedure> runtime::definition(std::string_view hash) {
   }
   definitions_.emplace(std::string(hash), found);
   return found;
+}
+
+const organisation* runtime::organisation_version(std::string_view version) {
+  if (version.empty() || version == org_.version()) return &org_;
+  auto it = organisations_.find(version);
+  if (it == organisations_.end()) {
+    std::unique_ptr<organisation> found;
+    if (auto text = store_.deployed_text(version); text && sha256_hex(*text) == version) {
+      diagnostics problems;
+      found = std::make_unique<organisation>(
+          load_organisation_text(*text, fmt::format("organisation {}", version.substr(0, 12)), &problems));
+      if (has_errors(problems)) found.reset();
+    }
+    it = organisations_.emplace(std::string(version), std::move(found)).first;
+  }
+  return it->second.get();
 }
 
 std::optional<loaded_case> runtime::load(std::string_view case_id) {
@@ -103,6 +124,17 @@ bool is_placeholder(std::string_view id) { return !id.empty() && id.front() == '
 
 }  // namespace
 
+commit_result runtime::write(commit_request request) {
+  for (event& e : request.events) e.org_version = org_.version();
+  return store_.commit(std::move(request));
+}
+
+std::vector<commit_result> runtime::write_batch(std::vector<commit_request> requests) {
+  for (commit_request& request : requests)
+    for (event& e : request.events) e.org_version = org_.version();
+  return store_.commit_batch(std::move(requests));
+}
+
 outcome runtime::commit(const procedure& p, const case_state& current,
                         decision decided, std::string id_pattern, civil_date local_day) {
   if (!decided)
@@ -115,7 +147,7 @@ outcome runtime::commit(const procedure& p, const case_state& current,
   // case by its placeholder id, which the store replaces by the id it allocates.
   if (joins_similar_group(p, current, changes.requests.front().resulting_state))
     add_similar_raises(p, &changes.requests);
-  std::vector<commit_result> stored = store_.commit_batch(std::move(changes.requests));
+  std::vector<commit_result> stored = write_batch(std::move(changes.requests));
   for (auto& result : stored) {
     switch (result.status) {
       case commit_status::committed: continue;
@@ -379,6 +411,8 @@ std::vector<event> runtime::recompute_deadlines(instant now) {
     const command_time when = command_time_for(loaded->state, now);
     if (when.refused) continue;  // recomputed by a later run, once time has caught up
     decision changes{schedule_deadlines(p, calendar_for(p), loaded->state, when.at), std::nullopt};
+    for (event& e : changes.events)
+      if (e.kind == event_kind::deadline_changed) e.data["reason"] = "calendar";  // DESIGN.md "Events"
     record_clamp(when, &changes);
     if (changes.events.empty()) continue;
     outcome result = commit(p, loaded->state, std::move(changes), "", {});

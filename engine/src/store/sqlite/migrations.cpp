@@ -31,6 +31,17 @@ const std::vector<migration_step>& migration_steps() {
        "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;\n"
        "ALTER TABLE outbox ADD COLUMN lease_until_seconds INTEGER;\n"
        "CREATE INDEX outbox_claimed ON outbox(claimed_by) WHERE claimed_by IS NOT NULL;"},
+      // Events written before keep format 1 (chain.h): their hashes stay valid.
+      {4, "events record their chain format, branch and organisation version (chain format 2)",
+       "ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1;\n"
+       "ALTER TABLE events ADD COLUMN branch TEXT NOT NULL DEFAULT '';\n"
+       "ALTER TABLE events ADD COLUMN org_version TEXT NOT NULL DEFAULT '';"},
+      // Nothing is deployed yet: the first command given a procedures folder deploys it.
+      {5, "procedures, calendars and the organisation are deployed into the database (caseflow deploy)",
+       "CREATE TABLE deployments(id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, "
+       "reason TEXT NOT NULL, source TEXT NOT NULL, manifest TEXT NOT NULL, prev_hash TEXT NOT NULL, "
+       "hash TEXT NOT NULL);\n"
+       "CREATE TABLE deployed_files(hash TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL);"},
   };
   return steps;
 }

@@ -22,7 +22,8 @@ CREATE TABLE events(
   actor TEXT NOT NULL, role TEXT NOT NULL, on_behalf_of TEXT NOT NULL, kind TEXT NOT NULL,
   action TEXT NOT NULL, from_step TEXT NOT NULL, to_step TEXT NOT NULL, data TEXT NOT NULL,
   comment TEXT NOT NULL, definition_hash TEXT NOT NULL REFERENCES definitions(hash),
-  prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL, format INTEGER NOT NULL, branch TEXT NOT NULL,
+  org_version TEXT NOT NULL,
   UNIQUE(case_id, seq));
 CREATE TABLE cases(
   id TEXT PRIMARY KEY, procedure TEXT NOT NULL, definition_hash TEXT NOT NULL REFERENCES definitions(hash),
@@ -55,6 +56,10 @@ CREATE TABLE similar_keys(
   case_id TEXT PRIMARY KEY, procedure TEXT NOT NULL, key TEXT NOT NULL, opened_seconds INTEGER NOT NULL,
   distinct_digest TEXT NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX similar_by_key ON similar_keys(procedure, key, opened_seconds);
+CREATE TABLE deployments(
+  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, reason TEXT NOT NULL,
+  source TEXT NOT NULL, manifest TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE deployed_files(hash TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL);
 INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));
 )sql";
 
@@ -142,11 +147,15 @@ event read_event_row(SQLite::Statement& q) {
   e.action = text_column(q, 8);
   e.from_step = text_column(q, 9);
   e.to_step = text_column(q, 10);
-  e.data = nlohmann::json::parse(text_column(q, 11), nullptr, /*allow_exceptions=*/false);
   e.comment = text_column(q, 12);
   e.definition_hash = text_column(q, 13);
   e.prev_hash = text_column(q, 14);
   e.hash = text_column(q, 15);
+  e.format = q.getColumn(16).getInt();
+  e.branch = text_column(q, 17);
+  e.org_version = text_column(q, 18);
+  e.data_text = text_column(q, 11);
+  e.data = nlohmann::json::parse(e.data_text, nullptr, /*allow_exceptions=*/false);
   return e;
 }
 
@@ -162,11 +171,14 @@ void bind_event(SQLite::Statement& q, const event& e) {
   q.bind(9, e.action);
   q.bind(10, e.from_step);
   q.bind(11, e.to_step);
-  q.bind(12, e.data.dump());
+  q.bind(12, e.data_text.empty() ? e.data.dump() : e.data_text);
   q.bind(13, e.comment);
   q.bind(14, e.definition_hash);
   q.bind(15, e.prev_hash);
   q.bind(16, e.hash);
+  q.bind(17, e.format);
+  q.bind(18, e.branch);
+  q.bind(19, e.org_version);
 }
 
 case_record read_case_row(SQLite::Statement& q) {

@@ -16,7 +16,7 @@ namespace caseflow::detail {
 // SELECT list for events, in the order read_event_row expects.
 inline constexpr std::string_view k_event_columns =
     "SELECT id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, to_step, data, comment, "
-    "definition_hash, prev_hash, hash FROM events";
+    "definition_hash, prev_hash, hash, format, branch, org_version FROM events";
 
 // Creates the schema in an empty database, or checks the version of an existing one and
 // migrates an older one (unless `read_only`, which refuses it); returns the migration done.
@@ -28,8 +28,9 @@ std::optional<schema_migration> prepare_schema(SQLite::Database& db, const std::
 // A sentence for an SQLite failure ("the disk is full", "the database file is corrupt", …).
 std::string explain_sqlite_error(const SQLite::Exception& e);
 
+// Reads a row of k_event_columns as stored (data_text set: personal values are digests).
 event read_event_row(SQLite::Statement& q);
-// Binds parameters 1..16 of an INSERT in k_event_columns order.
+// Binds parameters 1..19 of an INSERT in k_event_columns order (data as data_text when set).
 void bind_event(SQLite::Statement& q, const event& e);
 // Reads id, procedure, definition_hash, step, assignee, open, seq, state.
 case_record read_case_row(SQLite::Statement& q);

@@ -57,8 +57,8 @@ struct sqlite_store::impl {
         insert_definition(db, "INSERT OR IGNORE INTO definitions(hash, procedure, version, text, first_used_at) "
                               "VALUES (?, ?, ?, ?, ?)"),
         insert_event(db, "INSERT INTO events(id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, "
-                         "to_step, data, comment, definition_hash, prev_hash, hash) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                         "to_step, data, comment, definition_hash, prev_hash, hash, format, branch, org_version) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         select_head(db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"),
         upsert_case(db, "INSERT INTO cases(id, procedure, definition_hash, step, open, assignee, seq, opened_at, "
                         "updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -329,6 +329,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     event stored = e;
     if (auto fields = stored.data.find("fields"); fields != stored.data.end())
       *fields = separate_personal(p, case_id, *fields);
+    stored.data_text = stored.data.dump();
     e.hash = stored.hash = event_hash(stored);
     head_hash = e.hash;
     detail::bind_event(insert_event, stored);
@@ -439,7 +440,10 @@ std::vector<event> sqlite_store::case_events(std::string_view id) {
   std::vector<event> events;
   while (q.executeStep()) {
     event e = detail::read_event_row(q);
-    if (auto fields = e.data.find("fields"); fields != e.data.end()) impl_->resolve_personal(*fields);
+    if (auto fields = e.data.find("fields"); fields != e.data.end()) {
+      impl_->resolve_personal(*fields);
+      e.data_text.clear();  // no longer the bytes stored
+    }
     events.push_back(std::move(e));
   }
   q.reset();

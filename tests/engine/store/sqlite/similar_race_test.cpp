@@ -82,6 +82,12 @@ class racing_store final : public store {
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override { return inner_.due_timers(now, limit); }
   std::optional<instant> next_timer_due() override { return inner_.next_timer_due(); }
   std::vector<std::string> cases_with_deadlines() override { return inner_.cases_with_deadlines(); }
+  std::optional<deployment_record> current_deployment() override { return inner_.current_deployment(); }
+  std::vector<deployment_record> deployments() override { return inner_.deployments(); }
+  std::optional<std::string> deployed_text(std::string_view hash) override { return inner_.deployed_text(hash); }
+  deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override {
+    return inner_.record_deployment(std::move(entry), files);
+  }
 
  private:
   sqlite_store& inner_;
