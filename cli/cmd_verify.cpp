@@ -13,10 +13,11 @@ namespace caseflow::cli {
 namespace {
 
 int run_verify(context& ctx) {
-  verification v = verify_chain(ctx.store(/*must_exist=*/true));
+  caseflow::store& db = ctx.store(/*must_exist=*/true);
+  verification v = verify_chain(db, db);
   for (auto& f : verify_cases(ctx.runtime())) v.findings.push_back(std::move(f));
   const std::string head = fmt::format("{}:{}", v.events, v.head_hash.empty() ? "-" : v.head_hash);
-  const bool virtual_time = ctx.store().clock_kind() == database_clock::virtual_time;
+  const bool virtual_time = db.clock_kind() == database_clock::virtual_time;
   if (ctx.options().json) {
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : v.findings)

@@ -147,7 +147,7 @@ TEST_CASE("store: works on an in-memory database") {
   REQUIRE(loaded.has_value());
   CHECK(loaded->state.step == "done");
   CHECK_FALSE(loaded->state.open);
-  const verification v = verify_chain(s);
+  const verification v = verify_chain(s, s);
   CHECK(v.ok());
   CHECK(v.events == 3);
   CHECK(v.cases == 1);
@@ -177,7 +177,7 @@ TEST_CASE("store: a commit against a stale version is a conflict and writes noth
   CHECK(result.message.find("changed while this command was being decided") != std::string::npos);
   CHECK(s.case_events(id).size() == before.size());
   CHECK(s.load_case(id)->seq == 2);
-  CHECK(verify_chain(s).ok());
+  CHECK(verify_chain(s, s).ok());
 }
 
 TEST_CASE("store: an explicit id that is taken is refused and writes nothing") {
@@ -205,7 +205,7 @@ TEST_CASE("store: personal values are kept out of the events table") {
     CHECK(events[0].data["fields"]["customer"] == "Zhang San");
     CHECK(events[1].data["fields"]["phone"] == "13800000001");
     CHECK(events[1].data["fields"]["note"] == "public text");
-    CHECK(verify_chain(s).ok());
+    CHECK(verify_chain(s, s).ok());
   }
   SQLite::Database db(tmp.path);
   SQLite::Statement q(db, "SELECT data FROM events ORDER BY id");
@@ -257,7 +257,7 @@ struct two_cases {
   }
   verification verify() {
     sqlite_store s(tmp.path);
-    return verify_chain(s);
+    return verify_chain(s, s);
   }
 };
 
