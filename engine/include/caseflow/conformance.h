@@ -34,7 +34,7 @@ namespace caseflow {
 
 // Findings for one case. `p` is the definition the case is pinned to; `cal` its calendar
 // (null: local days are UTC days). REQUIRES: `events` are that case's events in seq order,
-// personal values resolved (store::case_events); erased values are accepted as given.
+// personal values resolved (event_log::case_events); erased values are accepted as given.
 std::vector<finding> check_conformance(const procedure& p, const organisation& org, const calendar* cal,
                                        const std::vector<event>& events);
 

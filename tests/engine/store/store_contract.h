@@ -41,23 +41,18 @@ namespace caseflow::test::contract {
 // and deadline_set, leaving `open` (work) action_taken and deadline_cleared, finish one event.
 inline constexpr const char* k_contract_procedure = R"(procedure: contract
 case_id: "CT-{yyyy}-{seq:03}"
+start: open
 roles: { agent: 客服 }
 fields:
+  note: { type: text }
   customer: { type: text, required: true, personal: true }
   phone: { type: text, personal: true }
-  note: { type: text }
-start: open
 steps:
   open:
     role: agent
-    limits:
-      - { rule: reply, within: 1h }
-    actions:
-      work: { to: working, sets: [note, phone] }
-  working:
-    role: agent
-    actions:
-      finish: done
+    limits: [{ rule: reply, within: 1h }]
+    actions: { work: { to: working, sets: [note, phone] } }
+  working: { role: agent, actions: { finish: done } }
   done: { terminal: true }
 )";
 
