@@ -78,7 +78,7 @@ nlohmann::json replay_verify(const std::string& db) {
   options.read_only = true;
   sqlite_store store(db, options);
   const stopwatch watch;
-  const verification v = verify_chain(store);
+  const verification v = verify_chain(store, store);
   return {{"events", v.events}, {"cases", v.cases}, {"ok", v.ok()}, {"seconds", watch.seconds()}};
 }
 

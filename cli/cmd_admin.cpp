@@ -20,7 +20,7 @@ int run_mark_virtual(context& ctx) {
                           fmt::format("{} may not change the clock a database follows: only a person holding the '{}' "
                                       "role in org.yaml may; nothing was written",
                                       actor, k_erasure_role)};
-  caseflow::store& db = ctx.store(/*must_exist=*/true);
+  database_admin& db = ctx.store(/*must_exist=*/true);
   if (db.clock_kind() == database_clock::virtual_time)
     throw command_failure{k_exit_refused,
                           fmt::format("{} is a virtual-time database already; nothing was written", ctx.options().db)};

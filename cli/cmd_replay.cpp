@@ -28,7 +28,9 @@ std::string describe_state(context& ctx, const procedure& p, const case_state& c
 }
 
 int run_replay(context& ctx, const replay_options& opts) {
-  store& s = ctx.store(/*must_exist=*/true);
+  caseflow::store& db = ctx.store(/*must_exist=*/true);
+  case_store& projections = db;
+  event_log& log = db;
   runtime& rt = ctx.runtime();
   replay_limit limit;
   limit.seq = opts.seq;
@@ -45,7 +47,7 @@ int run_replay(context& ctx, const replay_options& opts) {
 
   auto replay_one = [&](const case_record& record) {
     const auto p = rt.definition(record.definition_hash);
-    const case_state c = replay_case(*p, s.case_events(record.id), limit);
+    const case_state c = replay_case(*p, log.case_events(record.id), limit);
     if (!c.exists()) return true;  // opened after the moment asked for
     ++count;
     if (!compare) {
@@ -65,11 +67,11 @@ int run_replay(context& ctx, const replay_options& opts) {
   };
 
   if (!opts.case_id.empty()) {
-    auto record = s.load_case(opts.case_id);
+    auto record = projections.load_case(opts.case_id);
     if (!record) throw command_failure{k_exit_refused, fmt::format("no case '{}'", opts.case_id)};
     replay_one(*record);
   } else {
-    s.scan_cases(replay_one);
+    projections.scan_cases(replay_one);
   }
   if (json) print_json({{"cases", cases}, {"replayed", count}, {"differing", differing}});
   else if (compare)

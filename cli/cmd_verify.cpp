@@ -14,19 +14,20 @@ namespace caseflow::cli {
 namespace {
 
 int run_verify(context& ctx) {
-  verification v = verify_chain(ctx.store(/*must_exist=*/true));
-  for (auto& f : verify_deployments(ctx.store())) v.findings.push_back(std::move(f));
+  caseflow::store& db = ctx.store(/*must_exist=*/true);
+  verification v = verify_chain(db, db);
+  for (auto& f : verify_deployments(db)) v.findings.push_back(std::move(f));
   try {
     for (auto& f : verify_cases(ctx.runtime())) v.findings.push_back(std::move(f));
   } catch (const command_failure& failure) {
     // The definitions in force do not load (an edited deployed text): no event can be re-decided.
     v.findings.push_back({"", 0, "deployment", failure.message + "; the cases were not checked"});
   }
-  const std::vector<deployment_record> deployed = ctx.store().deployments();
+  const std::vector<deployment_record> deployed = db.deployments();
   const std::string deployments_head =
       deployed.empty() ? "-" : fmt::format("{}:{}", deployed.back().id, deployed.back().hash);
   const std::string head = fmt::format("{}:{}", v.events, v.head_hash.empty() ? "-" : v.head_hash);
-  const bool virtual_time = ctx.store().clock_kind() == database_clock::virtual_time;
+  const bool virtual_time = db.clock_kind() == database_clock::virtual_time;
   if (ctx.options().json) {
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : v.findings)

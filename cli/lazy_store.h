@@ -41,7 +41,7 @@ class lazy_store final : public store {
     pending_deployment_ = std::move(entry);
     pending_files_ = std::move(files);
   }
-  // Kept until the database opens, then run on it (see store::complete_migration), so that a
+  // Kept until the database opens, then run on it (see database_admin::complete_migration), so that a
   // command that never touches the database still does not create it. REQUIRES: `definition`
   // stays callable while this store is used (the context's runtime, which registers it, is
   // destroyed only with the context).

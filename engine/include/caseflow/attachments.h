@@ -42,6 +42,6 @@ outcome attach_evidence(runtime& rt, std::string_view case_id, const std::string
 // Findings (rule "attachment"): every stored blob whose bytes no longer match its digest, and
 // every attachment_added event whose blob is missing or of another size. Streams the blobs
 // and the log once; memory grows with the number of blobs (a digest each), not their size.
-std::vector<finding> check_attachments(store& s);
+std::vector<finding> check_attachments(attachment_store& blobs, event_log& log);
 
 }  // namespace caseflow

@@ -40,8 +40,8 @@ struct verification {
 };
 
 // Streams the whole log once and checks the chain, per-case sequences and that every
-// projected case agrees with its log (exists, same last seq). Memory grows with the number
-// of cases (one small entry each), not with the number of events.
-verification verify_chain(store& s);
+// projected case (of `cases`, the same database) agrees with its log (exists, same last seq).
+// Memory grows with the number of cases (one small entry each), not with the number of events.
+verification verify_chain(event_log& log, case_store& cases);
 
 }  // namespace caseflow

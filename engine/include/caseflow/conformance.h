@@ -38,7 +38,7 @@ namespace caseflow {
 
 // Findings for one case. `p` is the definition the case is pinned to; `cal` its calendar
 // (null: local days are UTC days). REQUIRES: `events` are that case's events in seq order,
-// personal values resolved (store::case_events); erased values are accepted as given.
+// personal values resolved (event_log::case_events); erased values are accepted as given.
 // The organisation deployed under `version` (event::org_version); "" gives the one in force.
 // Null for a version that is not known. REQUIRES: non-null for "".
 using organisation_lookup = std::function<const organisation*(std::string_view version)>;

@@ -50,12 +50,12 @@ struct folder_contents {
 };
 folder_contents read_procedures_folder(const std::string& dir, const handler_registry* handlers, diagnostics* out);
 
-class store;
+class deployment_log;
 struct finding;
 // Checks the deployment log of `s`: ids from 1 without gaps, each entry linked to the one before
 // and matching its hash, and every deployed text present and matching its hash. Findings have
 // no case (case_id ""), seq = the deployment id, rule "deployment".
-std::vector<finding> verify_deployments(store& s);
+std::vector<finding> verify_deployments(deployment_log& s);
 
 // What changed from `from` to `to`, one phrase each ("procedure complaint changed", "calendar
 // cn-mainland.yaml added", "org.yaml changed"), in a stable order; empty when equal.

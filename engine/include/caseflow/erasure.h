@@ -56,7 +56,7 @@ std::set<std::string> erased_fields(const std::vector<event>& events);
 // For display: each value of `fields` (a JSON object) named in `erased` that is null becomes
 // k_erased_marker; with `add_missing`, erased names absent from `fields` are added as well.
 void mark_erased(nlohmann::json& fields, const std::set<std::string>& erased, bool add_missing = false);
-// mark_erased on the fields of each of a case's events (as store::case_events returns them).
+// mark_erased on the fields of each of a case's events (as event_log::case_events returns them).
 void mark_erased(std::vector<event>& events);
 
 }  // namespace caseflow

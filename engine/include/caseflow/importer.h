@@ -22,7 +22,7 @@
 // malformed JSON, unknown key, procedure, person or action, a refused step, an id that is
 // repeated in the file or already in the database — nothing is written and every problem
 // (up to `max_problems`) is reported as `file:line:col: message`. Only then is the file read
-// again (pass 2) and committed with store::commit_batch, `batch_size` cases per transaction,
+// again (pass 2) and committed with case_store::commit_batch, `batch_size` cases per transaction,
 // so memory stays bounded by one batch whatever the file's size. If another writer takes
 // one of the ids between the two passes, or the file changes meanwhile, the import stops
 // there: the batches before it stay written and the report says how many cases they held.

@@ -41,37 +41,47 @@ class sqlite_store final : public store {
   sqlite_store(const sqlite_store&) = delete;
   sqlite_store& operator=(const sqlite_store&) = delete;
 
+  // case_store
   std::optional<case_record> load_case(std::string_view id) override;
-  std::optional<std::string> definition_text(std::string_view hash) override;
   commit_result commit(commit_request request) override;
   std::vector<commit_result> commit_batch(std::vector<commit_request> requests) override;
-  std::vector<event> case_events(std::string_view id) override;
-  void scan_events(const std::function<bool(const event&)>& visit) override;
   void scan_cases(const std::function<bool(const case_record&)>& visit) override;
   std::vector<case_record> list_cases(const case_filter& filter) override;
   void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) override;
   std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override;
+  // event_log
+  std::vector<event> case_events(std::string_view id) override;
+  void scan_events(const std::function<bool(const event&)>& visit) override;
+  std::optional<std::string> definition_text(std::string_view hash) override;
+  // timer_queue
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override;
   std::optional<instant> next_timer_due() override;
-  std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) override;
-  void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) override;
   std::vector<std::string> cases_with_deadlines() override;
-  similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
-  std::optional<std::string> attachment(std::string_view digest) override;
-  void scan_attachments(const std::function<bool(const blob&)>& visit) override;
-  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override;
+  // deployment_log
   std::optional<deployment_record> current_deployment() override;
   std::vector<deployment_record> deployments() override;
   std::optional<std::string> deployed_text(std::string_view hash) override;
   deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override;
+  // outbox_store
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;
   std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override;
+  std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) override;
+  void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) override;
+  // attachment_store (a database created before evidence was kept holds none)
+  std::optional<std::string> attachment(std::string_view digest) override;
+  void scan_attachments(const std::function<bool(const blob&)>& visit) override;
+  // personal_data
+  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override;
+  // similar_index
+  similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
+  // database_admin
   void complete_migration(
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override;
-  // The schema migration opening this database did, if any (to tell the user about the backup).
-  const std::optional<schema_migration>& migration() const;
   database_clock clock_kind() override;
   void mark_virtual(const std::string& by, instant at) override;
+
+  // The schema migration opening this database did, if any (to tell the user about the backup).
+  const std::optional<schema_migration>& migration() const;
   // Messages of the events committed from now on are written by `router` (none when unset).
   void set_outbox_router(outbox_router router);
 

@@ -1,9 +1,9 @@
 // caseflow/store.h — where events, case projections and definitions are kept.
 //
-// The store is an interface so that a server database can be added without touching the
-// core. A commit is atomic: the events, the case projection and the definition text are
-// written together or not at all. Implementations are handles: non-copyable. One store
-// object is used by one thread at a time; many processes may share one database.
+// The store is a set of role interfaces (the cases and their commits, the event log, the timer
+// queue, the outbox, attachments, personal data, the similar-cases index, the database itself)
+// so that a server database can be added without touching the core; `store` is all of them.
+// Each role's contract is written above it, the rules every role shares above the first.
 #pragma once
 
 #include <cstdint>
@@ -159,98 +159,177 @@ struct timer_ref {
   instant due;
 };
 
-class store {
- public:
-  virtual ~store() = default;
+// The roles a store plays. Each is an interface of its own, so that a caller names the narrowest
+// one it needs (verify_chain reads the event log and the case projections, dispatch_outbox the
+// outbox) and one contract test suite (tests/engine/store/store_contract.h) holds every backend
+// to each. Every backend implements every role for real: no role has a default that quietly
+// does nothing. A role reference is a view of one store object, with that object's rules:
+//   - one store object is used by one thread at a time (a server gives each request thread a
+//     store object, a connection, of its own); many objects, in many threads and processes
+//     on many machines, may share one database;
+//   - every read sees committed data only; a read that visits rows one at a time may see the
+//     rows committed by others while it runs, or not, but never part of a commit;
+//   - a storage failure that is not the caller's fault throws store_error.
 
+// The cases: their projections and the commits that change them. A commit is atomic: its events
+// (given the next positions of the log and chained to the events before them), the case
+// projection, the definition text (stored once per hash), the blobs, the timers, the
+// similar-cases index, the outbox rows its events cause and the erasure of personal values are
+// written together, in one transaction, or none of them is. A commit is guarded by the case's
+// version: it is refused (commit_status::conflict, nothing written) when the case's seq is no
+// longer `expected_seq`, when the similar-cases group it was decided against changed
+// (commit_request::similar), or when the database stays busy with another writer for too long;
+// a new case with an explicit id that exists already is refused (commit_status::id_taken).
+class case_store {
+ public:
+  virtual ~case_store() = default;
+
+  // The projection of case `id`, personal values resolved; nullopt for an unknown case.
   virtual std::optional<case_record> load_case(std::string_view id) = 0;
-  virtual std::optional<std::string> definition_text(std::string_view hash) = 0;
   virtual commit_result commit(commit_request request) = 0;
   // Several requests in one transaction (bulk import): all are written, or none is. The
   // results stop at the first request that could not be written.
   virtual std::vector<commit_result> commit_batch(std::vector<commit_request> requests) = 0;
+  // Every case projection, ordered by id, one at a time. Stop early by returning false.
+  virtual void scan_cases(const std::function<bool(const case_record&)>& visit) = 0;
+  // The cases that pass `filter`, ordered by id.
+  virtual std::vector<case_record> list_cases(const case_filter& filter) = 0;
+  // The cases of `window`, ordered by id, one at a time: every case of the window, and perhaps
+  // some more of the procedure (callers still check the times in the log).
+  virtual void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) = 0;
+  // Cases with a step limit due at or before `now` (breached or about to be) that pass `filter`.
+  virtual std::vector<case_record> overdue_cases(instant now, const case_filter& filter) = 0;
+};
+
+// The event log, one hash chain in log order (see chain.h), and the definitions its events name.
+// Append-only: only case_store commits add to it.
+class event_log {
+ public:
+  virtual ~event_log() = default;
+
   // The case's events in order, personal values resolved (erased ones are null).
   virtual std::vector<event> case_events(std::string_view id) = 0;
   // Every event in log order, as stored (personal values as digests), one at a time:
   // memory does not grow with the log. Stop early by returning false.
   virtual void scan_events(const std::function<bool(const event&)>& visit) = 0;
-  // Every case projection, ordered by id, one at a time.
-  virtual void scan_cases(const std::function<bool(const case_record&)>& visit) = 0;
-  virtual std::vector<case_record> list_cases(const case_filter& filter) = 0;
-  // The cases of `window`, ordered by id, one at a time. This default visits every case of
-  // the procedure (a superset: callers still check the times in the log).
-  virtual void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) {
-    scan_cases([&](const case_record& r) {
-      return (!window.procedure.empty() && r.procedure != window.procedure) || visit(r);
-    });
-  }
-  // Cases with a step limit due at or before `now` (breached or about to be), by due time.
-  virtual std::vector<case_record> overdue_cases(instant now, const case_filter& filter) = 0;
+  // The definition text stored under `hash`; nullopt when none is.
+  virtual std::optional<std::string> definition_text(std::string_view hash) = 0;
+};
+
+// The deadlines waiting to fire, kept by each commit from the case's deadlines. Firing needs no
+// claim here: a firing is a commit guarded by the case's version, so of two workers firing one
+// timer the second is refused (see lease).
+class timer_queue {
+ public:
+  virtual ~timer_queue() = default;
 
   // Timers due at or before `now` that have not fired, oldest first, at most `limit`.
   virtual std::vector<timer_ref> due_timers(instant now, std::size_t limit) = 0;
-  // Claims the rows of `due` (a due_only query) that no live lease holds (see lease). The
-  // default, for a store with one writer, claims nothing and returns outbox_entries().
-  virtual std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& /*claim*/) {
-    return outbox_entries(due);
-  }
-  // Ends the claims of `claim.worker` on these rows (claimed but whose outcome was not
-  // recorded), so that the next worker need not wait for the lease to run out.
-  virtual void release_outbox(const std::vector<std::int64_t>& /*ids*/, const lease& /*claim*/) {}
-  // When the next timer that has not fired is due.
+  // When the next timer that has not fired is due; nullopt when none waits.
   virtual std::optional<instant> next_timer_due() = 0;
   // Ids of the cases that have any deadline (for recomputation), ordered.
   virtual std::vector<std::string> cases_with_deadlines() = 0;
+};
 
-  // The cases similar to `c` (same procedure, same `similar.same` values; see similar.h) opened
-  // in [from, to], from the index; c itself excluded. A store without the index finds none.
-  // The digests are keyed per database, so they can be compared only within it.
-  virtual similar_group similar_cases(const procedure& /*p*/, const case_state& /*c*/, instant /*from*/,
-                                      instant /*to*/) {
-    return {};
-  }
+// The outbox (see outbox.h): rows written by the commits whose events cause messages, and
+// claimed by the workers that deliver them (see lease).
+class outbox_store {
+ public:
+  virtual ~outbox_store() = default;
+
+  // The rows `query` asks for: due ones by next attempt, the others by id.
+  virtual std::vector<outbox_entry> outbox_entries(const outbox_query& query) = 0;
+  virtual std::optional<outbox_entry> find_outbox_entry(std::int64_t id) = 0;
+  // Claims the rows of `due` (a due_only query) that no live lease holds, for `claim`, and
+  // returns them by next attempt. Atomic: of two workers claiming at once each row goes to
+  // one. Writes nothing when nothing is free, so a read-only database may be asked too.
+  virtual std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) = 0;
+  // Ends the claims of `claim.worker` on these rows (claimed but whose outcome was not
+  // recorded), so that the next worker need not wait for the lease to run out. Another
+  // worker's claims are left alone.
+  virtual void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) = 0;
+};
+
+// The evidence kept with cases (see blob), written by the commits that carry it.
+class attachment_store {
+ public:
+  virtual ~attachment_store() = default;
+
+  // The stored bytes with this digest; nullopt when none are stored.
+  virtual std::optional<std::string> attachment(std::string_view digest) = 0;
+  // Every stored blob, ordered by digest, one at a time (bytes as stored, for verification).
+  virtual void scan_attachments(const std::function<bool(const blob&)>& visit) = 0;
+};
+
+// Personal values, kept apart from the log (DESIGN.md "Personal data"; see erasure.h).
+class personal_data {
+ public:
+  virtual ~personal_data() = default;
+
+  // Every (case id, field) whose stored personal value equals `value` (not erased), ordered.
+  virtual std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) = 0;
+};
+
+// The similar-cases index (see similar.h), kept by each commit.
+class similar_index {
+ public:
+  virtual ~similar_index() = default;
+
+  // The cases similar to `c` (same procedure, same `similar.same` values) opened in
+  // [from, to], c itself excluded. The digests are keyed per database, so they can be
+  // compared only within it.
+  virtual similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) = 0;
+};
+
+// The database itself: what it follows and what a migration left to do.
+class database_admin {
+ public:
+  virtual ~database_admin() = default;
 
   // Finishes what a schema migration left to code that can read definitions: today the
   // similar-cases index of the cases written before the index existed (a database migrated to
   // schema version 3). `definition` parses a stored definition hash. Runs once, in one
-  // transaction, and again on the next call if it failed; a no-op when nothing is pending, on a
-  // read-only store, and on a store without the index.
+  // transaction, and again on the next call if it failed; a no-op when nothing is pending and
+  // on a read-only store.
   virtual void complete_migration(
-      const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& /*definition*/) {}
-
-  // The clock this database follows (see database_clock). A store that cannot tell follows the real one.
-  virtual database_clock clock_kind() { return database_clock::real; }
+      const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) = 0;
+  // The clock this database follows (see database_clock).
+  virtual database_clock clock_kind() = 0;
   // Makes this a virtual-time database from now on, recording who (`by`, an admin, checked by
-  // the caller) and when. Throws store_error where the store cannot record it.
-  virtual void mark_virtual(const std::string& /*by*/, instant /*at*/) {
-    throw store_error("this store cannot change the clock it follows");
-  }
+  // the caller) and when. Throws store_error where the database cannot record it.
+  virtual void mark_virtual(const std::string& by, instant at) = 0;
+};
 
-  // The stored bytes with this digest (see blob). A store without attachments has none.
-  virtual std::optional<std::string> attachment(std::string_view /*digest*/) { return std::nullopt; }
-  // Every stored blob, ordered by digest, one at a time (bytes as stored, for verification).
-  virtual void scan_attachments(const std::function<bool(const blob&)>& /*visit*/) {}
+// What is deployed (deployment.h, deployment_record.h): the deployment log, one hash chain of
+// its own, and the texts its entries publish, by content hash (procedures are kept with the
+// definitions). Append-only.
+class deployment_log {
+ public:
+  virtual ~deployment_log() = default;
 
-  // Every (case id, field) whose stored personal value equals `value` (not erased), ordered.
-  virtual std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view /*value*/) {
-    return {};
-  }
-
-  // Deployments (deployment.h). The entry in force is the one with the highest id.
+  // The entry in force: the one with the highest id; nullopt when nothing is deployed.
   virtual std::optional<deployment_record> current_deployment() = 0;
   // Every entry, oldest first.
   virtual std::vector<deployment_record> deployments() = 0;
-  // The text deployed under `hash` (any kind: procedures are kept as definitions).
+  // The text deployed under `hash`, of any kind; nullopt when none is.
   virtual std::optional<std::string> deployed_text(std::string_view hash) = 0;
   // Records `entry` (id, prev_hash and hash are filled here) and stores the texts of `files` not
   // yet stored, in one transaction; returns the entry as recorded. When the deployment in force
   // already holds `entry.manifest` (another process deployed the same files meanwhile), nothing
   // is written and that deployment is returned.
   virtual deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) = 0;
-
-  // The outbox (see outbox.h). A store without one holds no messages.
-  virtual std::vector<outbox_entry> outbox_entries(const outbox_query&) { return {}; }
-  virtual std::optional<outbox_entry> find_outbox_entry(std::int64_t) { return std::nullopt; }
 };
+
+// A whole store: every role, for the callers that truly need them all (the runtime). Backends
+// derive from it. Implementations are handles: non-copyable.
+class store : public case_store,
+              public event_log,
+              public timer_queue,
+              public outbox_store,
+              public attachment_store,
+              public personal_data,
+              public similar_index,
+              public database_admin,
+              public deployment_log {};
 
 }  // namespace caseflow

@@ -14,9 +14,10 @@ std::vector<finding> verify_cases(runtime& rt) {
   auto add_all = [&](std::vector<finding> more) {
     for (auto& f : more) findings.push_back(std::move(f));
   };
-  store& s = rt.storage();
+  case_store& cases = rt.storage();
+  event_log& log = rt.storage();
   const organisation_lookup org_at = [&rt](std::string_view version) { return rt.organisation_version(version); };
-  s.scan_cases([&](const case_record& record) {
+  cases.scan_cases([&](const case_record& record) {
     std::shared_ptr<const procedure> p;
     try {
       p = rt.definition(record.definition_hash);
@@ -24,12 +25,12 @@ std::vector<finding> verify_cases(runtime& rt) {
       findings.push_back({record.id, 0, "definition", e.what()});
       return true;
     }
-    const std::vector<event> events = s.case_events(record.id);
+    const std::vector<event> events = log.case_events(record.id);
     add_all(check_conformance(*p, org_at, rt.calendar_for(*p), events));
     add_all(check_approvals(*p, events));
     return true;
   });
-  add_all(check_attachments(s));
+  add_all(check_attachments(rt.storage(), log));
   return findings;
 }
 

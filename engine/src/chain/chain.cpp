@@ -71,7 +71,7 @@ std::string canonical_event(const event& e) {
 
 std::string event_hash(const event& e) { return sha256_hex(canonical_event(e)); }
 
-verification verify_chain(store& s) {
+verification verify_chain(event_log& log, case_store& cases) {
   verification v;
   std::unordered_map<std::string, std::int64_t> last_seq;
   std::string previous;
@@ -80,7 +80,7 @@ verification verify_chain(store& s) {
   auto add = [&](const std::string& case_id, std::int64_t seq, std::string rule, std::string message) {
     v.findings.push_back({case_id, seq, std::move(rule), std::move(message)});
   };
-  s.scan_events([&](const event& e) {
+  log.scan_events([&](const event& e) {
     ++v.events;
     if (e.id != expected_id)
       add(e.case_id, e.seq, "chain",
@@ -108,7 +108,7 @@ verification verify_chain(store& s) {
     return true;
   });
   v.head_hash = previous;
-  s.scan_cases([&](const case_record& c) {
+  cases.scan_cases([&](const case_record& c) {
     ++v.cases;
     auto it = last_seq.find(c.id);
     if (it == last_seq.end()) {

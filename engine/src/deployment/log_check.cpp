@@ -10,7 +10,7 @@
 
 namespace caseflow {
 
-std::vector<finding> verify_deployments(store& s) {
+std::vector<finding> verify_deployments(deployment_log& s) {
   std::vector<finding> findings;
   auto add = [&](std::int64_t id, std::string message) {
     findings.push_back({"", id, "deployment", fmt::format("deployment {}: {}", id, std::move(message))});

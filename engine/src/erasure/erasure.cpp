@@ -63,11 +63,13 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
                               r.actor, k_erasure_role));
 
   // Which fields of which cases.
+  personal_data& holders = rt.storage();
+  event_log& log = rt.storage();
   std::map<std::string, std::vector<std::string>> targets;
   if (!r.case_id.empty()) {
     targets[r.case_id].push_back(r.field);
   } else {
-    for (auto& [case_id, field] : rt.storage().personal_value_holders(r.person_value))
+    for (auto& [case_id, field] : holders.personal_value_holders(r.person_value))
       targets[case_id].push_back(field);
     if (targets.empty()) return refuse("no case holds that value in a personal field; nothing was erased");
   }
@@ -87,7 +89,7 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
                                   "its personal fields: {})",
                                   name, p.id, personal_field_list(p)));
       if (!loaded->state.fields.count(name)) {
-        const bool already = erased_fields(rt.storage().case_events(case_id)).count(name) > 0;
+        const bool already = erased_fields(log.case_events(case_id)).count(name) > 0;
         return refuse(fmt::format("case {} holds no value for '{}'{}; nothing was erased", case_id, name,
                                   already ? " (it was erased already)" : ""));
       }

@@ -62,13 +62,14 @@ const report_table* report_document::find_table(std::string_view key) const {
 }
 
 void report_source::for_each_case(std::string_view procedure_id, instant since, instant until, const visitor& visit) {
-  store& s = rt_.storage();
+  case_store& cases = rt_.storage();
+  event_log& log = rt_.storage();
   // A day either side covers any calendar's zone; the reports check the exact local times.
   const activity_window window{std::string(procedure_id), instant{since.seconds - 86400},
                                instant{until.seconds + 86400}};
-  s.scan_active_cases(window, [&](const case_record& record) {
+  cases.scan_active_cases(window, [&](const case_record& record) {
     const std::shared_ptr<const procedure> p = rt_.definition(record.definition_hash);
-    visit(*p, rt_.calendar_for(*p), s.case_events(record.id));
+    visit(*p, rt_.calendar_for(*p), log.case_events(record.id));
     return true;
   });
 }

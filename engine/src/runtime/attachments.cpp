@@ -58,10 +58,10 @@ outcome attach_evidence(runtime& rt, std::string_view case_id, const std::string
   return {outcome::status::refused, current.id, {}, stored.message, refusal_code::invalid_value};
 }
 
-std::vector<finding> check_attachments(store& s) {
+std::vector<finding> check_attachments(attachment_store& blobs, event_log& log) {
   std::vector<finding> findings;
   std::map<std::string, std::int64_t, std::less<>> sizes;  // digest -> size of the stored bytes
-  s.scan_attachments([&](const blob& b) {
+  blobs.scan_attachments([&](const blob& b) {
     const std::string actual = sha256_hex(b.bytes);
     if (actual != b.digest)
       findings.push_back({"", 0, "attachment",
@@ -70,7 +70,7 @@ std::vector<finding> check_attachments(store& s) {
     sizes[b.digest] = static_cast<std::int64_t>(b.bytes.size());
     return true;
   });
-  s.scan_events([&](const event& e) {
+  log.scan_events([&](const event& e) {
     if (e.kind != event_kind::attachment_added) return true;
     const std::string digest = e.data.value("digest", "");
     const std::string name = e.data.value("name", "");

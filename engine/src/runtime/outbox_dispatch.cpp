@@ -57,9 +57,10 @@ dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel
   // Claimed before sending, so that two dispatchers never send one message (store.h, lease);
   // five minutes covers the slowest delivery a sender allows. A row whose outcome could not be
   // recorded is released for the next pass.
+  outbox_store& outbox = rt.storage();
   const lease claim = new_lease(300);
   std::vector<std::int64_t> unrecorded;
-  for (const outbox_entry& m : rt.storage().claim_outbox(due, claim)) {
+  for (const outbox_entry& m : outbox.claim_outbox(due, claim)) {
     auto sender = senders.find(m.channel);
     const delivery_result sent = sender == senders.end()
                                      ? delivery_result::failed(fmt::format("no sender for channel {}", m.channel))
@@ -87,12 +88,13 @@ dispatch_report dispatch_outbox(runtime& rt, const std::map<std::string, channel
     else ++report.failed;
     report.events.push_back(std::move(*recorded));
   }
-  rt.storage().release_outbox(unrecorded, claim);
+  outbox.release_outbox(unrecorded, claim);
   return report;
 }
 
 std::string requeue_outbox(runtime& rt, std::int64_t outbox_id, std::string_view by, instant now) {
-  auto m = rt.storage().find_outbox_entry(outbox_id);
+  outbox_store& outbox = rt.storage();
+  auto m = outbox.find_outbox_entry(outbox_id);
   if (!m) return fmt::format("no outbox message {}", outbox_id);
   if (m->state == "delivered") return fmt::format("outbox message {} was already delivered", outbox_id);
   if (m->state == "pending" && m->attempts == 0) return fmt::format("outbox message {} has not failed", outbox_id);

@@ -126,7 +126,7 @@ struct claim_log {
   // The chain verifies (the attacker recomputed it); returns the conformance findings.
   std::vector<finding> findings() {
     sqlite_store s(path);
-    const verification chain = verify_chain(s);
+    const verification chain = verify_chain(s, s);
     CHECK(chain.ok());
     runtime rt(s, library, org, nullptr);
     return verify_cases(rt);

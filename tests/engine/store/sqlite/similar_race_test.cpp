@@ -4,9 +4,13 @@
 // deterministically: a store wrapper lets a second store object on the same file open a
 // similar case right after each read of the group, before the first one commits.
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -45,7 +49,7 @@ steps:
   done: { terminal: true }
 )";
 
-// Everything from `inner`; after each read of a similar-cases group, while `races` lasts,
+// Everything from `inner` (a whole store: the runtime takes one); after each read of a similar-cases group, while `races` lasts,
 // `meanwhile` runs (a concurrent writer) before the group read is returned.
 class racing_store final : public store {
  public:
@@ -66,22 +70,45 @@ class racing_store final : public store {
     }
     return group;
   }
+  // Every other role is the inner store's.
   std::optional<case_record> load_case(std::string_view id) override { return inner_.load_case(id); }
-  std::optional<std::string> definition_text(std::string_view hash) override { return inner_.definition_text(hash); }
   commit_result commit(commit_request request) override { return inner_.commit(std::move(request)); }
   std::vector<commit_result> commit_batch(std::vector<commit_request> requests) override {
     return inner_.commit_batch(std::move(requests));
   }
-  std::vector<event> case_events(std::string_view id) override { return inner_.case_events(id); }
-  void scan_events(const std::function<bool(const event&)>& visit) override { inner_.scan_events(visit); }
   void scan_cases(const std::function<bool(const case_record&)>& visit) override { inner_.scan_cases(visit); }
   std::vector<case_record> list_cases(const case_filter& filter) override { return inner_.list_cases(filter); }
+  void scan_active_cases(const activity_window& window, const std::function<bool(const case_record&)>& visit) override {
+    inner_.scan_active_cases(window, visit);
+  }
   std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override {
     return inner_.overdue_cases(now, filter);
   }
+  std::vector<event> case_events(std::string_view id) override { return inner_.case_events(id); }
+  void scan_events(const std::function<bool(const event&)>& visit) override { inner_.scan_events(visit); }
+  std::optional<std::string> definition_text(std::string_view hash) override { return inner_.definition_text(hash); }
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override { return inner_.due_timers(now, limit); }
   std::optional<instant> next_timer_due() override { return inner_.next_timer_due(); }
   std::vector<std::string> cases_with_deadlines() override { return inner_.cases_with_deadlines(); }
+  std::vector<outbox_entry> outbox_entries(const outbox_query& query) override { return inner_.outbox_entries(query); }
+  std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override { return inner_.find_outbox_entry(id); }
+  std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) override {
+    return inner_.claim_outbox(due, claim);
+  }
+  void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) override {
+    inner_.release_outbox(ids, claim);
+  }
+  std::optional<std::string> attachment(std::string_view digest) override { return inner_.attachment(digest); }
+  void scan_attachments(const std::function<bool(const blob&)>& visit) override { inner_.scan_attachments(visit); }
+  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override {
+    return inner_.personal_value_holders(value);
+  }
+  void complete_migration(
+      const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override {
+    inner_.complete_migration(definition);
+  }
+  database_clock clock_kind() override { return inner_.clock_kind(); }
+  void mark_virtual(const std::string& by, instant at) override { inner_.mark_virtual(by, at); }
   std::optional<deployment_record> current_deployment() override { return inner_.current_deployment(); }
   std::vector<deployment_record> deployments() override { return inner_.deployments(); }
   std::optional<std::string> deployed_text(std::string_view hash) override { return inner_.deployed_text(hash); }
