@@ -6,6 +6,9 @@
 // before it, at the event's own time. An attacker who edits an event and recomputes every
 // hash is still caught wherever the edit breaks a rule. Findings name case, seq and rule:
 //   "sequence"   the event is not the case's next (seq, case id) or starts from another step
+//                (an event on a branch: from another step than the branch's)
+//   "branch"     the event acts on a branch that is not open, a branch finished outside its
+//                end step, or branches joined when their fork's join rule did not hold
 //   "definition" the event was decided under another definition than the case's
 //   "role"       the actor did not hold the role (delegations included, by the event's local
 //                day), acted in another role or for another principal than the rules give,

@@ -41,6 +41,12 @@ struct command {
     std::string digest;  // SHA-256 hex of the bytes
   } attachment;
   bool automatic = false;  // taken by `system` on a timer: no role needed, no comment asked
+  // The position it acts on: "" = the main path, else an open branch (case_state::branches).
+  // On a branch, kind::act takes an action of the branch's step (roles, guards and segregation
+  // of duties as there), kind::assign gives that position to a person, and notes and
+  // evidence are recorded on it; every event carries the branch. Refused (branch_not_open)
+  // when the branch is unknown, finished or cancelled; kind::start takes none.
+  std::string branch;
 };
 
 // Why a command was refused. Each code maps to exit status 1 in the CLI.
@@ -54,6 +60,7 @@ enum class refusal_code {
   case_closed,       // the case is in a terminal step
   unknown_person,
   time_out_of_order, // timed before the case's last event by more than k_clock_skew_seconds
+  branch_not_open,   // the command names a branch that is unknown, finished or cancelled
 };
 
 struct refusal {
@@ -92,15 +99,22 @@ void record_clamp(const command_time& t, decision* d);
 
 // Decides `cmd` on `current` (for kind::start, a case that does not exist yet; the events
 // then carry `case_id` from `current.id`, which may be "" for the store to allocate).
+// On a branch (cmd.branch), an action that enters the branch's end step is followed by its
+// branch_finished; when that makes its fork's join rule hold, by branch_cancelled for the
+// fork's branches still open and branches_joined, which moves the parent position to the
+// join's target (and, when that is the parent branch's end, finishes it too, and so on). An
+// action that would leave a fork step while branches it opened are open is refused.
 decision decide(const procedure& p, const organisation& org, const case_state& current, const command& cmd,
                 const moment& at);
 
 // An event by `system` on case `c` (next seq, same step), decided under `p`: the start of
-// every deadline, timer and approval bookkeeping event.
-event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at);
+// every deadline, timer and approval bookkeeping event. On position `branch` ("" = the main
+// path), from/to are that position's step ("" when no open branch has that id).
+event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at,
+                   std::string_view branch = "");
 
-// Folds `e` into `current`. Total: an event the procedure does not know changes only the
-// version and times. REQUIRES: e.seq == current.seq + 1.
+// Folds `e` into `current`. Total: an event the procedure does not know, or whose `branch`
+// names no open branch, changes only the version and times. REQUIRES: e.seq == current.seq + 1.
 case_state apply(const procedure& p, case_state current, const event& e);
 
 // An action as `show` presents it to a given user. In an approval step, `approve` and
@@ -113,8 +127,10 @@ struct action_option {
   bool guard_holds = true;
   std::string why_not;                   // for approve/reject: why the user may not sign now
 };
+// On position `branch` ("" = the main path): the actions of its step; none when no open branch
+// has that id.
 std::vector<action_option> actions_for(const procedure& p, const organisation& org, const case_state& c,
-                                       std::string_view user, const moment& at);
+                                       std::string_view user, const moment& at, std::string_view branch = "");
 
 // Case state <-> JSON (the projection's `state` column). Field values are typed by `p`.
 nlohmann::json state_to_json(const case_state& c);

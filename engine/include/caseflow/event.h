@@ -52,6 +52,26 @@ inline constexpr std::string_view subcase_reopened = "subcase_reopened";
 // Personal values erased (caseflow erase; see erasure.h), by a person holding `admin`, in role
 // `admin`: data {erased: [field, ...]}; never the values. Folding it removes those fields.
 inline constexpr std::string_view personal_data_erased = "personal_data_erased";
+// Parallel work (see case_state::branches). A fork step opens branches in the position it is
+// in (the event's `branch`: "" = the main path, else the parent branch); from/to are the fork
+// step. By `system`: data {fork, join: {mode: "all"|"any"|"at_least", at_least (for at_least),
+// target}, branches: [{id, name, value, step, end}]} (see branch_id(); `value` is the for-each
+// value, "" otherwise; `step` the branch's first step; entering `end` finishes it). An entry
+// whose id names an open branch is ignored; one naming a closed branch replaces its record.
+inline constexpr std::string_view branches_opened = "branches_opened";
+// Any event whose `branch` names an open branch acts on that branch: from/to are its steps
+// (action_taken, assigned, deadlines, ...); the parent stays in the fork step. An event whose
+// `branch` names no open branch changes only the version and times.
+// The branch entered its end step (by `system`, branch = it, from/to = its end): data {fork}.
+inline constexpr std::string_view branch_finished = "branch_finished";
+// The branch stops unfinished, with the open branches opened inside it (branch = it, from/to =
+// its step), by the person who cancelled it, or by `system` when its fork joined without it:
+// data {reason} ("joined" for the latter, with {fork}).
+inline constexpr std::string_view branch_cancelled = "branch_cancelled";
+// Enough branches of a fork finished (its join rule): the parent position goes on from the
+// fork step to the join's target (by `system`, branch = the parent position, from_step = the
+// fork step, to_step = the target): data {fork, fork_seq, finished: [id, ...]}.
+inline constexpr std::string_view branches_joined = "branches_joined";
 }  // namespace event_kind
 
 // The chain format: how an event's hash is computed (chain.h canonical_event). Format 1, the
@@ -92,12 +112,14 @@ struct event {
 // it stays, marked breached, until the step is left), "reminder" (before a limit) or
 // "escalation" (case-wide); reminders and escalations disappear when they fire.
 struct case_deadline {
-  std::string rule;               // "step.limit", "step.limit.reminder" or "escalation"
+  std::string rule;               // "step.limit", "step.limit.reminder" or "escalation"; a
+                                  // branch's rules are qualified by it (see branch_rule())
   std::string kind;
   instant due;
   bool provisional = false;       // computed past the calendar's coverage
   std::string calendar_version;
   bool breached = false;          // a limit that has fired
+  std::string branch;             // the position it belongs to: "" = the main path
 };
 
 // The approval chain fixed for a case's current (or last) approval step, and who signed it.
@@ -141,6 +163,65 @@ struct case_subcase {
   std::string step;    // its step when it last finished or reopened ("" before)
 };
 
+// Parallel work: a fork step opens branches that run at the same time, each a position of its
+// own (step, assignee, reminders, performers), and joins them by a rule; the position that
+// forked (the main path or, nested, a branch) stays in the fork step until the join moves it on.
+//
+// Branch ids, unique within a case: a fork's branch is called by its name (`legal`); a
+// "for each" branch adds the value it was opened for in brackets (`answer[engineering]`); a
+// branch opened inside a branch is prefixed by its parent's id and `/` (`legal/draft`,
+// `answer[engineering]/check`). Ids are keys, never parsed: the parts are kept in case_branch.
+std::string branch_id(std::string_view parent, std::string_view name, std::string_view value = "");
+// A deadline rule of a branch's position: `<rule>@<branch>` (`answer.limit@answer[sales]`); the
+// main path's rules stay unqualified, so a case without branches keeps its rule ids.
+std::string branch_rule(std::string_view branch, std::string_view rule);
+
+// The rule by which a fork's branches join: `all` (every branch not cancelled), `any` (the first
+// to finish) or `at_least` N (capped at the branches not cancelled). A join needs at least one
+// finished branch; open branches left when it is reached are cancelled (reason "joined").
+struct branch_join {
+  std::string mode = "all";  // all | any | at_least
+  int at_least = 0;          // for at_least
+  std::string target;        // the step the parent position goes on to
+};
+
+// One opening of branches (a branches_opened event) and its join.
+struct case_fork {
+  std::int64_t seq = 0;      // the branches_opened event: names the fork within the case
+  std::string step;          // the fork step
+  std::string parent;        // the position that forked: "" = the main path, else a branch id
+  branch_join join;
+  bool joined = false;       // its branches_joined was applied
+};
+
+// A branch: a position of the case besides the main path.
+struct case_branch {
+  std::string id;            // see branch_id()
+  std::string name;          // the fork's name for it (for-each: without the value)
+  std::string value;         // for-each: the list value it was opened for; "" otherwise
+  std::int64_t fork_seq = 0; // the case_fork it belongs to
+  std::string fork;          // the fork step that opened it
+  std::string parent;        // "" = the main path, else the id of the branch that forked
+  std::string step;
+  std::string end;           // entering this step finishes the branch
+  std::string assignee;
+  instant step_entered_at;
+  std::vector<std::string> reminders_sent;  // in the current step visit
+  std::map<std::string, std::vector<std::string>, std::less<>> performers;  // in this branch, by step
+  std::string status = "open";  // open | finished | cancelled
+
+  bool is_open() const { return status == "open"; }
+};
+
+// One open position, as the core reads it: the main path (branch "") or an open branch.
+struct case_position {
+  std::string branch;
+  std::string step;
+  std::string assignee;
+  instant step_entered_at;
+  std::vector<std::string> reminders_sent;
+};
+
 // A case as the fold of its events (see core.h apply()).
 struct case_state {
   std::string id;
@@ -164,8 +245,17 @@ struct case_state {
   std::optional<case_approval> approval;            // the latest approval chain, if any
   std::string parent;                               // the case that opened this one ("" = none)
   std::vector<case_subcase> subcases;               // the cases this one opened, in order
+  // Parallel work: the members above from `step` to `reminders_sent` are the main path's
+  // position; these are the forks opened and their branches (open and closed), in order.
+  std::vector<case_fork> forks;
+  std::vector<case_branch> branches;
 
   const case_deadline* find_deadline(std::string_view rule) const;
+  const case_branch* find_branch(std::string_view id) const;      // open or closed; null if none
+  const case_fork* find_fork(std::int64_t seq) const;
+  // The position `branch` ("" = the main path); nullopt when no open branch has that id.
+  std::optional<case_position> position(std::string_view branch) const;
+  std::vector<std::string> open_branches() const;                 // their ids, in order
 
   bool exists() const { return seq > 0; }
 };

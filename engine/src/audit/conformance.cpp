@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "caseflow/similar.h"
+#include "core/branch_rules.h"
 #include "handlers/call_loader.h"
 #include "caseflow/erasure.h"
 
@@ -26,6 +27,7 @@ std::string_view rule_for(refusal_code code) {
     case refusal_code::guard_failed: return "guard";
     case refusal_code::case_closed: return "terminal";
     case refusal_code::time_out_of_order: return "time";
+    case refusal_code::branch_not_open: return "branch";
     case refusal_code::unknown_action:
     case refusal_code::invalid_value:
     case refusal_code::missing_value:
@@ -58,6 +60,7 @@ std::optional<command> command_of(const procedure& p, const event& e) {
   command cmd;
   cmd.actor = e.actor;
   cmd.comment = e.comment;
+  cmd.branch = e.branch;
   if (e.kind == event_kind::case_started) {
     cmd.type = command::kind::start;
     cmd.sets = sets_of(p, e);
@@ -115,10 +118,14 @@ class checker {
                                  format_instant_utc(e.at), format_instant_utc(state_.updated_at)));
     if (e.definition_hash != p_.hash)
       add(e, "definition", fmt::format("decided under definition {} but the case is pinned to {}", e.definition_hash, p_.hash));
-    if (state_.exists() && e.from_step != state_.step)
-      add(e, "sequence", fmt::format("starts from step '{}' but the case was in '{}'", e.from_step, state_.step));
+    const auto position = state_.position(e.branch);  // each branch's events against its own step
+    if (state_.exists() && !position)
+      add(e, "branch", fmt::format("acts on branch '{}', which is not open", e.branch));
+    else if (state_.exists() && e.from_step != position->step)
+      add(e, "sequence", fmt::format("starts from step '{}' but {} was in '{}'", e.from_step,
+                                     e.branch.empty() ? "the case" : fmt::format("branch '{}'", e.branch), position->step));
     const step_def* from = p_.find_step(state_.step);
-    const bool in_terminal = state_.exists() && from && from->terminal;
+    const bool in_terminal = state_.exists() && from && from->terminal && e.branch.empty();
     if (in_terminal && e.to_step != state_.step)
       add(e, "terminal", fmt::format("leaves the terminal step '{}' for '{}'", state_.step, e.to_step));
     if (e.kind == event_kind::personal_data_erased) check_erasure(e);
@@ -207,13 +214,32 @@ class checker {
     }
   }
 
-  // Events only the engine records: deadlines, timers, field changes, notifications, approvals.
+  // The end of a branch and a join, as decide() records them after the action that leads to
+  // them. (Which fork steps open which branches comes with the procedure's YAML for forks.)
+  void check_branch_event(const event& e) {
+    const case_branch* b = state_.find_branch(e.branch);
+    if (e.kind == event_kind::branch_finished && b && b->step != b->end)
+      add(e, "branch", fmt::format("branch '{}' finished in step '{}' but it ends in '{}'", e.branch, b->step, b->end));
+    if (e.kind != event_kind::branches_joined) return;
+    const case_fork* fork = detail::open_fork(state_, e.branch);
+    if (!fork || fork->step != e.from_step || !detail::join_ready(state_, *fork))
+      add(e, "branch", fmt::format("branches of step '{}' joined, but its join rule does not hold", e.from_step));
+    else if (e.to_step != fork->join.target)
+      add(e, "transition", fmt::format("the join of step '{}' leads to step '{}', not '{}'", fork->step,
+                                       fork->join.target, e.to_step));
+  }
+
+  // Events only the engine records: deadlines, timers, field changes, notifications, approvals,
+  // branches (a person may cancel a branch).
   void check_engine_event(const event& e) {
+    if (e.kind == event_kind::branch_cancelled && e.actor != k_system_actor) return;
     if (e.actor != k_system_actor) {
       add(e, "role", fmt::format("{} recorded a {} event, which only `system` may", e.actor, e.kind));
       return;
     }
-    if (e.kind == event_kind::timer_fired) {
+    if (e.kind == event_kind::branch_finished || e.kind == event_kind::branches_joined) {
+      check_branch_event(e);
+    } else if (e.kind == event_kind::timer_fired) {
       const std::string rule = e.data.value("rule", "");
       const case_deadline* pending = state_.find_deadline(rule);
       if (!pending || pending->breached)

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/approval_rules.h"
+#include "core/branch_rules.h"
 #include "caseflow/core.h"
 
 namespace caseflow {
@@ -34,10 +35,12 @@ namespace {
 case_deadline deadline_from(const event& e) {
   return case_deadline{e.data.value("rule", ""), e.data.value("kind", ""),
                        parse_instant(e.data.value("due", "")).value_or(instant{}), e.data.value("provisional", false),
-                       e.data.value("calendar_version", ""), false};
+                       e.data.value("calendar_version", ""), false, e.branch};
 }
 
-void apply_timer_event(case_state& c, const event& e) {
+// Deadlines of every position are in one list, their rules qualified by branch (branch_rule());
+// a reminder sent counts in the position of the event.
+void apply_timer_event(case_state& c, const detail::position_ref& at, const event& e) {
   const std::string rule = e.data.value("rule", "");
   auto it = std::find_if(c.deadlines.begin(), c.deadlines.end(), [&](const case_deadline& d) { return d.rule == rule; });
   if (e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) {
@@ -50,7 +53,7 @@ void apply_timer_event(case_state& c, const event& e) {
       it->breached = true;
     } else {
       if (it->kind == "escalation") ++c.escalations_fired[rule];
-      if (it->kind == "reminder") c.reminders_sent.push_back(rule);
+      if (it->kind == "reminder") at.reminders_sent->push_back(rule);
       c.deadlines.erase(it);
     }
   }
@@ -70,15 +73,17 @@ void apply_subcase_event(case_state& c, const event& e) {
 
 }  // namespace
 
-event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at) {
+event system_event(const procedure& p, const case_state& c, std::string_view kind, instant at, std::string_view branch) {
   event e;
   e.case_id = c.id;
   e.seq = c.seq + 1;
   e.at = at;
   e.actor = k_system_actor;
   e.kind = kind;
-  e.from_step = c.step;
-  e.to_step = c.step;
+  const auto position = c.position(branch);
+  e.from_step = position ? position->step : "";
+  e.to_step = e.from_step;
+  e.branch = branch;
   e.definition_hash = p.hash;
   return e;
 }
@@ -86,6 +91,8 @@ event system_event(const procedure& p, const case_state& c, std::string_view kin
 case_state apply(const procedure& p, case_state c, const event& e) {
   c.seq = e.seq;
   c.updated_at = e.at;
+  const auto position = detail::open_position(c, e.branch);
+  if (!position) return c;  // a branch that is not open: nothing to act on
   if (e.kind == event_kind::case_started) {
     c.id = e.case_id;
     c.procedure = p.id;
@@ -94,23 +101,26 @@ case_state apply(const procedure& p, case_state c, const event& e) {
   }
   if (auto fields = e.data.find("fields"); fields != e.data.end())
     for (auto& [name, v] : fields_from_json(p, *fields)) c.fields[name] = std::move(v);
-  if (e.kind == event_kind::assigned) c.assignee = e.data.value("assignee", "");
+  if (e.kind == event_kind::assigned) *position->assignee = e.data.value("assignee", "");
   if (e.kind == event_kind::personal_data_erased && e.data.is_object())
     for (const auto& name : e.data.value("erased", nlohmann::json::array()))
       if (name.is_string()) c.fields.erase(name.get<std::string>());
-  if (e.kind == event_kind::action_taken) c.performers[e.from_step].push_back(e.actor);
-  apply_timer_event(c, e);
+  if (e.kind == event_kind::action_taken) (*position->performers)[e.from_step].push_back(e.actor);
+  apply_timer_event(c, *position, e);
   apply_subcase_event(c, e);
-  detail::apply_approval(c, e);
-  if (!e.to_step.empty() && e.to_step != c.step) {
-    if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
-    c.step = e.to_step;
-    c.step_entered_at = e.at;
-    c.reminders_sent.clear();
-    const step_def* step = p.find_step(c.step);
-    c.open = step ? step->is_open() : true;
-    c.paused_since = step && step->pauses_clock ? std::optional<instant>(e.at) : std::nullopt;
+  if (e.branch.empty()) detail::apply_approval(c, e);
+  if (!e.to_step.empty() && e.to_step != *position->step) {
+    *position->step = e.to_step;
+    *position->step_entered_at = e.at;
+    position->reminders_sent->clear();
+    if (e.branch.empty()) {  // the case's clock and whether it is open follow the main path
+      if (c.paused_since) c.paused_seconds += e.at.seconds - c.paused_since->seconds;
+      const step_def* step = p.find_step(c.step);
+      c.open = step ? step->is_open() : true;
+      c.paused_since = step && step->pauses_clock ? std::optional<instant>(e.at) : std::nullopt;
+    }
   }
+  detail::apply_branch_event(c, e);
   return c;
 }
 
@@ -129,9 +139,11 @@ nlohmann::json state_to_json(const case_state& c) {
           {"performers", c.performers},
           {"deadlines", [&] {
              nlohmann::json list = nlohmann::json::array();
-             for (const auto& d : c.deadlines)
+             for (const auto& d : c.deadlines) {
                list.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", d.due.seconds}, {"provisional", d.provisional},
                                {"calendar_version", d.calendar_version}, {"breached", d.breached}});
+               if (!d.branch.empty()) list.back()["branch"] = d.branch;
+             }
              return list;
            }()},
           {"escalations_fired", c.escalations_fired},
@@ -143,6 +155,7 @@ nlohmann::json state_to_json(const case_state& c) {
   if (!c.parent.empty()) j["parent"] = c.parent;
   for (const auto& s : c.subcases)
     j["subcases"].push_back({{"id", s.id}, {"procedure", s.procedure}, {"wait", s.wait}, {"open", s.open}, {"step", s.step}});
+  detail::add_branches_json(c, &j);  // likewise only for cases with branches
   return j;
 }
 
@@ -163,7 +176,8 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
     for (const auto& [step, actors] : performers->items()) c.performers[step] = actors.get<std::vector<std::string>>();
   for (const auto& d : j.value("deadlines", nlohmann::json::array()))
     c.deadlines.push_back({d.value("rule", ""), d.value("kind", ""), instant{d.value("due", std::int64_t{0})},
-                           d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false)});
+                           d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false),
+                           d.value("branch", "")});
   if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
     for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
   c.reminders_sent = j.value("reminders_sent", std::vector<std::string>{});
@@ -176,6 +190,7 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
   for (const auto& s : j.value("subcases", nlohmann::json::array()))
     c.subcases.push_back({s.value("id", ""), s.value("procedure", ""), s.value("wait", false), s.value("open", true),
                           s.value("step", "")});
+  detail::read_branches_json(j, &c);
   return c;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/approval_rules.h"
+#include "core/branch_rules.h"
 
 namespace caseflow {
 
@@ -117,10 +118,9 @@ approver_check check_approver(const procedure& p, const organisation& org, const
                                a->levels.size(), join(roles, a->levels[level - 1].all ? " and " : " or "),
                                signed_so_far(*a)))};
   for (const auto& s : step->approval->not_by) {
-    auto it = c.performers.find(s);
-    if (it == c.performers.end()) continue;
+    const std::vector<std::string> acted = performers_of(c, s);
     for (const std::string& person : {std::string(actor), who->on_behalf_of})
-      if (!person.empty() && std::find(it->second.begin(), it->second.end(), person) != it->second.end())
+      if (!person.empty() && std::find(acted.begin(), acted.end(), person) != acted.end())
         return {std::nullopt,
                 refuse(refusal_code::not_permitted,
                        fmt::format("{} may not approve case {}: {} acted in step '{}' (segregation of duties: not_by {})",

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/approval_rules.h"
+#include "core/branch_rules.h"
 #include "caseflow/core.h"
 
 namespace caseflow {
@@ -144,6 +145,12 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
                                    c.id, did_you_mean(cmd.action, names), join(names)))};
   }
   if (auto r = check_subcases(*step, *action, c)) return {{}, r};
+  if (auto r = detail::check_open_branches(c, cmd.branch, *step, *action)) return {{}, r};
+  if (detail::is_implicit_approval_action(*step, *action) && !cmd.branch.empty())
+    return {{}, refuse(refusal_code::unknown_action,
+                       fmt::format("step '{}' of branch '{}' is an approval step; approvals inside branches are not "
+                                   "supported yet",
+                                   step->id, cmd.branch))};
   if (detail::is_implicit_approval_action(*step, *action)) return detail::decide_approval(p, org, c, cmd, at);
   const auto& roles = effective_roles(*step, *action);
   auto who = cmd.automatic ? std::optional<authority>(authority{std::string(k_system_actor), ""})
@@ -232,23 +239,43 @@ decision decide_attach(const procedure& p, const organisation& org, const case_s
   return {{std::move(e)}, std::nullopt};
 }
 
+using decider = decision (*)(const procedure&, const organisation&, const case_state&, const command&, const moment&);
+
+// `decide_on` for the position cmd.branch: on a branch, decided on the case as the branch sees
+// it, its events put on the branch and followed by what finishing it leads to (branch_rules.h).
+decision on_position(decider decide_on, const procedure& p, const organisation& org, const case_state& c,
+                     const command& cmd, const moment& at) {
+  if (cmd.branch.empty()) return decide_on(p, org, c, cmd, at);
+  if (auto r = detail::check_branch_open(c, cmd.branch)) return {{}, r};
+  return detail::with_branch_effects(p, c, cmd.branch, decide_on(p, org, detail::branch_view(c, cmd.branch), cmd, at));
+}
+
 }  // namespace
 
 decision decide(const procedure& p, const organisation& org, const case_state& current, const command& cmd,
                 const moment& at) {
   switch (cmd.type) {
-    case command::kind::start: return detail::with_approval_chain(p, current, decide_start(p, org, current, cmd, at));
-    case command::kind::act: return detail::with_approval_chain(p, current, decide_action(p, org, current, cmd, at));
-    case command::kind::assign: return decide_assign(p, org, current, cmd, at);
-    case command::kind::note: return decide_note(p, org, current, cmd, at);
-    case command::kind::attach: return decide_attach(p, org, current, cmd, at);
+    case command::kind::start:
+      if (!cmd.branch.empty())
+        return {{}, refuse(refusal_code::branch_not_open,
+                           fmt::format("a new case has no branches yet; open it without one (not '{}')", cmd.branch))};
+      return detail::with_approval_chain(p, current, decide_start(p, org, current, cmd, at));
+    case command::kind::act:
+      return detail::with_approval_chain(p, current, on_position(decide_action, p, org, current, cmd, at));
+    case command::kind::assign: return on_position(decide_assign, p, org, current, cmd, at);
+    case command::kind::note: return on_position(decide_note, p, org, current, cmd, at);
+    case command::kind::attach: return on_position(decide_attach, p, org, current, cmd, at);
   }
   return {{}, refuse(refusal_code::unknown_action, "unknown command")};
 }
 
-std::vector<action_option> actions_for(const procedure& p, const organisation& org, const case_state& c,
-                                       std::string_view user, const moment& at) {
+std::vector<action_option> actions_for(const procedure& p, const organisation& org, const case_state& current,
+                                       std::string_view user, const moment& at, std::string_view branch) {
   std::vector<action_option> options;
+  if (!branch.empty() && detail::check_branch_open(current, branch)) return options;
+  std::optional<case_state> view;
+  if (!branch.empty()) view = detail::branch_view(current, branch);
+  const case_state& c = view ? *view : current;
   const step_def* step = p.find_step(c.step);
   if (!step) return options;
   field_values values = c.fields;

@@ -157,7 +157,7 @@ datum evaluate_node(const expression_tree& tree, std::uint32_t index, const fiel
 
 namespace {
 
-std::string in_quotes(std::string_view text) {
+std::string quote_text(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -189,7 +189,7 @@ std::string expression::explain(const field_values& values) const {
     std::string shown = "(not set)";
     if (found != values.end() && !is_null(found->second)) {
       const auto* text = std::get_if<std::string>(&found->second);
-      shown = text ? in_quotes(*text) : format_value(found->second);
+      shown = text ? quote_text(*text) : format_value(found->second);
     }
     out += fmt::format("{} = {}", name, shown);
   }
