@@ -115,10 +115,9 @@ loaded_definitions context::resolve_definitions() {
     if (!changes.empty())
       throw command_failure{
           k_exit_refused,
-          fmt::format("{} is not what {} runs: {} (deployment {} of {} by {}); deploy it with `caseflow deploy` (an "
+          fmt::format("{} is not what {} runs: {} (deployment {} by {}); deploy it with `caseflow deploy` (an "
                       "admin or process owner), or leave out --procedures to run what is deployed; nothing was written",
-                      options_.procedures, options_.db, fmt::join(changes, ", "), current->id,
-                      format_instant_utc(current->at), current->actor)};
+                      options_.procedures, options_.db, fmt::join(changes, ", "), current->id, current->actor)};
   }
   return deployed_definitions(*current);
 }

@@ -5,7 +5,8 @@
 // A case:
 //   - name: what is wrong
 //     files: { processes/x.yaml: "text" }   # written into the case's folder before running
-//     db: seeded        # seeded (default: one complaint, TS-2026-00001), none, truncated,
+//     db: seeded        # seeded (default: one complaint, TS-2026-00001), production (the same,
+//                       # made by the clock: a real-clock database), none, truncated,
 //                       # not_sqlite, foreign (SQLite, not caseflow), newer (schema version 99)
 //     setup: [[--as, zhang.wei, start, ...]]  # commands run (and required to succeed) first
 //     env: { NAME: value }
@@ -47,18 +48,24 @@ std::string substitute(std::string text, const std::map<std::string, std::string
   return text;
 }
 
-// The bytes of a database holding one complaint, made once by the real binary.
+// The bytes of a database holding one complaint, made by the real binary: in virtual time, or
+// (`now` empty) by the clock, a production database.
+std::string database_with_a_complaint(const std::string& now) {
+  scratch_dir dir;
+  std::vector<std::string> args{"--procedures", k_source + "/processes", "--db", dir.db(), "--as", "zhang.wei",
+                                "start", "complaint", "--set", "customer=张三", "--set", "channel=phone", "--set",
+                                "summary=漏水"};
+  if (!now.empty()) args.insert(args.begin(), {"--now", now});
+  const run_result r = run_caseflow(args, dir);
+  REQUIRE(r.exit_code == 0);
+  return read_bytes(dir.db()).value();
+}
 const std::string& seeded_database() {
-  static const std::string bytes = [] {
-    scratch_dir dir;
-    const run_result r =
-        run_caseflow({"--procedures", k_source + "/processes", "--db", dir.db(), "--now", k_bad_inputs_now, "--as",
-                      "zhang.wei", "start", "complaint", "--set", "customer=张三", "--set", "channel=phone", "--set",
-                      "summary=漏水"},
-                     dir);
-    REQUIRE(r.exit_code == 0);
-    return read_bytes(dir.db()).value();
-  }();
+  static const std::string bytes = database_with_a_complaint(k_bad_inputs_now);
+  return bytes;
+}
+const std::string& production_database() {
+  static const std::string bytes = database_with_a_complaint("");
   return bytes;
 }
 
@@ -76,6 +83,7 @@ void prepare_database(const std::string& kind, const std::string& path) {
     db.exec("CREATE TABLE customers(name TEXT, phone TEXT); INSERT INTO customers VALUES ('张三', '13800000000')");
     return;
   }
+  if (kind == "production") return write_file(path, production_database());
   write_file(path, seeded_database());
   if (kind == "newer") {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
@@ -115,8 +123,9 @@ TEST_CASE("bad inputs: every catalogue case gets its exact message and exit code
     CHECK_MESSAGE(++seen[name] == 1, "a second case named ", name);
     ++kinds[name.substr(0, name.find(':'))];
   }
-  CHECK(cases.size() == 96);
-  const std::map<std::string, int> promised{{"procedure", 31}, {"calendar", 7}, {"org", 10}, {"cli", 35}, {"database", 13}};
+  CHECK(cases.size() == 100);
+  const std::map<std::string, int> promised{{"procedure", 31}, {"calendar", 7}, {"org", 10}, {"cli", 35},
+                                            {"database", 13}, {"deployment", 4}};
   CHECK(kinds == promised);
 
   // Each case is a subcase of its own: one whose set-up fails does not stop the others.

@@ -50,6 +50,12 @@ folder_contents read_procedures_folder(const std::string& dir, const handler_reg
     if (auto text = read_text_file(path)) folder.files.push_back(file_of(std::move(kind), path, std::move(*text)));
     else out->push_back({path, 0, 0, "cannot read this file", diagnostic_level::error});
   };
+  if (!fs::is_directory(dir)) {
+    out->push_back({dir, 0, 0, "procedures folder not found (set --procedures or CASEFLOW_PROCEDURES)",
+                    diagnostic_level::error});
+    folder.definitions.failed = "the procedures";
+    return folder;
+  }
   // Calendars first, then procedures, then the organisation, each stopping the reading (as
   // load_definitions stops), so that what is validated is exactly what is published.
   const fs::path calendar_dir = fs::path(dir) / "calendars";
