@@ -1,6 +1,6 @@
 // store_contract.h — the store contract, written once: what every backend promises through the
 // role interfaces of caseflow/store.h (case_store, event_log, timer_queue, outbox_store,
-// attachment_store, personal_data, database_admin; similar_index is held to its contract by
+// attachment_store, personal_data, database_admin, deployment_log; similar_index is held to its contract by
 // tests/engine/store/sqlite/similar_race_test.cpp and the similar-cases tests). The tests reach a
 // backend only through those interfaces (and the runtime, which takes a `store&`).
 //
@@ -26,6 +26,7 @@
 #include "caseflow/attachments.h"
 #include "caseflow/chain.h"
 #include "caseflow/core.h"
+#include "caseflow/deployment.h"
 #include "caseflow/erasure.h"
 #include "caseflow/hash.h"
 #include "caseflow/loader.h"
@@ -479,6 +480,70 @@ TEST_CASE_TEMPLATE_DEFINE("store contract: a new database follows the real clock
   CHECK(admin.clock_kind() == database_clock::virtual_time);
 }
 
+// ---- deployment_log ------------------------------------------------------------------------------
+
+// A deployment entry of `manifest` by `actor` at `when`, and the files it publishes.
+inline deployment_record deployment_of(deployment_manifest manifest, const char* actor, const char* when) {
+  deployment_record d;
+  d.at = at(when);
+  d.actor = actor;
+  d.role = "admin";
+  d.reason = "deploy";
+  d.source = "/srv/processes";
+  d.manifest = std::move(manifest);
+  return d;
+}
+
+TEST_CASE_TEMPLATE_DEFINE("store contract: deployments are chained from 1, their texts kept by hash, a repeat is none",
+                          backend, store_contract_deployments) {
+  world w(backend::make());
+  deployment_log& log = w.db();
+  CHECK_FALSE(log.current_deployment().has_value());
+  CHECK(log.deployments().empty());
+  const std::string org_text = "people:\n  ann: { name: Ann, roles: [agent] }\n";
+  const std::string calendar_text = "calendar: plain\n";
+  const std::vector<deployed_file> files{
+      {"procedure", "contract", sha256_hex(k_contract_procedure), k_contract_procedure, "1"},
+      {"calendar", "plain.yaml", sha256_hex(calendar_text), calendar_text, ""},
+      {"organisation", "org.yaml", sha256_hex(org_text), org_text, ""}};
+  deployment_manifest first;
+  first.procedures = {{"contract", files[0].hash}};
+  first.calendars = {{"plain.yaml", files[1].hash}};
+  first.organisation = files[2].hash;
+
+  const deployment_record one = log.record_deployment(deployment_of(first, "root", "2026-03-01T09:00:00Z"), files);
+  CHECK(one.id == 1);
+  CHECK(one.prev_hash.empty());
+  CHECK(one.hash == deployment_hash(one));
+  for (const auto& f : files) CHECK(log.deployed_text(f.hash) == f.text);
+  CHECK(log.deployed_text(sha256_hex("never deployed")) == std::nullopt);
+  // The procedure text is a definition too: the events name it by the same hash.
+  CHECK(w.db().definition_text(files[0].hash) == files[0].text);
+
+  // The same manifest again (another process deployed the same files meanwhile): nothing new.
+  const deployment_record again = log.record_deployment(deployment_of(first, "ann", "2026-03-01T09:05:00Z"), files);
+  CHECK(again.id == 1);
+  CHECK(again.actor == "root");
+
+  deployment_manifest second = first;
+  const std::string new_org = org_text + "  bob: { name: Bob, roles: [agent] }\n";
+  second.organisation = sha256_hex(new_org);
+  const deployment_record two = log.record_deployment(deployment_of(second, "root", "2026-03-02T09:00:00Z"),
+                                                      {{"organisation", "org.yaml", second.organisation, new_org, ""}});
+  CHECK(two.id == 2);
+  CHECK(two.prev_hash == one.hash);
+  CHECK(two.hash == deployment_hash(two));
+  CHECK(log.current_deployment()->id == 2);
+  CHECK(log.current_deployment()->manifest == second);
+  const std::vector<deployment_record> all = log.deployments();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].hash == one.hash);
+  CHECK(all[0].at == at("2026-03-01T09:00:00Z"));
+  CHECK(all[0].manifest == first);
+  CHECK(all[1].source == "/srv/processes");
+  CHECK(verify_deployments(log).empty());
+}
+
 }  // namespace caseflow::test::contract
 
 // Invokes every test of the contract for `backend` (a type named with TYPE_TO_STRING).
@@ -492,4 +557,5 @@ TEST_CASE_TEMPLATE_DEFINE("store contract: a new database follows the real clock
   TEST_CASE_TEMPLATE_INVOKE(store_contract_outbox_claims, backend);                                        \
   TEST_CASE_TEMPLATE_INVOKE(store_contract_attachments, backend);                                          \
   TEST_CASE_TEMPLATE_INVOKE(store_contract_personal_value_holders, backend);                               \
-  TEST_CASE_TEMPLATE_INVOKE(store_contract_clock, backend)
+  TEST_CASE_TEMPLATE_INVOKE(store_contract_clock, backend);                                                \
+  TEST_CASE_TEMPLATE_INVOKE(store_contract_deployments, backend)
