@@ -1,6 +1,9 @@
 // caseflow verify — checks the hash chain of the whole log, then each case's conformance to
 // its definition, its approvals and its evidence (caseflow/verify.h); exit 4 on any finding.
+#include <charconv>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -13,9 +16,38 @@ namespace caseflow::cli {
 
 namespace {
 
-int run_verify(context& ctx) {
+// A head written down earlier ("N:HASH", as verify prints it): the log must still hold event N
+// with that hash, or it was truncated or rewritten since.
+std::optional<finding> check_head(event_log& log, const std::string& written) {
+  const auto colon = written.find(':');
+  std::int64_t id = 0;
+  const std::string hash = colon == std::string::npos ? "" : written.substr(colon + 1);
+  const auto [end, error] = std::from_chars(written.data(), written.data() + (colon == std::string::npos ? 0 : colon), id);
+  if (colon == std::string::npos || error != std::errc{} || end != written.data() + colon || id < 1 || hash.size() != 64)
+    throw command_failure{k_exit_usage, fmt::format("--head '{}': give the head as verify printed it, N:HASH (an event "
+                                                    "count and 64 hex digits)",
+                                                    written)};
+  std::optional<std::string> found;
+  log.scan_events([&](const event& e) {
+    if (e.id == id) found = e.hash;
+    return e.id < id;
+  });
+  if (!found)
+    return finding{"", id, "head", fmt::format("the log has no event {}: it was truncated after the head {} was "
+                                               "written down",
+                                               id, written)};
+  if (*found != hash)
+    return finding{"", id, "head", fmt::format("event {} has the hash {}, not the one written down ({}): the log was "
+                                               "rewritten up to it",
+                                               id, *found, hash)};
+  return std::nullopt;
+}
+
+int run_verify(context& ctx, const std::string& written_head) {
   caseflow::store& db = ctx.store(/*must_exist=*/true);
   verification v = verify_chain(db, db);
+  if (!written_head.empty())
+    if (auto f = check_head(db, written_head)) v.findings.push_back(std::move(*f));
   for (auto& f : verify_deployments(db)) v.findings.push_back(std::move(f));
   try {
     for (auto& f : verify_cases(ctx.runtime())) v.findings.push_back(std::move(f));
@@ -46,7 +78,7 @@ int run_verify(context& ctx) {
     std::cout << fmt::format("deployments: {}; head {}\n", deployed.size(), deployments_head);
     std::cout << (virtual_time ? "a virtual-time database: its times were given with --now, not read from a clock\n"
                                : "a real-clock database: commands are timed by the clock (--now is refused)\n");
-    if (v.ok()) std::cout << "write the head down: a later log that does not contain it was truncated\n";
+    if (v.ok()) std::cout << "write the head down: `caseflow verify --head N:HASH` later shows whether the log still holds it\n";
   }
   return v.ok() ? k_exit_done : k_exit_verify;
 }
@@ -56,7 +88,11 @@ int run_verify(context& ctx) {
 void setup_verify(CLI::App& app, const global_options& options, int* exit) {
   auto* sub = app.add_subcommand("verify", "check the event log's hash chain and that every event was allowed");
   sub->fallthrough();
-  sub->callback([&options, exit] { *exit = guarded(options, run_verify); });
+  auto head = std::make_shared<std::string>();
+  sub->add_option("--head", *head, "a head written down earlier (N:HASH): the log must still hold it");
+  sub->callback([&options, exit, head] {
+    *exit = guarded(options, [&](context& ctx) { return run_verify(ctx, *head); });
+  });
 }
 
 }  // namespace caseflow::cli

@@ -99,6 +99,9 @@ class lazy_store final : public store {
   void release_outbox(const std::vector<std::int64_t>& ids, const lease& claim) override {
     if (exists()) open().release_outbox(ids, claim);
   }
+  std::vector<case_deadline> case_timers(std::string_view id) override {
+    return exists() ? open().case_timers(id) : std::vector<case_deadline>{};
+  }
   std::vector<std::string> cases_with_deadlines() override {
     return exists() ? open().cases_with_deadlines() : std::vector<std::string>{};
   }

@@ -199,10 +199,14 @@ TEST_CASE("audit cli: verify catches a hash-consistent edit that breaks a rule")
   const run_result r = s.cf({"--json", "verify"});
   CHECK(r.exit_code == 4);
   const nlohmann::json v = nlohmann::json::parse(r.out);
-  REQUIRE(v["findings"].size() == 1);
+  INFO("findings: ", v["findings"].dump());
+  REQUIRE(v["findings"].size() == 2);
   CHECK(v["findings"][0]["rule"] == "role");
   CHECK(v["findings"][0]["case"] == w.id);
   CHECK(contains(v["findings"][0]["message"], "liu.yang"));
+  // The attacker left the case row as it was: it still names the real performer.
+  CHECK(v["findings"][1]["rule"] == "projection");
+  CHECK(contains(v["findings"][1]["message"], "the stored state differs from the fold of its log: performers."));
   const run_result text = s.cf({"verify"});
   CHECK(text.exit_code == 4);
   CHECK(contains(text.out, "[role]"));

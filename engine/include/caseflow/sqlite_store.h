@@ -57,6 +57,7 @@ class sqlite_store final : public store {
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override;
   std::optional<instant> next_timer_due() override;
   std::vector<std::string> cases_with_deadlines() override;
+  std::vector<case_deadline> case_timers(std::string_view id) override;
   // deployment_log
   std::optional<deployment_record> current_deployment() override;
   std::vector<deployment_record> deployments() override;

@@ -229,6 +229,9 @@ class timer_queue {
   virtual std::optional<instant> next_timer_due() = 0;
   // Ids of the cases that have any deadline (for recomputation), ordered.
   virtual std::vector<std::string> cases_with_deadlines() = 0;
+  // The timers kept for case `id` (pending and breached), by rule, as case deadlines (without
+  // their position: `branch` is ""), so that verify can hold them to the case's log.
+  virtual std::vector<case_deadline> case_timers(std::string_view id) = 0;
 };
 
 // The outbox (see outbox.h): rows written by the commits whose events cause messages, and

@@ -171,11 +171,15 @@ TEST_CASE("conformance: an event timed before the event before it is caught") {
   claim_log log;
   log.tamper("UPDATE events SET at = '2026-03-02T12:30:00Z' WHERE kind = 'note_added'");
   const auto found = log.findings();
-  REQUIRE_MESSAGE(found.size() == 1, describe(found));
+  REQUIRE_MESSAGE(found.size() == 2, describe(found));
   CHECK(found.front().case_id == log.id);
   CHECK(found.front().rule == "time");
   CHECK(found.front().message == "recorded at 2026-03-02T12:30:00Z, before the event before it (2026-03-02T13:00:00Z): "
                                  "time only moves forward within a case");
+  // The case row was left as it was: its last change is still the note's old time (14:00Z).
+  CHECK(found.back().rule == "projection");
+  CHECK(found.back().message == "the stored state differs from the fold of its log: updated_at: stored 1772460000, "
+                                "replayed 1772454600");
 }
 
 TEST_CASE("conformance: a transition out of a terminal step is caught") {

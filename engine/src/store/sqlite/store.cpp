@@ -509,6 +509,17 @@ std::vector<std::string> sqlite_store::cases_with_deadlines() {
   return ids;
 }
 
+std::vector<case_deadline> sqlite_store::case_timers(std::string_view id) {
+  SQLite::Statement q(impl_->db, "SELECT rule, kind, due_seconds, provisional, calendar_version, fired FROM timers "
+                                 "WHERE case_id = ? ORDER BY rule");
+  q.bind(1, std::string(id));
+  std::vector<case_deadline> timers;
+  while (q.executeStep())
+    timers.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), instant{q.getColumn(2).getInt64()},
+                      q.getColumn(3).getInt() != 0, q.getColumn(4).getString(), q.getColumn(5).getInt() != 0, ""});
+  return timers;
+}
+
 // A database created before evidence was kept has no attachments table: it holds none.
 std::optional<std::string> sqlite_store::attachment(std::string_view digest) {
   if (!impl_->db.tableExists("attachments")) return std::nullopt;

@@ -90,6 +90,7 @@ class racing_store final : public store {
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override { return inner_.due_timers(now, limit); }
   std::optional<instant> next_timer_due() override { return inner_.next_timer_due(); }
   std::vector<std::string> cases_with_deadlines() override { return inner_.cases_with_deadlines(); }
+  std::vector<case_deadline> case_timers(std::string_view id) override { return inner_.case_timers(id); }
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override { return inner_.outbox_entries(query); }
   std::optional<outbox_entry> find_outbox_entry(std::int64_t id) override { return inner_.find_outbox_entry(id); }
   std::vector<outbox_entry> claim_outbox(const outbox_query& due, const lease& claim) override {
