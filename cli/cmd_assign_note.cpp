@@ -1,4 +1,5 @@
-// caseflow assign CASE PERSON — gives the case to a person.
+// caseflow assign CASE PERSON — gives the case to a person; caseflow unassign CASE takes it back.
+// Both, and notes, need a role of the case's procedure (core decide).
 // caseflow note CASE TEXT — records a note (a call, a site visit) without a transition.
 #include <iostream>
 
@@ -20,14 +21,15 @@ int run_case_command(context& ctx, const case_text_options& opts, command::kind 
   command cmd;
   cmd.type = kind;
   cmd.actor = ctx.user();
-  if (kind == command::kind::assign) cmd.assignee = opts.text;
+  if (kind == command::kind::assign) cmd.assignee = opts.text;  // "" unassigns
   else cmd.comment = opts.text;
   outcome result = ctx.runtime().execute(opts.case_id, cmd, ctx.now());
   if (result.result != outcome::status::done) return report_outcome(result);
   if (ctx.options().json) {
     print_json({{"id", result.case_id}, {"events", {event_view(result.events.back())}}});
   } else if (kind == command::kind::assign) {
-    std::cout << fmt::format("{}: assigned to {}\n", result.case_id, opts.text);
+    std::cout << (opts.text.empty() ? fmt::format("{}: unassigned\n", result.case_id)
+                                    : fmt::format("{}: assigned to {}\n", result.case_id, opts.text));
   } else {
     std::cout << fmt::format("{}: note recorded (event {})\n", result.case_id, result.events.back().seq);
   }
@@ -49,7 +51,16 @@ void add(CLI::App& app, const global_options& options, int* exit, command::kind 
 
 }  // namespace
 
-void setup_assign(CLI::App& app, const global_options& options, int* exit) { add(app, options, exit, command::kind::assign); }
+void setup_assign(CLI::App& app, const global_options& options, int* exit) {
+  add(app, options, exit, command::kind::assign);
+  auto opts = std::make_shared<case_text_options>();
+  auto* sub = app.add_subcommand("unassign", "take a case back from the person it is assigned to");
+  sub->fallthrough();
+  sub->add_option("case", opts->case_id, "case id")->required();
+  sub->callback([&options, opts, exit] {
+    *exit = guarded(options, [&](context& ctx) { return run_case_command(ctx, *opts, command::kind::assign); });
+  });
+}
 void setup_note(CLI::App& app, const global_options& options, int* exit) { add(app, options, exit, command::kind::note); }
 
 }  // namespace caseflow::cli

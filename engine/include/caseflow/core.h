@@ -33,7 +33,7 @@ struct command {
   std::string action;                                      // kind::act
   std::vector<std::pair<std::string, std::string>> sets;   // `--set name=value`, as typed
   std::string comment;                                     // kind::act; kind::note: the note
-  std::string assignee;                                    // kind::assign
+  std::string assignee;                                    // kind::assign ("" unassigns); assigning, unassigning and notes need a role of the procedure
   // kind::attach: evidence already stored by digest; the note goes in `comment`.
   struct evidence {
     std::string name;

@@ -189,26 +189,61 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
   return {{std::move(e)}, std::nullopt};
 }
 
+// How `cmd.actor` may work on the case at all: in one of `preferred` (the step's roles) if they
+// can, else in any role of the procedure. nullopt (with *refused set) when in none: notes and
+// assignments are for the people of the procedure, not for everyone in org.yaml.
+std::optional<authority> procedure_authority(const procedure& p, const organisation& org, const case_state& c,
+                                             const command& cmd, const std::vector<std::string>& preferred,
+                                             const moment& at, std::string_view doing, std::optional<refusal>* refused) {
+  if (!org.find(cmd.actor)) {
+    *refused = refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml", cmd.actor));
+    return std::nullopt;
+  }
+  if (auto who = org.authority_for(cmd.actor, preferred, at.today)) return who;
+  std::vector<std::string> roles;
+  for (const auto& r : p.roles) roles.push_back(r.id);
+  if (auto who = org.authority_for(cmd.actor, roles, at.today)) return who;
+  *refused = refuse(refusal_code::not_permitted,
+                    fmt::format("{} may not {} case {}: it needs a role of procedure {} ({}), which {} does not hold",
+                                cmd.actor, doing, c.id, p.id, join(roles, ", "), cmd.actor));
+  return std::nullopt;
+}
+
 decision decide_assign(const procedure& p, const organisation& org, const case_state& c, const command& cmd,
                        const moment& at) {
   const step_def* step = p.find_step(c.step);
   if (!step || !step->is_open())
     return {{}, refuse(refusal_code::case_closed, fmt::format("case {} is closed; it cannot be assigned", c.id))};
-  const person* assignee = org.find(cmd.assignee);
-  if (!assignee)
-    return {{}, refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml{}", cmd.assignee,
-                                                                  did_you_mean(cmd.assignee, org.person_ids())))};
   std::vector<std::string> roles = step->roles;
   for (const auto& a : step->actions)
     for (const auto& r : a.roles)
       if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
+  if (cmd.assignee.empty()) {  // unassigning
+    std::optional<refusal> refused;
+    if (!procedure_authority(p, org, c, cmd, roles, at, "unassign", &refused)) return {{}, refused};
+    if (c.assignee.empty())
+      return {{}, refuse(refusal_code::invalid_value, fmt::format("case {} is not assigned to anyone", c.id))};
+    const auto who = org.authority_for(cmd.actor, roles, at.today);
+    event e = base_event(p, c, cmd, event_kind::assigned, at.now);
+    if (who) {
+      e.role = who->role;
+      e.on_behalf_of = who->on_behalf_of;
+    }
+    e.data = {{"assignee", ""}};
+    return {{std::move(e)}, std::nullopt};
+  }
+  const person* assignee = org.find(cmd.assignee);
+  if (!assignee)
+    return {{}, refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml{}", cmd.assignee,
+                                                                  did_you_mean(cmd.assignee, org.person_ids())))};
   if (!org.authority_for(cmd.assignee, roles, at.today))
     return {{}, refuse(refusal_code::not_permitted,
                        fmt::format("{} cannot be assigned case {}: step '{}' is worked by {}, which {} does not hold",
                                    cmd.assignee, c.id, step->id, join(roles, " or "), cmd.assignee))};
-  if (!org.find(cmd.actor))
-    return {{}, refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml", cmd.actor))};
-  auto who = org.authority_for(cmd.actor, roles, at.today);
+  std::optional<refusal> refused;
+  if (!procedure_authority(p, org, c, cmd, roles, at, "assign", &refused)) return {{}, refused};
+  // The role recorded is one of the step's, when the actor holds one ("" otherwise, as always).
+  const auto who = org.authority_for(cmd.actor, roles, at.today);
   event e = base_event(p, c, cmd, event_kind::assigned, at.now);
   if (who) {
     e.role = who->role;
@@ -220,10 +255,13 @@ decision decide_assign(const procedure& p, const organisation& org, const case_s
 
 decision decide_note(const procedure& p, const organisation& org, const case_state& c, const command& cmd,
                      const moment& at) {
-  if (!org.find(cmd.actor))
-    return {{}, refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml", cmd.actor))};
+  const step_def* step = p.find_step(c.step);
+  std::optional<refusal> refused;
+  const auto who = procedure_authority(p, org, c, cmd, step ? step->roles : std::vector<std::string>{}, at,
+                                       "add a note to", &refused);
+  if (!who) return {{}, refused};
   if (cmd.comment.empty()) return {{}, refuse(refusal_code::comment_required, "a note needs text")};
-  event e = base_event(p, c, cmd, event_kind::note_added, at.now);
+  event e = base_event(p, c, cmd, event_kind::note_added, at.now);  // a note names no role (event.h)
   e.comment = cmd.comment;
   return {{std::move(e)}, std::nullopt};
 }

@@ -142,8 +142,14 @@ const nlohmann::json k_two = nlohmann::json::array({works_branch("eng", "draft")
 
 command works_act(std::string actor, std::string action, std::string branch,
                   std::vector<std::pair<std::string, std::string>> sets = {}, std::string comment = "") {
-  return command{.type = command::kind::act, .actor = std::move(actor), .action = std::move(action),
-                 .sets = std::move(sets), .comment = std::move(comment), .branch = std::move(branch)};
+  command cmd;
+  cmd.type = command::kind::act;
+  cmd.actor = std::move(actor);
+  cmd.action = std::move(action);
+  cmd.sets = std::move(sets);
+  cmd.comment = std::move(comment);
+  cmd.branch = std::move(branch);
+  return cmd;
 }
 
 decision works_decide(const case_state& c, const command& cmd, const moment& at = k_today) {
