@@ -145,6 +145,13 @@ class calendar {
   std::shared_ptr<const detail::calendar_data> data_;
 };
 
+// The day a calendar offset (not `working`) designates: whole months first, day of month
+// clamped, then the remaining tenths of a month as 3 days each, then the days. It needs no
+// calendar; calendar::resolve gives the same for such an offset.
+//   2026-06-30 - 1.5 months = 2026-05-15;  2021-03-01 + 5 years = 2026-03-01.
+// REQUIRES: !off.working.
+civil_date plain_offset(civil_date base, const date_offset& off);
+
 // The calendars a deployment knows, by id. Intentionally copyable; thread-safe for const use.
 class calendar_set {
  public:

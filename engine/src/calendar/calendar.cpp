@@ -214,6 +214,10 @@ civil_date calendar::resolve(civil_date base, const date_offset& off) const {
     for (std::int64_t i = 0; i < off.days; ++i) day = step_working_day(*this, day, off.sign);
     return day;
   }
+  return plain_offset(base, off);
+}
+
+civil_date plain_offset(civil_date base, const date_offset& off) {
   const cctz::civil_second midnight(to_civil(base));
   const cctz::civil_second moved = add_tenth_months(midnight, off.sign * off.tenth_months);
   return from_civil(cctz::civil_day(moved) + off.sign * off.days);
