@@ -44,7 +44,7 @@ MODEL = ["base", "calendar", "expression", "procedure"]
 ALLOWED = {
     "base": [],
     "calendar": ["base"],
-    "expression": ["base"],
+    "expression": ["base", "calendar"],  # durations in guards count business time
     "procedure": ["base", "calendar", "expression"],
     "core": MODEL,
     "outbox": MODEL + ["core"],

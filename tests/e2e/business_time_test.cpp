@@ -39,9 +39,13 @@ TEST_CASE("business time: calendar due gives the end of a limit under cn-mainlan
     std::string start, duration, out;
   };
   const std::vector<row> table{
-      // Fri 17:50 is before the close: day 0 Fri, day 1 Sat 02-14 (make-up), 02-15..02-23
+      // The event's day (Fri 02-13) does not count: day 1 Sat 02-14 (make-up), 02-15..02-23
       // holiday, day 2 Tue 02-24; close 18:00.
       {"2026-02-13T17:50+08:00", "2 working days", "2026-02-24T18:00:00+08:00\n"},
+      // After Friday's close makes no difference: day 1 is still the make-up Saturday.
+      {"2026-02-13T18:00+08:00", "1 working day", "2026-02-14T18:00:00+08:00\n"},
+      // A Sunday event: day 1 is Monday 03-16.
+      {"2026-03-15T10:00+08:00", "1 working day", "2026-03-16T18:00:00+08:00\n"},
       // 10 min on Fri, 20 min from 09:00 on the make-up Saturday.
       {"2026-02-13T17:50+08:00", "30m working", "2026-02-14T09:20:00+08:00\n"},
       // Sat in the National Day holiday: counting starts Thu 10-08 09:00.
@@ -301,11 +305,11 @@ TEST_CASE("business time: an email complaint on Friday 17:50 — forwarding limi
   CHECK(hot["events"][1]["data"]["fields"] == nlohmann::json{{"severity", "hot"}});
   CHECK(hot["events"][1]["actor"] == "system");
   CHECK(s.json_at("2026-02-20T17:51+08:00", {"show", id})["fields"]["severity"] == "hot");
-  // Hot: report within 1 working day of becoming hot. Fri 02-20 is a holiday: day 0 Tue 02-24,
-  // day 1 Wed 02-25, 18:00.
-  CHECK(deadline(s.deadlines(id, "2026-02-20T17:51+08:00"), "hot_report")["due"] == "2026-02-25T18:00:00+08:00");
-  CHECK(s.tick("2026-02-25T17:59+08:00")["fired"] == 0);
-  const nlohmann::json report = s.tick("2026-02-25T18:00+08:00");
+  // Hot: report within 1 working day of becoming hot. Fri 02-20 is a holiday and does not count
+  // (art. 201); 02-21..02-23 are holidays too, so day 1 is Tue 02-24, due at its 18:00 close.
+  CHECK(deadline(s.deadlines(id, "2026-02-20T17:51+08:00"), "hot_report")["due"] == "2026-02-24T18:00:00+08:00");
+  CHECK(s.tick("2026-02-24T17:59+08:00")["fired"] == 0);
+  const nlohmann::json report = s.tick("2026-02-24T18:00+08:00");
   CHECK(kinds(report["events"]) == strings{"timer_fired hot_report", "notification_requested hot_report"});
   CHECK(report["events"][1]["data"]["to"] == nlohmann::json{"cs_manager", "group_coordinator"});
 

@@ -94,7 +94,7 @@ TEST_CASE("complaint_8d: urgent written reply within the customer's shorter dead
 
 TEST_CASE("complaint_8d: non-urgent first reply within 1 working day") {
   eight_d_session s;
-  // Wed 2026-09-30 10:00: day 0 Wed; 10-01..10-07 National Day; day 1 Thu 10-08, 18:00.
+  // Wed 2026-09-30 10:00: Wed does not count; 10-01..10-07 National Day; day 1 Thu 10-08, 18:00.
   const std::string id = s.open("2026-09-30T10:00+08:00", "normal");
   const nlohmann::json list = s.deadlines(id, "2026-09-30T10:01+08:00");
   CHECK(rules_of(list) == strings{"normal_first_reply_1_working_day", "normal_written_reply_3_working_days"});

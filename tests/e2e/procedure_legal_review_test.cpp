@@ -63,7 +63,7 @@ TEST_CASE("legal_review: main path from the handler's draft to the VP's confirma
 
 TEST_CASE("legal_review: review answered within 2 working days") {
   review_session s;
-  // Entered Thu 2026-09-24 10:00: day 0 Thu; 09-25..09-27 Mid-Autumn; day 1 Mon 09-28, day 2 Tue 09-29, 18:00.
+  // Entered Thu 2026-09-24 10:00: Thu does not count; 09-25..09-27 Mid-Autumn; day 1 Mon 09-28, day 2 Tue 09-29, 18:00.
   const std::string id = s.in_review("2026-09-24T10:00+08:00");
   const nlohmann::json list = s.deadlines(id, "2026-09-24T10:01+08:00");
   CHECK(rules_of(list) == strings{"review.answer_general", "review.answer_general.reminder"});
@@ -83,7 +83,7 @@ TEST_CASE("legal_review: review answered within 2 working days") {
 
 TEST_CASE("legal_review: an urgent document is answered within 1 working day") {
   review_session s;
-  // Entered Thu 2026-04-30 15:00: day 0 Thu; 05-01..05-05 Labour Day; day 1 Wed 05-06, 18:00.
+  // Entered Thu 2026-04-30 15:00: Thu does not count; 05-01..05-05 Labour Day; day 1 Wed 05-06, 18:00.
   const std::string id = s.in_review("2026-04-30T15:00+08:00", "urgent");
   const nlohmann::json list = s.deadlines(id, "2026-04-30T15:01+08:00");
   CHECK(rules_of(list) == strings{"review.answer_urgent", "review.answer_urgent.reminder"});
@@ -174,7 +174,7 @@ TEST_CASE("legal_review: the legal staff convene the handlers when discussion is
 
 TEST_CASE("legal_review: revision sent back within 1 working day") {
   review_session s;
-  // Signed for on Fri 2026-02-13 17:00: day 0 Fri, day 1 the make-up Saturday 02-14, 18:00.
+  // Signed for on Fri 2026-02-13 17:00: Fri does not count, day 1 the make-up Saturday 02-14, 18:00.
   const std::string id = s.in_review("2026-02-12T10:00+08:00");
   s.act("zhou.min", "2026-02-13T15:00+08:00", id, "opinion_issued", {"opinion=补充验收标准"});
   s.act("liu.yang", "2026-02-13T17:00+08:00", id, "signed_for");

@@ -107,17 +107,18 @@ class calendar {
   //     Fri 02-13 17:50 + "30m working" -> 10 min on Fri, 20 min on Sat 02-14: 09:20.
   //     Sat 2026-10-03 10:00 (National Day) + "1h working" -> Thu 2026-10-08 10:00.
   //     Mon 11:00 + "1h working" -> Mon 12:00 (not 13:00).
-  // working_days (N): ends at the close (end of the last working period, 18:00) of the Nth
-  //   working day after day 0. Day 0 is the event's local day if it is a working day and the
-  //   event is before its close; otherwise (after closing, or on a non-working day) the
-  //   event counts as arriving at the start of the next working day, which is day 0.
-  //     Fri 02-13 17:50 + "2 working days": day 0 Fri, day 1 Sat 02-14 (make-up),
-  //       day 2 Tue 02-24 (02-15..02-23 holiday) -> 2026-02-24 18:00.
-  //     Fri 02-13 18:00 + "1 working day": day 0 Sat 02-14, day 1 Tue 02-24 -> 02-24 18:00.
-  //     Mon 08:00 + "1 working day": day 0 Mon (before close) -> Tue 18:00.
-  // end_of_day: the close of day 0 as defined for working days (i.e. "0 working days").
+  // working_days (N >= 1): ends at the close (end of the last working period, 18:00) of the
+  //   Nth working day after the event's local calendar day, whatever the hour of the event
+  //   and whether that day is a working day, a weekend or a holiday (Civil Code art. 201:
+  //   the day on which a period starts does not count).
+  //     Fri 02-13 17:50 + "2 working days": 1 Sat 02-14 (make-up), 2 Tue 02-24
+  //       (02-15..02-23 holiday) -> 2026-02-24 18:00.
+  //     Fri 02-13 18:00 + "1 working day": 1 Sat 02-14 -> 02-14 18:00.
+  //     Sun 03-15 10:00 + "1 working day": 1 Mon 03-16 -> 03-16 18:00.
+  // end_of_day (and "0 working days"): the close of the event's day when it is a working day
+  //   and the event comes before its close, else the close of the next working day.
   //     Fri 02-13 17:50 -> Fri 18:00;  Fri 02-13 19:00 -> Sat 02-14 18:00.
-  // provisional: for working kinds, when day 0's event day or the final day lies outside
+  // provisional: for working kinds, when the event's day or the final day lies outside
   // coverage (coverage is contiguous, so that is when any consulted day does); never for
   // calendar time.
   deadline due(instant start, const duration& d) const;
@@ -143,6 +144,13 @@ class calendar {
   friend diagnostics coverage_warnings(const calendar_set& set, civil_date today);
   std::shared_ptr<const detail::calendar_data> data_;
 };
+
+// The day a calendar offset (not `working`) designates: whole months first, day of month
+// clamped, then the remaining tenths of a month as 3 days each, then the days. It needs no
+// calendar; calendar::resolve gives the same for such an offset.
+//   2026-06-30 - 1.5 months = 2026-05-15;  2021-03-01 + 5 years = 2026-03-01.
+// REQUIRES: !off.working.
+civil_date plain_offset(civil_date base, const date_offset& off);
 
 // The calendars a deployment knows, by id. Intentionally copyable; thread-safe for const use.
 class calendar_set {

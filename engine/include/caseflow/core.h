@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "caseflow/calendar.h"
 #include "caseflow/event.h"
 #include "caseflow/org.h"
 #include "caseflow/procedure.h"
@@ -75,11 +76,16 @@ struct decision {
 };
 
 // When a command is decided: `now` (UTC) and the local date it falls on in the procedure's
-// calendar (delegations are dated in local days).
+// calendar (delegations are dated in local days), and that calendar, which counts the working
+// time in guards. Guards see `now` and `today` as names (procedure::action_guard_names).
 struct moment {
   instant now;
   civil_date today;
+  const calendar* cal = nullptr;  // the procedure's; null when it has none (dates in UTC)
 };
+// The moment of `now` in `cal` (may be null). The runtime and conformance both take a
+// command's moment from here, so a guard re-decided by `verify` sees the same `now` and `today`.
+moment moment_in(const calendar* cal, instant now);
 
 // Time only moves forward within a case (DESIGN.md "Time"). A command timed before the case's
 // last event by at most k_clock_skew_seconds (clock skew between machines) is recorded at the

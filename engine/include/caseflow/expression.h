@@ -8,6 +8,7 @@
 //
 // Language (keywords are lower-case):
 //   literals    20000   10000.01   "电话"   "say \"hi\" \\ bye"   true   false   null
+//   durations   5 years   1.5 months   7d   24h   1 working day   4h working
 //   names       amount   actor.id          (a dotted path is one name)
 //   operators   lowest to highest precedence:
 //                 or;  and;  not;  == != < <= > >= in [..] not in [..];  + -;  * /;
@@ -23,6 +24,15 @@
 //     enum compare with each other). `in [...]` checks each element as if by ==.
 //   - and / or / not and the whole expression need bool; a bare name is a condition only
 //     if it is a bool field. `null` appears only as an operand of == or !=.
+//   - Durations: a number followed by a unit, as limits write them (caseflow/duration.h):
+//     `5 years`, `1.5 months`, `7d`, `24h`, `1 working day`, `4h working`. They are allowed
+//     only where the names include `now` (action guards, judged at a command's time), and
+//     only to move a date or a datetime: date ± whole days, weeks, months, years or working
+//     days is a date (calendar::resolve: `+ 1 working day` is the first working day after
+//     it); datetime ± plain time or months is a datetime (months in the calendar's zone);
+//     datetime + working time is the deadline calendar::due gives (`received_at + 1 working
+//     day` is the close of the first working day after received_at's day). Working time is
+//     never subtracted from a datetime.
 //
 // Null rules (evaluation):
 //   - A name that is absent from the values, or holds std::monostate, is null. A value of a
@@ -35,7 +45,8 @@
 //   - A bare bool name is true only when it holds true: `not approved` is true when unset.
 // Arithmetic that cannot be done — division by zero, or a result outside 64 bits — makes
 // every comparison that uses it false, including != and not in. Constant arithmetic that
-// cannot be done is a compile error instead.
+// cannot be done is a compile error instead. So does a duration that needs a calendar
+// (working time, or months on a datetime) when evaluate() is given none.
 //
 // Thread-safety: an expression is immutable after compile(); concurrent evaluate() and
 // explain() calls on the same or copied expressions are safe.
@@ -79,6 +90,8 @@ struct expression_error {
   std::string message;     // e.g. "unknown field 'amout'; did you mean 'amount'?"
 };
 
+class calendar;
+
 namespace detail {
 struct expression_tree;
 }
@@ -93,8 +106,13 @@ class expression {
                                            expression_error* error);
 
   // Evaluates against `values` (names absent from the map are null; see the null rules
-  // above). Never throws and allocates nothing.
-  bool evaluate(const field_values& values) const;
+  // above). `cal` counts the durations that need one (working time, months on a datetime);
+  // it may be null. Never throws and allocates nothing.
+  bool evaluate(const field_values& values, const calendar* cal = nullptr) const;
+
+  // True when a duration in the expression needs a calendar (working time, or months on a
+  // datetime): a procedure without a calendar cannot use it.
+  bool needs_calendar() const;
 
   // Names referenced by the expression, in order of first appearance, without duplicates.
   const std::vector<std::string>& names() const;

@@ -218,6 +218,9 @@ struct procedure {
   field_signatures guard_names() const;
   // guard_names() plus the arrival context a step limit's `when` may use.
   field_signatures limit_names() const;
+  // guard_names() plus the command's time, which an action's guard may use (with durations,
+  // caseflow/expression.h): `today` (date) and `now` (datetime), in the calendar's zone.
+  field_signatures action_guard_names() const;
 };
 
 }  // namespace caseflow

@@ -14,12 +14,6 @@ namespace caseflow {
 
 namespace {
 
-moment moment_at(const calendar* cal, instant t) {
-  if (cal) return {t, cal->local_date(t)};
-  const std::int64_t days = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400;
-  return {t, civil_date{static_cast<std::int32_t>(days)}};
-}
-
 std::string_view rule_for(refusal_code code) {
   switch (code) {
     case refusal_code::not_permitted:
@@ -182,7 +176,7 @@ class checker {
     case_state before = state_;
     if (cmd.type == command::kind::start) before = case_state{};
     before.id = e.case_id;
-    const decision d = decide(p_, *org_, before, cmd, moment_at(cal_, e.at));
+    const decision d = decide(p_, *org_, before, cmd, moment_in(cal_, e.at));
     if (!d) {
       // A terminal-step finding was already recorded for an event that left the step.
       const std::string_view rule = rule_for(d.refused->code);

@@ -187,13 +187,17 @@ deadline calendar::due(instant start, const duration& d) const {
       return result;
     case duration::unit::working_days:
     case duration::unit::end_of_day: {
+      // N >= 1 working days (Civil Code art. 201, the day a period starts does not count): the
+      // close of the Nth working day after the event's calendar day, whatever its hour or kind.
+      // End of day (and 0 working days): the close of the event's day when it is a working day
+      // and the event comes before its close, else the close of the next working day.
       const civil_date event_day = local_date(start);
       const int last_end = data_->hours.back().end_minute;
+      const std::int64_t n = d.kind == duration::unit::working_days ? d.amount : 0;
       civil_date day = event_day;
-      if (!is_working_day(day) || start >= local_time(day, last_end)) {
+      if (n == 0 && (!is_working_day(day) || start >= local_time(day, last_end))) {
         day = step_working_day(*this, day, 1);
       }
-      const std::int64_t n = d.kind == duration::unit::working_days ? d.amount : 0;
       for (std::int64_t i = 0; i < n; ++i) day = step_working_day(*this, day, 1);
       result.due = local_time(day, last_end);
       result.provisional = !covers(event_day) || !covers(day);
@@ -210,6 +214,10 @@ civil_date calendar::resolve(civil_date base, const date_offset& off) const {
     for (std::int64_t i = 0; i < off.days; ++i) day = step_working_day(*this, day, off.sign);
     return day;
   }
+  return plain_offset(base, off);
+}
+
+civil_date plain_offset(civil_date base, const date_offset& off) {
   const cctz::civil_second midnight(to_civil(base));
   const cctz::civil_second moved = add_tenth_months(midnight, off.sign * off.tenth_months);
   return from_civil(cctz::civil_day(moved) + off.sign * off.days);

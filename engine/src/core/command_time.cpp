@@ -16,6 +16,12 @@ command_time command_time_for(const case_state& current, instant asked) {
                               k_clock_skew_seconds)}};
 }
 
+moment moment_in(const calendar* cal, instant now) {
+  if (cal) return {now, cal->local_date(now), cal};
+  const std::int64_t days = now.seconds >= 0 ? now.seconds / 86400 : (now.seconds - 86399) / 86400;
+  return {now, civil_date{static_cast<std::int32_t>(days)}, nullptr};
+}
+
 void record_clamp(const command_time& t, event* e) {
   if (t.clamped_from) e->data["clamped_from"] = format_instant_utc(*t.clamped_from);
 }

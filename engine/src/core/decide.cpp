@@ -169,7 +169,9 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
     field_values values = c.fields;
     for (const auto& [name, v] : changes) values[name] = v;
     values["actor"] = cmd.actor;
-    if (!action->guard->evaluate(values))
+    values["today"] = at.today;
+    values["now"] = at.now;
+    if (!action->guard->evaluate(values, at.cal))
       return {{}, refuse(refusal_code::guard_failed,
                          fmt::format("action '{}' is not allowed now: its condition `{}` is false ({})", action->id,
                                      action->guard->source(), action->guard->explain(values)))};
@@ -318,6 +320,8 @@ std::vector<action_option> actions_for(const procedure& p, const organisation& o
   if (!step) return options;
   field_values values = c.fields;
   values["actor"] = std::string(user);
+  values["today"] = at.today;
+  values["now"] = at.now;
   for (const auto& action : step->actions) {
     action_option option{&action, effective_roles(*step, action), false, true, ""};
     if (detail::is_implicit_approval_action(*step, action)) {
@@ -338,7 +342,7 @@ std::vector<action_option> actions_for(const procedure& p, const organisation& o
       auto it = values.find(n);
       return settable && (it == values.end() || is_null(it->second));
     });
-    if (action.guard && !pending_input) option.guard_holds = action.guard->evaluate(values);
+    if (action.guard && !pending_input) option.guard_holds = action.guard->evaluate(values, at.cal);
     options.push_back(std::move(option));
   }
   return options;

@@ -14,7 +14,7 @@ namespace {
 
 std::string_view to_string(kind k) {
   constexpr std::string_view k_names[] = {"bool", "int",      "money",  "text", "enum",
-                                          "date", "datetime", "string", "null"};
+                                          "date", "datetime", "string", "null", "duration"};
   return k_names[static_cast<std::size_t>(k)];
 }
 
@@ -25,6 +25,16 @@ bool is_ordered(kind k) {
 bool is_stringy(kind k) { return k == kind::text || k == kind::enumeration; }
 
 constexpr std::string_view k_null_only_in_equality = "'null' can only be used with '==' or '!='";
+
+bool is_working(const duration& d) {
+  return d.kind == duration::unit::working_seconds || d.kind == duration::unit::working_days;
+}
+
+// What a date can be moved by: whole days and weeks, months and years, working days.
+bool moves_a_date(const duration& d) {
+  return (d.kind == duration::unit::calendar_seconds && d.amount % 86400 == 0) ||
+         d.kind == duration::unit::calendar_months || d.kind == duration::unit::working_days;
+}
 
 }  // namespace
 
@@ -112,6 +122,12 @@ bool type_checker::check_comparable(op code, operand& a, operand& b, std::size_t
     if (equality) return true;
     return reject(a.type == kind::null ? a.begin : b.begin, std::string(k_null_only_in_equality));
   }
+  if (a.type == kind::duration || b.type == kind::duration) {
+    const operand& span = a.type == kind::duration ? a : b;
+    return reject(span.begin, fmt::format("{} is a duration; it can only move a date or datetime, as in "
+                                          "'handover_date + 5 years >= today'",
+                                          shown(span)));
+  }
   if (a.type == kind::string && !resolve_string(a, b)) return false;
   if (b.type == kind::string && !resolve_string(b, a)) return false;
   if (!promote(a, b) || !promote(b, a) || !check_decimal(a, b) || !check_decimal(b, a))
@@ -128,6 +144,7 @@ std::optional<kind> type_checker::check_arithmetic(op code, operand& a, operand&
                                                    std::size_t offset, std::string_view op_text) {
   if (a.type == kind::null || b.type == kind::null)
     return fail(a.type == kind::null ? a.begin : b.begin, std::string(k_null_only_in_equality));
+  if (a.type == kind::duration || b.type == kind::duration) return check_shift(code, a, b, offset, op_text);
   if (code == op::add || code == op::subtract) {
     if (!promote(a, b) || !promote(b, a) || !check_decimal(a, b) || !check_decimal(b, a))
       return std::nullopt;
@@ -142,6 +159,28 @@ std::optional<kind> type_checker::check_arithmetic(op code, operand& a, operand&
                                   shown_typed(b)));
 }
 
+std::optional<kind> type_checker::check_shift(op code, const operand& a, const operand& b,
+                                              std::size_t offset, std::string_view op_text) {
+  const bool moves = (code == op::add || code == op::subtract) && b.type == kind::duration &&
+                     (a.type == kind::date || a.type == kind::datetime);
+  if (!moves)
+    return fail(offset, fmt::format("cannot apply '{}' to {} and {}; a duration moves a date or datetime, "
+                                    "written first: 'handover_date + 5 years'",
+                                    op_text, shown_typed(a), shown_typed(b)));
+  const duration& span = tree_->nodes[b.node].span;
+  if (a.type == kind::date && !moves_a_date(span))
+    return fail(b.begin, fmt::format("{} cannot move {} (date): a date moves by whole days, weeks, months, "
+                                     "years or working days",
+                                     shown(b), shown(a)));
+  if (a.type == kind::datetime && code == op::subtract && is_working(span))
+    return fail(b.begin, fmt::format("{} is working time: it can be added to a datetime, not subtracted from "
+                                     "it (write 'received_at + 1 working day <= now')",
+                                     shown(b)));
+  if (is_working(span) || (a.type == kind::datetime && span.kind == duration::unit::calendar_months))
+    tree_->needs_calendar = true;
+  return a.type;
+}
+
 bool type_checker::check_negate(const operand& inner, std::size_t offset) {
   if (inner.type == kind::integer || inner.type == kind::money) return true;
   return reject(offset, fmt::format("cannot negate {}", shown_typed(inner)));
@@ -153,7 +192,7 @@ bool type_checker::fold(const operand& o, std::size_t offset) {
     return tree_->nodes[index].code == op::constant;
   };
   if (!is_constant(n.lhs) || (n.code != op::negate && !is_constant(n.rhs))) return true;
-  const datum value = evaluate_node(*tree_, o.node, field_values{});
+  const datum value = evaluate_node(*tree_, o.node, field_values{}, nullptr);
   if (value.state != datum_state::number) {
     const bool by_zero = n.code == op::divide && tree_->nodes[n.rhs].number == 0;
     return reject(offset, by_zero ? fmt::format("division by zero in {}", shown(o))

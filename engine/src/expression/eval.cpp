@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "caseflow/calendar.h"
 #include "caseflow/expression.h"
 #include "expression/internal.h"
 
@@ -103,14 +104,58 @@ datum arithmetic(op code, const datum& a, const datum& b) {
   return failed ? make_invalid() : make_number(result);
 }
 
+// A date (days) or datetime (seconds) moved by n.span, forward or back (n.number); see
+// caseflow/expression.h. Invalid when the duration needs a calendar and there is none.
+datum shift(const node& n, const datum& base, const calendar* cal) {
+  if (base.state != datum_state::number) return base;  // null stays null
+  const duration& span = n.span;
+  const int sign = static_cast<int>(n.number);
+  if (n.type == field_type::date) {
+    date_offset off;
+    off.sign = sign;
+    if (span.kind == duration::unit::calendar_months) off.tenth_months = span.amount;
+    else if (span.kind == duration::unit::calendar_seconds) off.days = span.amount / 86400;
+    else if (span.kind == duration::unit::working_days && cal) {
+      off.days = span.amount;
+      off.working = true;
+    } else {
+      return make_invalid();
+    }
+    const civil_date day{static_cast<std::int32_t>(base.number)};
+    return make_number((off.working ? cal->resolve(day, off) : plain_offset(day, off)).days);
+  }
+  const instant at{base.number};
+  std::int64_t moved = 0;
+  switch (span.kind) {
+    case duration::unit::calendar_seconds:
+      if (__builtin_mul_overflow(span.amount, sign, &moved) || __builtin_add_overflow(at.seconds, moved, &moved))
+        return make_invalid();
+      return make_number(moved);
+    case duration::unit::calendar_months: {
+      if (!cal) return make_invalid();
+      duration months;  // without the text: evaluation allocates nothing
+      months.kind = span.kind;
+      months.amount = sign * span.amount;
+      return make_number(cal->due(at, months).due.seconds);
+    }
+    case duration::unit::working_seconds:
+    case duration::unit::working_days:
+      if (!cal || sign < 0) return make_invalid();
+      return make_number(cal->due(at, span).due.seconds);
+    case duration::unit::end_of_day:
+    case duration::unit::same_day: break;
+  }
+  return make_invalid();
+}
+
 // `in` and `not in`: false when the left side or any element cannot be computed.
-bool membership(const expression_tree& tree, const node& n, const field_values& values) {
-  const datum left = evaluate_node(tree, n.lhs, values);
+bool membership(const expression_tree& tree, const node& n, const field_values& values, const calendar* cal) {
+  const datum left = evaluate_node(tree, n.lhs, values, cal);
   if (left.state == datum_state::invalid) return false;
   if (left.state == datum_state::null) return n.code == op::not_in;
   bool found = false;
   for (const std::uint32_t item : n.items) {
-    const datum element = evaluate_node(tree, item, values);
+    const datum element = evaluate_node(tree, item, values, cal);
     if (element.state == datum_state::invalid) return false;
     found = found || (is_set(element) && same_value(left, element));
   }
@@ -119,18 +164,19 @@ bool membership(const expression_tree& tree, const node& n, const field_values& 
 
 }  // namespace
 
-datum evaluate_node(const expression_tree& tree, std::uint32_t index, const field_values& values) {
+datum evaluate_node(const expression_tree& tree, std::uint32_t index, const field_values& values,
+                    const calendar* cal) {
   const node& n = tree.nodes[index];
   switch (n.code) {
     case op::constant: return {n.constant, n.boolean, n.number, n.text};
     case op::name: return read_field(n, values);
-    case op::logical_not: return make_boolean(!is_true(evaluate_node(tree, n.lhs, values)));
+    case op::logical_not: return make_boolean(!is_true(evaluate_node(tree, n.lhs, values, cal)));
     case op::logical_and:
-      return make_boolean(is_true(evaluate_node(tree, n.lhs, values)) &&
-                          is_true(evaluate_node(tree, n.rhs, values)));
+      return make_boolean(is_true(evaluate_node(tree, n.lhs, values, cal)) &&
+                          is_true(evaluate_node(tree, n.rhs, values, cal)));
     case op::logical_or:
-      return make_boolean(is_true(evaluate_node(tree, n.lhs, values)) ||
-                          is_true(evaluate_node(tree, n.rhs, values)));
+      return make_boolean(is_true(evaluate_node(tree, n.lhs, values, cal)) ||
+                          is_true(evaluate_node(tree, n.rhs, values, cal)));
     case op::equal:
     case op::not_equal:
     case op::less:
@@ -138,17 +184,18 @@ datum evaluate_node(const expression_tree& tree, std::uint32_t index, const fiel
     case op::greater:
     case op::greater_equal:
       return make_boolean(
-          compare(n.code, evaluate_node(tree, n.lhs, values), evaluate_node(tree, n.rhs, values)));
+          compare(n.code, evaluate_node(tree, n.lhs, values, cal), evaluate_node(tree, n.rhs, values, cal)));
     case op::in:
-    case op::not_in: return make_boolean(membership(tree, n, values));
+    case op::not_in: return make_boolean(membership(tree, n, values, cal));
     case op::negate:
-      return arithmetic(op::subtract, make_number(0), evaluate_node(tree, n.lhs, values));
+      return arithmetic(op::subtract, make_number(0), evaluate_node(tree, n.lhs, values, cal));
     case op::add:
     case op::subtract:
     case op::multiply:
     case op::divide:
-      return arithmetic(n.code, evaluate_node(tree, n.lhs, values),
-                        evaluate_node(tree, n.rhs, values));
+      return arithmetic(n.code, evaluate_node(tree, n.lhs, values, cal),
+                        evaluate_node(tree, n.rhs, values, cal));
+    case op::shift: return shift(n, evaluate_node(tree, n.lhs, values, cal), cal);
   }
   return {};
 }
@@ -172,10 +219,12 @@ std::string quote_text(std::string_view text) {
 expression::expression(std::shared_ptr<const detail::expression_tree> tree)
     : tree_(std::move(tree)) {}
 
-bool expression::evaluate(const field_values& values) const {
-  const detail::datum result = detail::evaluate_node(*tree_, tree_->root, values);
+bool expression::evaluate(const field_values& values, const calendar* cal) const {
+  const detail::datum result = detail::evaluate_node(*tree_, tree_->root, values, cal);
   return result.state == detail::datum_state::boolean && result.boolean;
 }
+
+bool expression::needs_calendar() const { return tree_->needs_calendar; }
 
 const std::vector<std::string>& expression::names() const { return tree_->names; }
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "caseflow/duration.h"
 #include "caseflow/expression.h"
 
 namespace caseflow::detail {
@@ -36,7 +37,8 @@ enum class op : std::uint8_t {
   add,
   subtract,
   multiply,
-  divide
+  divide,
+  shift  // a date or datetime (lhs) moved by a duration (node::span) forward or back (node::number: +1 or -1)
 };
 
 // How a value looks while evaluating. int, money (fen), date (days) and datetime (seconds)
@@ -53,7 +55,7 @@ struct datum {
 
 struct node {
   op code = op::constant;
-  field_type type = field_type::boolean;  // op::name: how to read the field's value
+  field_type type = field_type::boolean;  // op::name: how to read the field's value; op::shift: date or datetime
   std::uint32_t lhs = 0;                  // operand of unary and binary operators
   std::uint32_t rhs = 0;
   std::vector<std::uint32_t> items;          // op::in, op::not_in: the list elements
@@ -61,6 +63,7 @@ struct node {
   datum_state constant = datum_state::null;  // op::constant: which of the fields below
   bool boolean = false;
   std::int64_t number = 0;
+  duration span{};  // a duration constant (never evaluated alone), and what op::shift moves by
 };
 
 struct expression_tree {
@@ -68,12 +71,14 @@ struct expression_tree {
   std::vector<node> nodes;
   std::uint32_t root = 0;
   std::vector<std::string> names;  // in order of first appearance
+  bool needs_calendar = false;     // an op::shift counts working time or moves a datetime by months
 };
 
 // ---- Evaluation (expression/eval.cpp) ----
 
-// The value of node `index` (any type); never throws.
-datum evaluate_node(const expression_tree& tree, std::uint32_t index, const field_values& values);
+// The value of node `index` (any type); never throws. `cal` may be null (see expression.h).
+datum evaluate_node(const expression_tree& tree, std::uint32_t index, const field_values& values,
+                    const calendar* cal);
 
 // ---- Lexing (expression/lexer.cpp) ----
 
@@ -84,6 +89,7 @@ enum class tok {
   integer,
   decimal,
   string,
+  duration,
   kw_and,
   kw_or,
   kw_not,
@@ -117,6 +123,7 @@ struct token {
   std::string decoded;      // tok::string: the text without quotes and escapes
   std::string message;      // tok::bad: what is wrong
   std::int64_t number = 0;  // tok::integer: the value; tok::decimal: the value in fen
+  caseflow::duration span{};  // tok::duration: as parse_duration read it
 };
 
 // The token starting at or after `pos` (whitespace skipped). Views into `source`.
@@ -134,7 +141,8 @@ enum class kind : std::uint8_t {
   date,
   datetime,
   string,
-  null
+  null,
+  duration
 };
 
 // A parsed and type-checked subexpression: its root node, type and source span.
@@ -173,6 +181,9 @@ class type_checker {
   std::optional<kind> check_arithmetic(op code, operand& a, operand& b, std::size_t offset,
                                        std::string_view op_text);
   bool check_negate(const operand& inner, std::size_t offset);
+  // `a op b` where one side is a duration: a date or datetime moved by it (see expression.h).
+  std::optional<kind> check_shift(op code, const operand& a, const operand& b, std::size_t offset,
+                                  std::string_view op_text);
   // Computes an arithmetic node on constants now, so its result can still become money.
   bool fold(const operand& o, std::size_t offset);
 

@@ -1,5 +1,7 @@
 // Lexing of guard expressions: names, keywords, numbers, strings and operators.
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -35,7 +37,64 @@ token bad_token(std::size_t offset, std::string_view text, std::string message) 
   return token{tok::bad, offset, text, {}, std::move(message), 0};
 }
 
+// A keyword in any case ("AND" too: the parser explains that keywords are lower-case).
+bool is_keyword(std::string_view word) {
+  std::string lower(word);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  for (const auto& entry : k_keywords)
+    if (entry.first == lower) return true;
+  return false;
+}
+
+std::size_t skip_spaces(std::string_view source, std::size_t pos) {
+  while (pos < source.size() && source[pos] == ' ') ++pos;
+  return pos;
+}
+
+// The word of letters at `pos` when it is a whole name that is not a keyword (a unit such as
+// "years" or "working"), else empty.
+std::string_view unit_word(std::string_view source, std::size_t pos) {
+  std::size_t end = pos;
+  while (end < source.size() && is_name_char(source[end])) ++end;
+  const std::string_view word = source.substr(pos, end - pos);
+  const bool letters = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+  if (!letters || is_keyword(word) || (end < source.size() && source[end] == '.')) return {};
+  return word;
+}
+
+// A number [start, number_end) followed by a unit is a duration, as limits write them:
+// "5 years", "1d", "1 working day", "4h working". nullopt when no unit follows.
+std::optional<token> lex_duration(std::string_view source, std::size_t start, std::size_t number_end) {
+  std::size_t pos = skip_spaces(source, number_end);
+  const std::string_view first = unit_word(source, pos);
+  if (first.empty()) return std::nullopt;
+  std::size_t end = pos + first.size();
+  const std::size_t next = skip_spaces(source, end);
+  const std::string_view second = unit_word(source, next);
+  if (!second.empty() && (first == "working" || second == "working")) end = next + second.size();
+  const std::string_view text = source.substr(start, end - start);
+  std::string why;
+  auto span = parse_duration(text, &why);
+  // Another word after a number is left to the parser ("(amount > 5 approved)" lacks a ')'),
+  // unless it says "working": then it was meant as a duration.
+  if (!span && first != "working" && second != "working") return std::nullopt;
+  if (!span) return bad_token(start, text, why);
+  token t{tok::duration, start, text, {}, {}, 0};
+  t.span = std::move(*span);
+  return t;
+}
+
 token lex_number(std::string_view source, std::size_t start) {
+  std::size_t number_end = start;
+  while (number_end < source.size() && is_digit(source[number_end])) ++number_end;
+  if (number_end + 1 < source.size() && source[number_end] == '.' && is_digit(source[number_end + 1])) {
+    ++number_end;
+    while (number_end < source.size() && is_digit(source[number_end])) ++number_end;
+  }
+  if (auto span = lex_duration(source, start, number_end)) return std::move(*span);
   std::size_t pos = start;
   std::int64_t whole = 0;
   bool overflow = false;

@@ -139,6 +139,21 @@ class parser {
                    .depth = 1 + std::max(lhs.depth, rhs.depth)};
   }
 
+  // `base + span` or `base - span`: a date or datetime moved by a duration.
+  operand shift(op code, const operand& base, const operand& span, kind type) {
+    node n;
+    n.code = op::shift;
+    n.type = type == kind::date ? field_type::date : field_type::datetime;
+    n.lhs = base.node;
+    n.number = code == op::subtract ? -1 : 1;
+    n.span = tree_->nodes[span.node].span;
+    return operand{.node = add(std::move(n)),
+                   .type = type,
+                   .begin = base.begin,
+                   .end = span.end,
+                   .depth = 1 + std::max(base.depth, span.depth)};
+  }
+
   result parse_or() {
     auto lhs = parse_and();
     while (lhs && tok_.kind == tok::kw_or) {
@@ -260,6 +275,10 @@ class parser {
       if (!rhs) return std::nullopt;
       const auto type = check_.check_arithmetic(code, *lhs, *rhs, op_token.offset, op_token.text);
       if (!type) return std::nullopt;
+      if (rhs->type == kind::duration) {
+        lhs = within_depth(shift(code, *lhs, *rhs, *type));
+        continue;  // nothing to fold: a date or datetime is never a constant
+      }
       lhs = within_depth(combine(code, *lhs, *rhs, *type));
       if (!lhs || !check_.fold(*lhs, op_token.offset)) return std::nullopt;
     }
@@ -309,10 +328,13 @@ class parser {
     node n;
     switch (tok_.kind) {
       case tok::integer:
-      case tok::decimal:
+      case tok::decimal: {
         n.constant = datum_state::number;
         n.number = tok_.number;
-        return literal(tok_.kind == tok::integer ? kind::integer : kind::money, std::move(n));
+        result out = literal(tok_.kind == tok::integer ? kind::integer : kind::money, std::move(n));
+        if (auto misspelt = misspelt_unit()) return fail(tok_.offset, *misspelt);
+        return out;
+      }
       case tok::string:
         n.constant = datum_state::text;
         n.text = tok_.decoded;
@@ -323,6 +345,14 @@ class parser {
         n.boolean = tok_.kind == tok::kw_true;
         return literal(kind::boolean, std::move(n));
       case tok::kw_null: return literal(kind::null, std::move(n));
+      case tok::duration:
+        if (names_.find("now") == names_.end())
+          return fail(tok_.offset, fmt::format("{} is a duration; durations can be used only in the guard of an "
+                                               "action, judged at the command's time",
+                                               shown(tok_)));
+        n.constant = datum_state::invalid;
+        n.span = tok_.span;
+        return literal(kind::duration, std::move(n));
       case tok::name: return parse_name();
       case tok::lparen: {
         const nesting level(&nesting_);
@@ -344,6 +374,19 @@ class parser {
       case tok::end: return fail(tok_.offset, fmt::format("expected a value after '{}'", prev_));
       default: return fail_at_token(fmt::format("unexpected {}; expected a value", shown(tok_)));
     }
+  }
+
+  // After a number, in a guard that may use durations: a name close to a unit ("5 yeras").
+  std::optional<std::string> misspelt_unit() const {
+    static const std::vector<std::string> k_unit_words{"minute", "minutes", "hour", "hours", "day", "days",
+                                                       "week", "weeks", "month", "months", "year", "years",
+                                                       "working"};
+    if (tok_.kind != tok::name || names_.find("now") == names_.end()) return std::nullopt;
+    const std::string hint = did_you_mean(tok_.text, k_unit_words);
+    if (hint.empty()) return std::nullopt;
+    return fmt::format("unknown unit '{}' after a number{}; a duration is a number and a unit: 5 years, 7d, "
+                       "24h, 1 working day",
+                       tok_.text, hint);
   }
 
   result parse_name() {

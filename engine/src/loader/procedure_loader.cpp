@@ -165,6 +165,10 @@ class procedure_reader {
     for (const auto& entry : node) {
       const std::string id = entry.first.Scalar();
       if (id == "actor") in_.error(entry.first, "'actor' is reserved (it names the person acting); pick another field name");
+      if (id == "today" || id == "now")
+        in_.error(entry.first, fmt::format("'{}' is reserved (it names the command's time in guards); pick another "
+                                           "field name",
+                                           id));
       p->fields.push_back(read_field(in_, id, entry.second));
     }
   }
@@ -239,7 +243,7 @@ class procedure_reader {
     const auto role_ids = ids_of(p.roles);
     const auto field_ids = ids_of(p.fields);
     const auto step_ids = ids_of(p.steps);
-    const field_signatures names = p.guard_names();
+    const field_signatures names = p.action_guard_names();
     auto check_roles = [&](const std::vector<std::string>& roles, const YAML::Node& at) {
       for (const auto& role : roles)
         if (!p.find_role(role)) in_.error(at, fmt::format("unknown role '{}'{}", role, did_you_mean(role, role_ids)));
@@ -282,15 +286,20 @@ class procedure_reader {
             if (std::find(action.required_fields.begin(), action.required_fields.end(), f) == action.required_fields.end())
               only_settable.push_back(f);
           check_fields(only_settable, action_node["sets"]);
-          if (action_node["when"]) compile_guard(action_node["when"], names, &action);
+          if (action_node["when"]) compile_guard(action_node["when"], names, p.calendar, &action);
         }
       }
     }
     check_reachable(steps_node, p);
   }
 
-  void compile_guard(const YAML::Node& node, const field_signatures& names, action_def* action) {
+  void compile_guard(const YAML::Node& node, const field_signatures& names, const std::string& calendar,
+                     action_def* action) {
     action->guard = compile(node, names, fmt::format("guard of action '{}'", action->id));
+    if (action->guard && action->guard->needs_calendar() && calendar.empty())
+      in_.error(node, fmt::format("guard of action '{}': `{}` counts working time or moves a datetime by months, "
+                                  "which needs the procedure's calendar (calendar: ID)",
+                                  action->id, action->guard->source()));
   }
 
   std::optional<expression> compile(const YAML::Node& node, const field_signatures& names, std::string_view what) {

@@ -37,4 +37,11 @@ field_signatures procedure::limit_names() const {
   return names;
 }
 
+field_signatures procedure::action_guard_names() const {
+  field_signatures names = guard_names();
+  names["today"] = field_signature{field_type::date, {}};
+  names["now"] = field_signature{field_type::datetime, {}};
+  return names;
+}
+
 }  // namespace caseflow

@@ -28,11 +28,7 @@ const calendar* runtime::calendar_for(const procedure& p) const {
   return calendars_ && !p.calendar.empty() ? calendars_->find(p.calendar) : nullptr;
 }
 
-moment runtime::moment_for(const procedure& p, instant now) const {
-  if (const calendar* cal = calendar_for(p)) return {now, cal->local_date(now)};
-  const std::int64_t days = now.seconds >= 0 ? now.seconds / 86400 : (now.seconds - 86399) / 86400;
-  return {now, civil_date{static_cast<std::int32_t>(days)}};
-}
+moment runtime::moment_for(const procedure& p, instant now) const { return moment_in(calendar_for(p), now); }
 
 std::shared_ptr<const procedure> runtime::definition(std::string_view hash) {
   if (auto it = definitions_.find(hash); it != definitions_.end()) return it->second;

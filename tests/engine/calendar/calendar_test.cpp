@@ -218,33 +218,45 @@ TEST_CASE("calendar: working time crosses lunch, nights, weekends and holidays")
   for (const due_row& r : rows) check_due(cn(), r);
 }
 
-TEST_CASE("calendar: N working days end at the close of the Nth working day after day 0") {
+TEST_CASE("calendar: N working days end at the close of the Nth working day after the event's day") {
+  // Civil Code art. 201 (开始的当日不计入): day 1 is the first working day after the event's
+  // calendar day, whatever the hour of the event and whatever kind of day it falls on.
   const due_row rows[] = {
-      // Fri 02-13 17:50 is before closing: day 0 Fri, day 1 Sat 02-14 (make-up),
-      // day 2 Tue 02-24 (02-15..02-23 holiday).
+      // Fri 02-13 17:50: 1 Sat 02-14 (make-up), 02-15..02-23 Spring Festival, 2 Tue 02-24.
       {"2026-02-13T17:50+08:00", "2 working days", "2026-02-24T18:00:00+08:00", false},
-      // At 18:00 the day is closed: day 0 is Sat 02-14, day 1 Tue 02-24.
-      {"2026-02-13T18:00+08:00", "1 working day", "2026-02-24T18:00:00+08:00", false},
-      // A holiday: as if it arrived Tue 02-24 09:00; day 0 Tue, day 1 Wed.
-      {"2026-02-16T10:00+08:00", "1 working day", "2026-02-25T18:00:00+08:00", false},
-      // Mon 08:00 is before closing: day 0 Mon, day 2 Wed.
+      // The hour does not matter: at 09:00, at the close and just before midnight alike.
+      {"2026-02-13T09:00+08:00", "2 working days", "2026-02-24T18:00:00+08:00", false},
+      {"2026-02-13T23:59+08:00", "2 working days", "2026-02-24T18:00:00+08:00", false},
+      // After closing on Fri 02-13: 1 Sat 02-14 (make-up), not one day more.
+      {"2026-02-13T18:00+08:00", "1 working day", "2026-02-14T18:00:00+08:00", false},
+      // On the make-up Sat 02-14 itself, before and after its close: 1 Tue 02-24.
+      {"2026-02-14T10:00+08:00", "1 working day", "2026-02-24T18:00:00+08:00", false},
+      {"2026-02-14T19:00+08:00", "1 working day", "2026-02-24T18:00:00+08:00", false},
+      // A holiday, Mon 02-16: 02-17..02-23 are holidays too, 1 Tue 02-24.
+      {"2026-02-16T10:00+08:00", "1 working day", "2026-02-24T18:00:00+08:00", false},
+      // Mon 03-16 08:00: 1 Tue 03-17, 2 Wed 03-18.
       {"2026-03-16T08:00+08:00", "2 working days", "2026-03-18T18:00:00+08:00", false},
-      // Sun 03-15: day 0 Mon 03-16, day 1 Tue.
-      {"2026-03-15T10:00+08:00", "1 working day", "2026-03-17T18:00:00+08:00", false},
-      // Fri 02-27 noon: day 0 Fri, day 1 Sat 02-28 (make-up), day 2 Mon 03-02.
+      // A weekend, Sun 03-15: 1 Mon 03-16.
+      {"2026-03-15T10:00+08:00", "1 working day", "2026-03-16T18:00:00+08:00", false},
+      // Fri 02-27 noon: 1 Sat 02-28 (make-up), Sun 03-01 off, 2 Mon 03-02.
       {"2026-02-27T12:00+08:00", "2 working days", "2026-03-02T18:00:00+08:00", false},
-      // Wed 09-30 17:00: day 0 Wed, day 1 Thu 10-08 (after the National Day week).
+      // Wed 09-30 17:00: 10-01..10-07 National Day, 1 Thu 10-08.
       {"2026-09-30T17:00+08:00", "1 working day", "2026-10-08T18:00:00+08:00", false},
-      // Fri 10-09 after closing: day 0 Sat 10-10 (make-up), day 1 Mon 10-12.
-      {"2026-10-09T18:30+08:00", "1 working day", "2026-10-12T18:00:00+08:00", false},
-      // Sat 09-19: day 0 Sun 09-20 (make-up), day 3 Wed 09-23.
-      {"2026-09-19T09:00+08:00", "3 working days", "2026-09-23T18:00:00+08:00", false},
-      // Year end: day 0 Wed 2025-12-31, day 1 Sun 2026-01-04 (make-up).
+      // Sat 10-03, inside the National Day week: 1 Thu 10-08.
+      {"2026-10-03T10:00+08:00", "1 working day", "2026-10-08T18:00:00+08:00", false},
+      // Fri 10-09 after closing: 1 Sat 10-10 (make-up).
+      {"2026-10-09T18:30+08:00", "1 working day", "2026-10-10T18:00:00+08:00", false},
+      // Sat 09-19: 1 Sun 09-20 (make-up), 2 Mon 09-21, 3 Tue 09-22.
+      {"2026-09-19T09:00+08:00", "3 working days", "2026-09-22T18:00:00+08:00", false},
+      // Year end: Wed 2025-12-31, 2026-01-01..01-03 New Year, 1 Sun 2026-01-04 (make-up).
       {"2025-12-31T17:00+08:00", "1 working day", "2026-01-04T18:00:00+08:00", false},
-      // end of day = the close of day 0.
+      // end of day = 0 working days: the close of the event's day if it is a working day and
+      // the event is before its close, else the close of the next working day.
       {"2026-02-13T17:50+08:00", "end of day", "2026-02-13T18:00:00+08:00", false},
       {"2026-02-13T19:00+08:00", "end of day", "2026-02-14T18:00:00+08:00", false},
+      {"2026-02-13T19:00+08:00", "0 working days", "2026-02-14T18:00:00+08:00", false},
       {"2026-02-15T10:00+08:00", "end of day", "2026-02-24T18:00:00+08:00", false},
+      {"2026-02-14T10:00+08:00", "0 working days", "2026-02-14T18:00:00+08:00", false},
   };
   for (const due_row& r : rows) check_due(cn(), r);
 }
@@ -266,7 +278,7 @@ TEST_CASE("calendar: plain durations are calendar time") {
 
 TEST_CASE("calendar: past coverage the plain week applies and deadlines are provisional") {
   const due_row rows[] = {
-      // Thu 2026-12-31: day 0; day 1 Fri 2027-01-01 (no 2027 holidays known), day 2 Mon 01-04.
+      // Thu 2026-12-31: 1 Fri 2027-01-01 (no 2027 holidays known), 2 Mon 01-04.
       {"2026-12-31T17:00+08:00", "2 working days", "2027-01-04T18:00:00+08:00", true},
       // Stays inside 2026: not provisional.
       {"2026-12-31T17:00+08:00", "30m working", "2026-12-31T17:30:00+08:00", false},
@@ -303,7 +315,7 @@ TEST_CASE("calendar: 24x7 counts every moment and is never provisional") {
   const due_row rows[] = {
       {"2026-02-13T17:50+08:00", "30m working", "2026-02-13T18:20:00+08:00", false},
       {"2026-02-15T22:00+08:00", "4h working", "2026-02-16T02:00:00+08:00", false},
-      // Day 0 Fri 02-13, day 2 Sun 02-15; a day closes at 24:00.
+      // After Fri 02-13: 1 Sat 02-14, 2 Sun 02-15; a day closes at 24:00.
       {"2026-02-13T17:50+08:00", "2 working days", "2026-02-16T00:00:00+08:00", false},
       {"2026-02-13T17:50+08:00", "end of day", "2026-02-14T00:00:00+08:00", false},
       {"2030-01-01T00:00+08:00", "1h working", "2030-01-01T01:00:00+08:00", false},
@@ -398,9 +410,9 @@ closures:
   CHECK(acme->last_covered_year() == 2026);
   CHECK(acme->version() != set.find("cn-mainland")->version());
   const due_row rows[] = {
-      // 17:50 is after acme's 17:30 close: day 0 Sat 02-14; day 1 skips the holiday and the
-      // closure (02-24, 02-25) to Thu 02-26; day 2 Fri 02-27; close 17:30.
-      {"2026-02-13T17:50+08:00", "2 working days", "2026-02-27T17:30:00+08:00", false},
+      // After Fri 02-13 (17:50, past acme's 17:30 close, which does not matter): 1 Sat 02-14
+      // (make-up); 2 skips the holiday and the closure (02-24, 02-25) to Thu 02-26; close 17:30.
+      {"2026-02-13T17:50+08:00", "2 working days", "2026-02-26T17:30:00+08:00", false},
       // After closing: counting starts Sat 02-14 08:30.
       {"2026-02-13T17:50+08:00", "30m working", "2026-02-14T09:00:00+08:00", false},
       // 11:30-12:00, lunch until 13:30, then 30 min.

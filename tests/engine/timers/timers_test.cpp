@@ -465,7 +465,7 @@ TEST_CASE("timers: a `since: condition` escalation counts from when its `when` b
   CHECK(s.due("critical_report") == "none");
   const auto rated = s.act("ann", "rate", "2026-03-04T11:00+08:00", {{"level", "critical"}});
   CHECK(kinds(rated) == strings{"action_taken", "deadline_set critical_report"});
-  // 1 working day from Wed 11:00: day 0 Wed (before the close), day 1 Thu -> Thu 18:00
+  // 1 working day from Wed 03-04 11:00: the first working day after Wed, Thu -> Thu 18:00
   // (from opening it would have been Tue 03-03 18:00).
   CHECK(s.due("critical_report") == "2026-03-05T18:00:00+08:00");
   // Recomputing later keeps the count from when it began.
@@ -489,7 +489,7 @@ TEST_CASE("timers: a `since: condition` escalation is cleared when its condition
   s.act("ann", "rate", "2026-03-04T11:00+08:00", {{"level", "critical"}});
   const auto lowered = s.act("ann", "rate", "2026-03-04T15:00+08:00", {{"level", "low"}});
   CHECK(kinds(lowered) == strings{"action_taken", "deadline_cleared critical_report"});
-  // Critical again: counted afresh from then (Thu 09:00 -> day 0 Thu, day 1 Fri 18:00).
+  // Critical again: counted afresh from then (Thu 09:00 -> the working day after Thu, Fri 18:00).
   s.act("ann", "rate", "2026-03-05T09:00+08:00", {{"level", "critical"}});
   CHECK(s.due("critical_report") == "2026-03-06T18:00:00+08:00");
 }
