@@ -83,6 +83,8 @@ caseflow::runtime& context::runtime() {
 instant context::now() const {
   if (!options_.now.empty()) {
     auto t = parse_instant(options_.now);
+    if (!t && outside_time_range(options_.now))
+      throw command_failure{k_exit_usage, "--now " + out_of_range_message(options_.now)};
     if (!t)
       throw command_failure{k_exit_usage, fmt::format("--now '{}' is not an ISO-8601 time with a zone, e.g. "
                                                       "2026-02-13T17:50+08:00", options_.now)};
