@@ -58,7 +58,8 @@ class runtime {
   void set_handlers(const handler_registry* handlers) { handlers_ = handlers; }
   runtime& operator=(const runtime&) = delete;
 
-  // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern.
+  // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern, and is refused
+  // unless it follows the rule of identifier.h and looks like no existing case's id.
   outcome start(std::string_view procedure_id, command cmd, instant now, std::string id = "");
   // Performs an act/assign/note command on an existing case.
   outcome execute(std::string_view case_id, command cmd, instant now);
@@ -107,6 +108,8 @@ class runtime {
   const procedure_library& library() const { return library_; }
 
  private:
+  // Why an id given to start() is refused ("" when it is not).
+  std::string explicit_id_problem(const std::string& id);
   void fire_due(instant now, std::size_t limit, tick_report* report);
   // Fires one due timer, counting it in `report` as fired, skipped or refused.
   void fire_one(const timer_ref& timer, instant now, tick_report* report);

@@ -8,6 +8,7 @@
 
 #include "caseflow/calendar.h"
 #include "caseflow/hash.h"
+#include "caseflow/identifier.h"
 #include "caseflow/similar.h"
 #include "caseflow/timers.h"
 #include "handlers/hooks.h"
@@ -79,6 +80,21 @@ std::optional<loaded_case> runtime::load(std::string_view case_id) {
   return loaded_case{state_from_json(*p, record->state), p};
 }
 
+std::string runtime::explicit_id_problem(const std::string& id) {
+  if (std::string why = identifier_problem(id); !why.empty())
+    return fmt::format("the case id is not allowed: {} ({})", why, k_identifier_rule);
+  // An id equal to an existing one is the store's to refuse (id_taken), in the transaction.
+  // A look-alike is found before it: the ids of cases opened between the two are not seen.
+  const std::string key = look_alike_key(id);
+  std::string like;
+  store_.scan_cases([&](const case_record& r) {
+    if (r.id != id && look_alike_key(r.id) == key) like = r.id;
+    return like.empty();
+  });
+  if (like.empty()) return "";
+  return fmt::format("case id '{}' looks like the existing case {} ({}); choose another", id, like, k_look_alike_rule);
+}
+
 outcome runtime::start(std::string_view procedure_id, command cmd, instant now, std::string id) {
   const procedure* p = library_.find(procedure_id);
   if (!p) {
@@ -90,6 +106,9 @@ outcome runtime::start(std::string_view procedure_id, command cmd, instant now, 
             fmt::format("unknown procedure '{}'{}; procedures: {}", procedure_id, did_you_mean(procedure_id, ids), list),
             std::nullopt};
   }
+  if (!id.empty())
+    if (std::string why = explicit_id_problem(id); !why.empty())
+      return {outcome::status::refused, "", {}, why, refusal_code::invalid_value};
   cmd.type = command::kind::start;
   case_state fresh;
   fresh.id = id;
