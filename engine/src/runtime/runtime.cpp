@@ -368,24 +368,34 @@ void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>
 
 runtime::tick_report runtime::tick(instant now, std::size_t limit) {
   tick_report report;
-  // Firing can make further timers due at once (an escalation that applies immediately):
-  // keep going until a pass fires nothing, within the limit.
+  firing_counts counts;
+  // Firing can make further timers due at once (an escalation that applies immediately, a
+  // repeating one behind by several periods): keep going until a pass fires nothing, within
+  // the limit and at most k_max_firings_per_rule times per rule of a case.
   for (std::size_t before = SIZE_MAX; report.fired != before && report.fired < limit;) {
     before = report.fired;
-    fire_due(now, limit - report.fired, &report);
+    fire_due(now, limit - report.fired, &counts, &report);
   }
   return report;
 }
 
-void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
+void runtime::fire_due(instant now, std::size_t limit, firing_counts* counts, tick_report* out) {
   tick_report& report = *out;
   // Two ticks at once may both read a timer: the first to commit fires it, and the second,
   // refused by the case's version, skips it (store.h, lease).
-  for (const timer_ref& timer : store_.due_timers(now, limit)) fire_one(timer, now, &report);
+  for (const timer_ref& timer : store_.due_timers(now, limit)) fire_one(timer, now, counts, &report);
 }
 
-void runtime::fire_one(const timer_ref& timer, instant now, tick_report* out) {
+void runtime::fire_one(const timer_ref& timer, instant now, firing_counts* counts, tick_report* out) {
   tick_report& report = *out;
+  std::size_t& fired_before = (*counts)[{timer.case_id, timer.rule}];
+  if (fired_before >= k_max_firings_per_rule) {
+    const bool listed = std::any_of(report.capped.begin(), report.capped.end(), [&](const capped_rule& r) {
+      return r.case_id == timer.case_id && r.rule == timer.rule;
+    });
+    if (!listed) report.capped.push_back({timer.case_id, timer.rule, fired_before});
+    return;
+  }
   auto loaded = load(timer.case_id);
   if (!loaded) {
     ++report.skipped;
@@ -418,6 +428,7 @@ void runtime::fire_one(const timer_ref& timer, instant now, tick_report* out) {
     return;
   }
   ++report.fired;
+  ++fired_before;
   for (auto& e : result.events) report.events.push_back(std::move(e));
 }
 
