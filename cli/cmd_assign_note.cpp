@@ -28,10 +28,10 @@ int run_case_command(context& ctx, const case_text_options& opts, command::kind 
   if (ctx.options().json) {
     print_json({{"id", result.case_id}, {"events", {event_view(result.events.back())}}});
   } else if (kind == command::kind::assign) {
-    std::cout << (opts.text.empty() ? fmt::format("{}: unassigned\n", result.case_id)
-                                    : fmt::format("{}: assigned to {}\n", result.case_id, opts.text));
+    print_line(opts.text.empty() ? fmt::format("{}: unassigned", result.case_id)
+                                 : fmt::format("{}: assigned to {}", result.case_id, opts.text));
   } else {
-    std::cout << fmt::format("{}: note recorded (event {})\n", result.case_id, result.events.back().seq);
+    print_line(fmt::format("{}: note recorded (event {})", result.case_id, result.events.back().seq));
   }
   return k_exit_done;
 }

@@ -52,7 +52,7 @@ int run_attach(context& ctx, const attach_options& opts) {
     nlohmann::json j = attachment_view(a);
     j["case"] = result.case_id;
     print_json(j);
-  } else std::cout << fmt::format("{}: attached {} ({} bytes, sha256 {})\n", result.case_id, a.name, a.size, a.digest);
+  } else print_line(fmt::format("{}: attached {} ({} bytes, sha256 {})", result.case_id, a.name, a.size, a.digest));
   return k_exit_done;
 }
 

@@ -167,7 +167,7 @@ int run_audit(context& ctx, const audit_options& opts) {
   const renderer r(ctx, p, timeline);
   if (ctx.options().json || opts.format == "json") print_json(timeline);
   else if (opts.format == "html") std::cout << r.html();
-  else std::cout << r.text();
+  else std::cout << terminal_text(r.text(), /*keep_newlines=*/true);
   return k_exit_done;
 }
 

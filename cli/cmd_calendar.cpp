@@ -85,8 +85,8 @@ int run_show(context& ctx, const calendar_options& opts) {
                 {"time_zone", cal.time_zone()}, {"months", list}});
     return k_exit_done;
   }
-  std::cout << fmt::format("{} {} ({}), {}{}\n", cal.id(), year, cal.time_zone(), cal.name_zh(),
-                           covered ? "" : "  — not covered: plain work week only, deadlines provisional");
+  print_line(fmt::format("{} {} ({}), {}{}", cal.id(), year, cal.time_zone(), cal.name_zh(),
+                         covered ? "" : "  — not covered: plain work week only, deadlines provisional"));
   table t({"MONTH", "WORKING DAYS", "HOLIDAYS", "MAKE-UP WORKDAYS", "CLOSURES"});
   int total = 0;
   for (const auto& m : months) {
@@ -108,9 +108,9 @@ int run_recompute(context& ctx) {
     return k_exit_done;
   }
   for (const auto& e : events)
-    std::cout << fmt::format("{} {} {}: {} → {}\n", e.case_id, e.kind, e.data.value("rule", ""), e.data.value("old_due", "-"),
-                             e.data.value("due", "-"));
-  std::cout << fmt::format("{} deadline change{} recorded\n", events.size(), events.size() == 1 ? "" : "s");
+    print_line(fmt::format("{} {} {}: {} → {}", e.case_id, e.kind, e.data.value("rule", ""), e.data.value("old_due", "-"),
+                           e.data.value("due", "-")));
+  print_line(fmt::format("{} deadline change{} recorded", events.size(), events.size() == 1 ? "" : "s"));
   return k_exit_done;
 }
 

@@ -50,12 +50,12 @@ int run_deploy(context& ctx, const deploy_options& opts) {
   const std::vector<std::string> changes =
       current ? manifest_differences(current->manifest, folder.manifest) : std::vector<std::string>{};
   if (current && changes.empty()) {
-    std::cout << fmt::format("nothing to deploy: {} is what deployment {} holds\n", dir, current->id);
+    print_line(fmt::format("nothing to deploy: {} is what deployment {} holds", dir, current->id));
     return k_exit_done;
   }
   if (opts.dry_run) {
-    std::cout << fmt::format("would deploy {}: {} (nothing was written)\n", dir,
-                             current ? fmt::format("{}", fmt::join(changes, ", ")) : "everything (nothing is deployed yet)");
+    print_line(fmt::format("would deploy {}: {} (nothing was written)", dir,
+                           current ? fmt::format("{}", fmt::join(changes, ", ")) : "everything (nothing is deployed yet)"));
     return k_exit_done;
   }
   std::vector<event> recomputed;
@@ -65,12 +65,12 @@ int run_deploy(context& ctx, const deploy_options& opts) {
                 {"deadline_changes", recomputed.size()}});
     return k_exit_done;
   }
-  std::cout << fmt::format("deployment {} by {} as {}: {}\n", d.id, actor, *role,
-                           changes_of(current ? &*current : nullptr, d));
+  print_line(fmt::format("deployment {} by {} as {}: {}", d.id, actor, *role,
+                         changes_of(current ? &*current : nullptr, d)));
   for (const event& e : recomputed)
-    std::cout << fmt::format("{} deadline_changed {}: {} → {}\n", e.case_id, e.data.value("rule", ""),
-                             e.data.value("old_due", ""), e.data.value("due", ""));
-  if (!recomputed.empty()) std::cout << fmt::format("{} deadline changes recorded\n", recomputed.size());
+    print_line(fmt::format("{} deadline_changed {}: {} → {}", e.case_id, e.data.value("rule", ""),
+                           e.data.value("old_due", ""), e.data.value("due", "")));
+  if (!recomputed.empty()) print_line(fmt::format("{} deadline changes recorded", recomputed.size()));
   return k_exit_done;
 }
 

@@ -22,9 +22,9 @@ dispatch_report dispatch_pass(context& ctx) {
 
 void print_dispatch(const dispatch_report& report) {
   for (const auto& e : report.events)
-    std::cout << fmt::format("{} #{} {} {} {}{}\n", e.case_id, e.seq, e.kind, e.data.value("channel", ""),
-                             e.data.value("recipient", ""),
-                             e.data.contains("error") ? " (" + e.data.value("error", "") + ")" : "");
+    print_line(fmt::format("{} #{} {} {} {}{}", e.case_id, e.seq, e.kind, e.data.value("channel", ""),
+                           e.data.value("recipient", ""),
+                           e.data.contains("error") ? " (" + e.data.value("error", "") + ")" : ""));
 }
 
 namespace {
@@ -38,8 +38,8 @@ int run_dispatch(context& ctx) {
                 {"skipped", report.skipped}, {"events", events}});
   } else {
     print_dispatch(report);
-    std::cout << fmt::format("delivered {}; failed {}; dead {}; skipped {}\n", report.delivered, report.failed,
-                             report.dead, report.skipped);
+    print_line(fmt::format("delivered {}; failed {}; dead {}; skipped {}", report.delivered, report.failed,
+                           report.dead, report.skipped));
   }
   return k_exit_done;
 }
@@ -79,7 +79,7 @@ int run_outbox_retry(context& ctx, const outbox_options& opts) {
   const std::string by = ctx.options().as.empty() ? std::string(k_system_actor) : ctx.options().as;
   if (auto why = requeue_outbox(ctx.runtime(), opts.retry_id, by, ctx.now()); !why.empty())
     throw command_failure{k_exit_refused, why};
-  std::cout << fmt::format("outbox message {} requeued\n", opts.retry_id);
+  print_line(fmt::format("outbox message {} requeued", opts.retry_id));
   return k_exit_done;
 }
 

@@ -33,8 +33,8 @@ int run_do(context& ctx, const do_options& opts) {
     for (const auto& e : result.events) events.push_back(event_view(e));
     print_json({{"id", result.case_id}, {"step", result.events.back().to_step}, {"events", events}});
   } else {
-    std::cout << fmt::format("{}: {} → {} ({} as {})\n", result.case_id, last.from_step, last.to_step,
-                             last.actor, last.on_behalf_of.empty() ? last.role : last.role + " for " + last.on_behalf_of);
+    print_line(fmt::format("{}: {} → {} ({} as {})", result.case_id, last.from_step, last.to_step,
+                           last.actor, last.on_behalf_of.empty() ? last.role : last.role + " for " + last.on_behalf_of));
   }
   return k_exit_done;
 }

@@ -36,7 +36,7 @@ int run_erase(context& ctx, const erase_options& opts) {
     print_json({{"actor", actor}, {"cases", cases}});
   } else {
     for (const auto& [id, fields] : done.erased)
-      std::cout << fmt::format("{}: erased {} ({} as {})\n", id, fmt::join(fields, ", "), actor, k_erasure_role);
+      print_line(fmt::format("{}: erased {} ({} as {})", id, fmt::join(fields, ", "), actor, k_erasure_role));
   }
   return k_exit_done;
 }

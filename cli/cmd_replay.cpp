@@ -18,10 +18,13 @@ struct replay_options {
   std::int64_t seq = 0;
 };
 
+// One line per item, each escaped for the terminal (text_output.h).
 std::string describe_state(context& ctx, const procedure& p, const case_state& c) {
-  std::string out = fmt::format("{} at event {} ({}): step {}{}, assignee {}\n", c.id, c.seq, ctx.format_time(c.updated_at, &p),
-                                c.step, c.open ? "" : " (closed)", c.assignee.empty() ? "-" : c.assignee);
-  for (const auto& [name, v] : c.fields) out += fmt::format("  {} = {}\n", name, format_value(v));
+  std::string out = terminal_text(fmt::format("{} at event {} ({}): step {}{}, assignee {}", c.id, c.seq,
+                                              ctx.format_time(c.updated_at, &p), c.step, c.open ? "" : " (closed)",
+                                              c.assignee.empty() ? "-" : c.assignee)) +
+                    '\n';
+  for (const auto& [name, v] : c.fields) out += terminal_text(fmt::format("  {} = {}", name, format_value(v))) + '\n';
   for (const auto& d : c.deadlines)
     out += fmt::format("  deadline {} ({}) due {}{}\n", d.rule, d.kind, ctx.format_time(d.due, &p), d.breached ? ", breached" : "");
   return out;
@@ -60,8 +63,8 @@ int run_replay(context& ctx, const replay_options& opts) {
     if (json) {
       cases.push_back({{"id", record.id}, {"seq", c.seq}, {"matches", differences.empty()}, {"differences", differences}});
     } else if (!differences.empty()) {
-      std::cout << fmt::format("{}: the stored state differs from the log:\n", record.id);
-      for (const auto& d : differences) std::cout << "  " << d << '\n';
+      print_line(fmt::format("{}: the stored state differs from the log:", record.id));
+      for (const auto& d : differences) print_line("  " + d);
     }
     return true;
   };
@@ -75,8 +78,8 @@ int run_replay(context& ctx, const replay_options& opts) {
   }
   if (json) print_json({{"cases", cases}, {"replayed", count}, {"differing", differing}});
   else if (compare)
-    std::cout << fmt::format("replayed {} cases: {}\n", count,
-                             differing ? fmt::format("{} differ from their log", differing) : "all match their log");
+    print_line(fmt::format("replayed {} cases: {}", count,
+                           differing ? fmt::format("{} differ from their log", differing) : "all match their log"));
   return differing ? k_exit_verify : k_exit_done;
 }
 

@@ -45,11 +45,12 @@ nlohmann::json subcases_view(const case_state& c) {
 
 // The approval chain: one row per level, with who signed it and when.
 void print_approval(context& ctx, const procedure& p, const case_approval& a) {
-  std::cout << fmt::format("\napproval  {} {} (tier {}): {}", a.step, format_value(a.amount), a.tier, a.status);
+  std::cout << terminal_text(fmt::format("\napproval  {} {} (tier {}): {}", a.step, format_value(a.amount), a.tier, a.status),
+                            /*keep_newlines=*/true);
   if (a.status == "pending") {
     std::string next;
     for (const auto& r : a.pending_roles()) next += (next.empty() ? "" : ", ") + r;
-    std::cout << fmt::format("; waiting for level {} of {}: {}", a.next_level(), a.levels.size(), next);
+    std::cout << terminal_text(fmt::format("; waiting for level {} of {}: {}", a.next_level(), a.levels.size(), next));
   }
   std::cout << '\n';
   table chain({"LEVEL", "ROLES", "SIGNED BY", "WHEN"});
@@ -115,11 +116,13 @@ int run_show(context& ctx, const show_options& opts) {
                 {"actions", actions}});
     return k_exit_done;
   }
-  std::cout << fmt::format("{}  {} ({})\n", c.id, p.name.preferred(p.id), p.id);
-  std::cout << fmt::format("step      {} ({}){}\n", step ? step->name.preferred(c.step) : c.step, c.step,
-                           c.open ? "" : "  [closed]");
-  std::cout << fmt::format("assignee  {}\n", c.assignee.empty() ? "-" : c.assignee);
-  if (!c.parent.empty()) std::cout << fmt::format("parent    {}\n", c.parent);
+  // Stored text is escaped for the terminal (text_output.h), line by line.
+  std::cout << terminal_text(fmt::format("{}  {} ({})", c.id, p.name.preferred(p.id), p.id)) << '\n';
+  std::cout << terminal_text(fmt::format("step      {} ({}){}", step ? step->name.preferred(c.step) : c.step, c.step,
+                                         c.open ? "" : "  [closed]"))
+            << '\n';
+  std::cout << "assignee  " << terminal_text(c.assignee.empty() ? "-" : c.assignee) << '\n';
+  if (!c.parent.empty()) std::cout << "parent    " << terminal_text(c.parent) << '\n';
   std::cout << fmt::format("opened    {}\nupdated   {}\n", ctx.format_time(c.opened_at, &p), ctx.format_time(c.updated_at, &p));
   std::cout << (virtual_time ? "clock     virtual (a test or demo database: times are given with --now)\n"
                              : "clock     real\n");
@@ -149,7 +152,7 @@ int run_show(context& ctx, const show_options& opts) {
     std::cout << '\n' << subcases.str();
   }
   if (options.empty()) return k_exit_done;
-  std::cout << '\n' << (user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
+  std::cout << '\n' << terminal_text(user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
   table actions({"ACTION", "TO", "ROLES", "REQUIRES", "NOTE"});
   for (const auto& o : options) {
     std::string needs;

@@ -28,8 +28,14 @@ void print_events(const std::vector<event>& events) {
   for (const auto& e : events)
     if (e.kind == event_kind::timer_fired || e.kind == event_kind::fields_changed ||
         e.kind == event_kind::notification_requested || e.kind == event_kind::action_taken)
-      std::cout << fmt::format("{} #{} {} {}\n", e.case_id, e.seq, e.kind,
-                               e.kind == event_kind::action_taken ? e.action + " → " + e.to_step : e.data.dump());
+      print_line(fmt::format("{} #{} {} {}", e.case_id, e.seq, e.kind,
+                             e.kind == event_kind::action_taken ? e.action + " → " + e.to_step : e.data.dump()));
+}
+
+// A rule that reached the bound of one tick (runtime::k_max_firings_per_rule) and is still due.
+std::string capped_text(const runtime::capped_rule& r) {
+  return fmt::format("{}: {} fired {} times, the most one tick fires for one rule of a case; the next tick goes on",
+                     r.case_id, r.rule, r.fired);
 }
 
 std::string refusal_text(const runtime::timer_refusal& r) {
@@ -45,10 +51,17 @@ int run_tick(context& ctx) {
     nlohmann::json refused = nlohmann::json::array();
     for (const auto& r : report.refused)
       refused.push_back({{"case_id", r.case_id}, {"rule", r.rule}, {"message", r.message}});
-    print_json({{"fired", report.fired}, {"skipped", report.skipped}, {"refused", refused}, {"events", events}});
+    nlohmann::json capped = nlohmann::json::array();
+    for (const auto& r : report.capped) capped.push_back({{"case_id", r.case_id}, {"rule", r.rule}, {"fired", r.fired}});
+    print_json({{"fired", report.fired},
+                {"skipped", report.skipped},
+                {"refused", refused},
+                {"capped", capped},
+                {"events", events}});
   } else {
     print_events(report.events);
-    std::cout << fmt::format("fired {} timer{}; skipped {}\n", report.fired, report.fired == 1 ? "" : "s", report.skipped);
+    print_line(fmt::format("fired {} timer{}; skipped {}", report.fired, report.fired == 1 ? "" : "s", report.skipped));
+    for (const auto& r : report.capped) print_line(capped_text(r));
   }
   for (const auto& r : report.refused) std::cerr << "caseflow: " << refusal_text(r) << '\n';
   return report.refused.empty() ? k_exit_done : k_exit_refused;
@@ -70,6 +83,7 @@ int run_run(context& ctx, const run_options& opts) {
     const auto report = runtime.tick(ctx.now());
     total += report.fired;
     print_events(report.events);
+    for (const auto& r : report.capped) print_line(capped_text(r));
     for (const auto& r : report.refused)
       if (told.insert(refusal_text(r)).second) std::cerr << "caseflow run: " << refusal_text(r) << '\n';
     print_dispatch(dispatch_pass(ctx));

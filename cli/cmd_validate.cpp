@@ -57,7 +57,7 @@ int run_validate(context& ctx, const validate_options& opts) {
       problems.push_back({path, 0, 0, "no such file or folder", diagnostic_level::error});
     }
   }
-  for (const auto& d : problems) std::cerr << to_string(d) << '\n';
+  for (const auto& d : problems) std::cerr << terminal_text(to_string(d)) << '\n';  // a key may quote anything
   const bool failed = has_errors(problems);
   if (ctx.options().json) {
     nlohmann::json list = nlohmann::json::array();

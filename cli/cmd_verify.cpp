@@ -70,9 +70,8 @@ int run_verify(context& ctx, const std::string& written_head) {
   } else {
     // A finding about a stored blob belongs to no case event; its message names the blob.
     for (const auto& f : v.findings)
-      std::cout << (f.case_id.empty()
-                        ? fmt::format("[{}] {}\n", f.rule, f.message)
-                        : fmt::format("case {} event {}: [{}] {}\n", f.case_id, f.seq, f.rule, f.message));
+      print_line(f.case_id.empty() ? fmt::format("[{}] {}", f.rule, f.message)
+                                   : fmt::format("case {} event {}: [{}] {}", f.case_id, f.seq, f.rule, f.message));
     std::cout << fmt::format("{}: {} events in {} cases; head {}\n", v.ok() ? "verified" : "FAILED", v.events, v.cases,
                              head);
     std::cout << fmt::format("deployments: {}; head {}\n", deployed.size(), deployments_head);

@@ -83,6 +83,8 @@ caseflow::runtime& context::runtime() {
 instant context::now() const {
   if (!options_.now.empty()) {
     auto t = parse_instant(options_.now);
+    if (!t && outside_time_range(options_.now))
+      throw command_failure{k_exit_usage, "--now " + out_of_range_message(options_.now)};
     if (!t)
       throw command_failure{k_exit_usage, fmt::format("--now '{}' is not an ISO-8601 time with a zone, e.g. "
                                                       "2026-02-13T17:50+08:00", options_.now)};
@@ -114,15 +116,22 @@ std::string context::format_time(instant t, const procedure* p) {
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }
 
+void print_line(std::string_view line) { std::cout << terminal_text(line) << '\n'; }
+
 std::string table::str() const {
+  std::vector<std::vector<std::string>> rows;  // each cell escaped for the terminal
+  for (const auto& row : rows_) {
+    rows.emplace_back();
+    for (const auto& cell : row) rows.back().push_back(terminal_text(cell));
+  }
   std::vector<std::size_t> widths;
-  for (const auto& row : rows_)
+  for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (widths.size() <= i) widths.push_back(0);
       widths[i] = std::max(widths[i], display_width(row[i]));
     }
   std::string out;
-  for (const auto& row : rows_) {
+  for (const auto& row : rows) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
       line += row[i];
@@ -149,10 +158,10 @@ int report_outcome(const outcome& result) {
     case outcome::status::done: return k_exit_done;
     case outcome::status::refused:
     case outcome::status::not_found:
-      std::cerr << "caseflow: " << result.message << '\n';
+      std::cerr << "caseflow: " << terminal_text(result.message, /*keep_newlines=*/true) << '\n';
       return k_exit_refused;
     case outcome::status::conflict:
-      std::cerr << "caseflow: " << result.message << '\n';
+      std::cerr << "caseflow: " << terminal_text(result.message, /*keep_newlines=*/true) << '\n';
       return k_exit_conflict;
   }
   return k_exit_refused;
@@ -163,13 +172,13 @@ int guarded(const global_options& options, const std::function<int(context&)>& b
     context ctx(options);
     return body(ctx);
   } catch (const command_failure& failure) {
-    std::cerr << "caseflow: " << failure.message << '\n';
+    std::cerr << "caseflow: " << terminal_text(failure.message, /*keep_newlines=*/true) << '\n';
     return failure.code;
   } catch (const store_error& e) {
-    std::cerr << "caseflow: " << e.what() << '\n';
+    std::cerr << "caseflow: " << terminal_text(e.what(), /*keep_newlines=*/true) << '\n';
     return k_exit_refused;
   } catch (const std::exception& e) {
-    std::cerr << "caseflow: internal error: " << e.what() << '\n';
+    std::cerr << "caseflow: internal error: " << terminal_text(e.what(), /*keep_newlines=*/true) << '\n';
     return k_exit_refused;
   }
 }

@@ -121,7 +121,12 @@ class context {
 // Prints `j` as the single JSON document on stdout.
 void print_json(const nlohmann::json& j);
 
-// Aligned text table; widths count East Asian characters as two columns.
+// Prints `line` and a line feed on stdout, escaped for the terminal (terminal_text): every line
+// of human output that holds stored or given text is printed through it or through table.
+void print_line(std::string_view line);
+
+// Aligned text table; widths count East Asian characters as two columns; every cell is escaped
+// for the terminal (terminal_text).
 class table {
  public:
   explicit table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }

@@ -18,7 +18,7 @@ import sys
 
 # folder -> the public headers it implements
 OWNER = {
-    "base": ["value.h", "diagnostic.h", "hash.h", "text_output.h", "text_file.h", "case_id.h"],
+    "base": ["value.h", "diagnostic.h", "hash.h", "text_output.h", "text_file.h", "case_id.h", "identifier.h"],
     "calendar": ["calendar.h", "duration.h"],
     "expression": ["expression.h"],
     "procedure": ["procedure.h", "org.h"],

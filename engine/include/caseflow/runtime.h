@@ -58,7 +58,8 @@ class runtime {
   void set_handlers(const handler_registry* handlers) { handlers_ = handlers; }
   runtime& operator=(const runtime&) = delete;
 
-  // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern.
+  // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern, and is refused
+  // unless it follows the rule of identifier.h and looks like no existing case's id.
   outcome start(std::string_view procedure_id, command cmd, instant now, std::string id = "");
   // Performs an act/assign/note command on an existing case.
   outcome execute(std::string_view case_id, command cmd, instant now);
@@ -72,11 +73,20 @@ class runtime {
     std::string rule;
     std::string message;
   };
+  // A rule of one case that fired k_max_firings_per_rule times in one tick (a repeating escalation
+  // far behind): the tick fired it no more; it is still due, and the next tick goes on.
+  struct capped_rule {
+    std::string case_id;
+    std::string rule;
+    std::size_t fired = 0;
+  };
+  static constexpr std::size_t k_max_firings_per_rule = 1000;  // DESIGN.md "Time"
   struct tick_report {
     std::size_t fired = 0;
     std::size_t skipped = 0;
     std::vector<event> events;  // everything the firings recorded
     std::vector<timer_refusal> refused;
+    std::vector<capped_rule> capped;
   };
   tick_report tick(instant now, std::size_t limit = 10000);
   // Recomputes the deadlines of every case that has any under the current calendars;
@@ -107,9 +117,13 @@ class runtime {
   const procedure_library& library() const { return library_; }
 
  private:
-  void fire_due(instant now, std::size_t limit, tick_report* report);
-  // Fires one due timer, counting it in `report` as fired, skipped or refused.
-  void fire_one(const timer_ref& timer, instant now, tick_report* report);
+  // Why an id given to start() is refused ("" when it is not).
+  std::string explicit_id_problem(const std::string& id);
+  // How often each (case, rule) fired in the tick under way.
+  using firing_counts = std::map<std::pair<std::string, std::string>, std::size_t>;
+  void fire_due(instant now, std::size_t limit, firing_counts* counts, tick_report* report);
+  // Fires one due timer, counting it in `report` as fired, skipped, refused or capped.
+  void fire_one(const timer_ref& timer, instant now, firing_counts* counts, tick_report* report);
   outcome commit(const procedure& p, const case_state& current,
                  decision decided, std::string id_pattern, civil_date local_day);
   // The requests of one transaction: a case's change and those it causes (sub-cases, parents).

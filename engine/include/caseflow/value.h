@@ -53,6 +53,7 @@ using field_values = std::map<std::string, value, std::less<>>;
 // Money accepts "12345", "12345.6", "12,345.67" (at most two decimals); bool accepts
 // true/false/yes/no; date is YYYY-MM-DD; datetime is ISO-8601 with an offset or Z
 // (a datetime without offset is rejected: the zone must be explicit).
+// Dates and datetimes lie within k_time_range.
 // On failure returns nullopt and sets *error to a sentence saying what was expected.
 std::optional<value> parse_value(field_type type, std::string_view text, std::string* error);
 
@@ -69,7 +70,19 @@ std::optional<value> value_from_json(field_type type, const nlohmann::json& j);
 civil_date make_date(int year, unsigned month, unsigned day);
 void split_date(civil_date d, int* year, unsigned* month, unsigned* day);
 // ISO-8601 parse: "2026-02-13T17:50+08:00", "2026-02-13T09:50:00Z", "2026-02-13 17:50:00+08:00".
+// Nullopt outside k_time_range too.
 std::optional<instant> parse_instant(std::string_view text);
+
+// The dates and times caseflow reads: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (a later time
+// has no four-digit year, and its stored text would not read back). A date or time outside them
+// is refused where it is read — parse_value, --now, org.yaml's delegation dates, calendar files —
+// with out_of_range_message().
+inline constexpr std::string_view k_time_range = "caseflow handles dates and times from 1970-01-01 to 9999-12-31 UTC";
+// True if `text` is written as a date or a time (YYYY-MM-DD..., or a year of five digits or more)
+// but lies outside k_time_range.
+bool outside_time_range(std::string_view text);
+// "'10000-01-01' is out of range: caseflow handles dates and times from 1970-01-01 to 9999-12-31 UTC".
+std::string out_of_range_message(std::string_view text);
 // "2026-02-13T09:50:00Z".
 std::string format_instant_utc(instant t);
 

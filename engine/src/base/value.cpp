@@ -79,13 +79,27 @@ bool valid_date(int y, int m, int d) {
   return year_month_day{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}}.ok();
 }
 
-std::optional<civil_date> parse_date(std::string_view s) {
+// A date with any four-digit year, before 1970 too.
+std::optional<civil_date> parse_any_date(std::string_view s) {
   int y = 0, m = 0, d = 0;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !parse_fixed(s, 0, 4, &y) ||
       !parse_fixed(s, 5, 2, &m) || !parse_fixed(s, 8, 2, &d) || !valid_date(y, m, d))
     return std::nullopt;
   return make_date(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
+
+// The last second of 9999-12-31, UTC.
+constexpr std::int64_t k_last_second = 253402300799;
+
+bool in_time_range(std::int64_t seconds) { return seconds >= 0 && seconds <= k_last_second; }
+
+std::optional<civil_date> parse_date(std::string_view s) {
+  const auto d = parse_any_date(s);
+  if (!d || !in_time_range(std::int64_t{d->days} * 86400)) return std::nullopt;
+  return d;
+}
+
+std::optional<instant> parse_any_instant(std::string_view s);
 
 }  // namespace
 
@@ -112,9 +126,30 @@ void split_date(civil_date date, int* y, unsigned* m, unsigned* d) {
 }
 
 std::optional<instant> parse_instant(std::string_view s) {
+  const auto t = parse_any_instant(s);
+  if (!t || !in_time_range(t->seconds)) return std::nullopt;
+  return t;
+}
+
+bool outside_time_range(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits > 4 && digits < text.size() && text[digits] == '-') return true;  // a year past 9999
+  if (parse_any_date(text)) return !parse_date(text);
+  if (const auto t = parse_any_instant(text)) return !in_time_range(t->seconds);
+  return false;
+}
+
+std::string out_of_range_message(std::string_view text) {
+  return fmt::format("'{}' is out of range: {}", text, k_time_range);
+}
+
+namespace {
+
+std::optional<instant> parse_any_instant(std::string_view s) {
   // YYYY-MM-DD[T ]HH:MM[:SS](Z|+HH:MM|-HH:MM|+HHMM)
   if (s.size() < 16 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':') return std::nullopt;
-  auto date = parse_date(s.substr(0, 10));
+  auto date = parse_any_date(s.substr(0, 10));
   int hh = 0, mm = 0, ss = 0;
   if (!date || !parse_fixed(s, 11, 2, &hh) || !parse_fixed(s, 14, 2, &mm)) return std::nullopt;
   std::size_t pos = 16;
@@ -147,6 +182,8 @@ std::optional<instant> parse_instant(std::string_view s) {
   return instant{local - offset};
 }
 
+}  // namespace
+
 std::string format_instant_utc(instant t) {
   const std::int64_t day = t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400;
   const std::int64_t rest = t.seconds - day * 86400;
@@ -157,10 +194,11 @@ std::string format_instant_utc(instant t) {
 }
 
 std::optional<value> parse_value(field_type type, std::string_view text, std::string* error) {
-  auto fail = [&](std::string_view expected) -> std::optional<value> {
-    if (error) *error = fmt::format("'{}' is not {}", text, expected);
+  auto fail_with = [&](std::string message) -> std::optional<value> {
+    if (error) *error = std::move(message);
     return std::nullopt;
   };
+  auto fail = [&](std::string_view expected) { return fail_with(fmt::format("'{}' is not {}", text, expected)); };
   switch (type) {
     case field_type::text:
     case field_type::enumeration:
@@ -180,9 +218,11 @@ std::optional<value> parse_value(field_type type, std::string_view text, std::st
       return fail("true or false");
     case field_type::date:
       if (auto d = parse_date(text)) return value{*d};
+      if (outside_time_range(text)) return fail_with(out_of_range_message(text));
       return fail("a date (YYYY-MM-DD)");
     case field_type::datetime:
       if (auto t = parse_instant(text)) return value{*t};
+      if (outside_time_range(text)) return fail_with(out_of_range_message(text));
       return fail("a date and time with its zone (e.g. 2026-02-13T17:50+08:00)");
   }
   return fail("a known type");

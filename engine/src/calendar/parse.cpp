@@ -68,7 +68,8 @@ std::optional<civil_date> read_date(yaml_reader& in, const YAML::Node& node, std
   if (!text) return std::nullopt;
   std::string why;
   if (const auto v = parse_value(field_type::date, *text, &why)) return std::get<civil_date>(*v);
-  in.error(node, fmt::format("bad date '{}' in {}: expected a real day as YYYY-MM-DD, e.g. 2026-02-15", *text, what));
+  if (outside_time_range(*text)) in.error(node, fmt::format("{}: {}", what, why));
+  else in.error(node, fmt::format("bad date '{}' in {}: expected a real day as YYYY-MM-DD, e.g. 2026-02-15", *text, what));
   return std::nullopt;
 }
 

@@ -1,10 +1,12 @@
 #include "caseflow/org.h"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "caseflow/hash.h"
+#include "caseflow/identifier.h"
 #include "caseflow/text_file.h"
 #include "base/yaml_reader.h"
 
@@ -87,10 +89,16 @@ organisation load_organisation_text(const std::string& text, const std::string& 
   const YAML::Node people = (*root)["people"];
   if (!people) in.error(*root, "missing 'people:'");
   else if (in.expect_map(people, "people")) {
+    std::map<std::string, std::pair<std::string, int>> seen;  // look_alike_key -> the id and its line
     for (const auto& entry : people) {
       person p;
       p.id = entry.first.Scalar();
       if (p.id == k_system_actor) in.error(entry.first, "'system' is the engine's own actor and cannot be a person");
+      if (std::string why = identifier_problem(p.id); !why.empty())
+        in.error(entry.first, fmt::format("the person id is not allowed: {} ({})", why, k_identifier_rule));
+      else if (auto [it, fresh] = seen.try_emplace(look_alike_key(p.id), p.id, detail::position(entry.first).first); !fresh)
+        in.error(entry.first, fmt::format("person '{}' looks like person '{}' on line {} ({})", p.id, it->second.first,
+                                          it->second.second, k_look_alike_rule));
       const YAML::Node& body = entry.second;
       if (!in.expect_map(body, fmt::format("person '{}'", p.id))) continue;
       in.check_keys(body, fmt::format("person '{}'", p.id), {"name", "roles", "email", "phone", "os_user"});

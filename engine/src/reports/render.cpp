@@ -46,7 +46,7 @@ std::string table_text(const report_table& t) {
   for (const auto& row : t.rows) {
     cells.emplace_back();
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
-      cells.back().push_back(detail::cell_text(t.columns[i].key, row[i]));
+      cells.back().push_back(terminal_text(detail::cell_text(t.columns[i].key, row[i])));
       if (!row[i].is_number() && !row[i].is_null()) numeric[i] = false;
     }
   }

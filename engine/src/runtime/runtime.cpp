@@ -8,6 +8,7 @@
 
 #include "caseflow/calendar.h"
 #include "caseflow/hash.h"
+#include "caseflow/identifier.h"
 #include "caseflow/similar.h"
 #include "caseflow/timers.h"
 #include "handlers/hooks.h"
@@ -75,6 +76,21 @@ std::optional<loaded_case> runtime::load(std::string_view case_id) {
   return loaded_case{state_from_json(*p, record->state), p};
 }
 
+std::string runtime::explicit_id_problem(const std::string& id) {
+  if (std::string why = identifier_problem(id); !why.empty())
+    return fmt::format("the case id is not allowed: {} ({})", why, k_identifier_rule);
+  // An id equal to an existing one is the store's to refuse (id_taken), in the transaction.
+  // A look-alike is found before it: the ids of cases opened between the two are not seen.
+  const std::string key = look_alike_key(id);
+  std::string like;
+  store_.scan_cases([&](const case_record& r) {
+    if (r.id != id && look_alike_key(r.id) == key) like = r.id;
+    return like.empty();
+  });
+  if (like.empty()) return "";
+  return fmt::format("case id '{}' looks like the existing case {} ({}); choose another", id, like, k_look_alike_rule);
+}
+
 outcome runtime::start(std::string_view procedure_id, command cmd, instant now, std::string id) {
   const procedure* p = library_.find(procedure_id);
   if (!p) {
@@ -86,6 +102,9 @@ outcome runtime::start(std::string_view procedure_id, command cmd, instant now, 
             fmt::format("unknown procedure '{}'{}; procedures: {}", procedure_id, did_you_mean(procedure_id, ids), list),
             std::nullopt};
   }
+  if (!id.empty())
+    if (std::string why = explicit_id_problem(id); !why.empty())
+      return {outcome::status::refused, "", {}, why, refusal_code::invalid_value};
   cmd.type = command::kind::start;
   case_state fresh;
   fresh.id = id;
@@ -345,24 +364,34 @@ void runtime::add_similar_raises(const procedure& p, std::vector<commit_request>
 
 runtime::tick_report runtime::tick(instant now, std::size_t limit) {
   tick_report report;
-  // Firing can make further timers due at once (an escalation that applies immediately):
-  // keep going until a pass fires nothing, within the limit.
+  firing_counts counts;
+  // Firing can make further timers due at once (an escalation that applies immediately, a
+  // repeating one behind by several periods): keep going until a pass fires nothing, within
+  // the limit and at most k_max_firings_per_rule times per rule of a case.
   for (std::size_t before = SIZE_MAX; report.fired != before && report.fired < limit;) {
     before = report.fired;
-    fire_due(now, limit - report.fired, &report);
+    fire_due(now, limit - report.fired, &counts, &report);
   }
   return report;
 }
 
-void runtime::fire_due(instant now, std::size_t limit, tick_report* out) {
+void runtime::fire_due(instant now, std::size_t limit, firing_counts* counts, tick_report* out) {
   tick_report& report = *out;
   // Two ticks at once may both read a timer: the first to commit fires it, and the second,
   // refused by the case's version, skips it (store.h, lease).
-  for (const timer_ref& timer : store_.due_timers(now, limit)) fire_one(timer, now, &report);
+  for (const timer_ref& timer : store_.due_timers(now, limit)) fire_one(timer, now, counts, &report);
 }
 
-void runtime::fire_one(const timer_ref& timer, instant now, tick_report* out) {
+void runtime::fire_one(const timer_ref& timer, instant now, firing_counts* counts, tick_report* out) {
   tick_report& report = *out;
+  std::size_t& fired_before = (*counts)[{timer.case_id, timer.rule}];
+  if (fired_before >= k_max_firings_per_rule) {
+    const bool listed = std::any_of(report.capped.begin(), report.capped.end(), [&](const capped_rule& r) {
+      return r.case_id == timer.case_id && r.rule == timer.rule;
+    });
+    if (!listed) report.capped.push_back({timer.case_id, timer.rule, fired_before});
+    return;
+  }
   auto loaded = load(timer.case_id);
   if (!loaded) {
     ++report.skipped;
@@ -395,6 +424,7 @@ void runtime::fire_one(const timer_ref& timer, instant now, tick_report* out) {
     return;
   }
   ++report.fired;
+  ++fired_before;
   for (auto& e : result.events) report.events.push_back(std::move(e));
 }
 
