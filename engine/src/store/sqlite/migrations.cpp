@@ -1,9 +1,13 @@
 // Schema migrations. See migrations.h; README.md "Reliability and security".
 #include "store/sqlite/migrations.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 
 #include <SQLiteCpp/Backup.h>
@@ -46,11 +50,35 @@ const std::vector<migration_step>& migration_steps() {
   return steps;
 }
 
+namespace {
+
+// Whether `file` is a caseflow database of schema `version` (an earlier attempt's backup).
+bool is_backup_of(const std::string& file, int version) {
+  try {
+    SQLite::Database db(file, SQLite::OPEN_READONLY);
+    return db.tableExists("meta") && stored_schema_version(db) == version;
+  } catch (const SQLite::Exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 std::string backup_path_for(const std::string& path, int version) {
   const std::string base = fmt::format("{}.v{}-backup", path, version);
   std::string candidate = base;
-  for (int n = 2; std::filesystem::exists(candidate); ++n) candidate = fmt::format("{}-{}", base, n);
-  return candidate;
+  for (int n = 2;; ++n) {
+    std::error_code ec;
+    const auto status = std::filesystem::symlink_status(candidate, ec);
+    if (std::filesystem::is_symlink(status))
+      throw store_error(fmt::format("{}: the backup name {} is a symbolic link; caseflow does not write a backup "
+                                    "through one (remove it); the database is unchanged",
+                                    path, candidate));
+    if (!std::filesystem::exists(status) ||
+        (std::filesystem::is_regular_file(status) && is_backup_of(candidate, version)))
+      return candidate;
+    candidate = fmt::format("{}-{}", base, n);
+  }
 }
 
 int stored_schema_version(SQLite::Database& db) {
@@ -65,19 +93,29 @@ int stored_schema_version(SQLite::Database& db) {
 namespace {
 
 // A consistent copy of `db` (outside any transaction: the backup API cannot read through a
-// connection that holds a write transaction) in a new owner-only file.
+// connection that holds a write transaction) in an owner-only file at `backup`. The copy is
+// written under a temporary name of its own, created here (never through a link), and renamed
+// to `backup` once complete: a copy cut short is never under the backup's name, and an earlier
+// attempt's backup is replaced, so there is one backup per version.
 void write_backup(SQLite::Database& db, const std::string& backup) {
-  const mode_t old_mask = ::umask(077);
+  const std::string temporary = fmt::format("{}.tmp-{}", backup, ::getpid());
+  std::filesystem::remove(temporary);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) throw SQLite::Exception(fmt::format("cannot create {}: {}", temporary, std::strerror(errno)));
+  ::close(fd);
   try {
-    SQLite::Database copy(backup, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    // One step copies every page under one read lock: a consistent copy.
-    if (SQLite::Backup(copy, db).executeStep() != SQLITE_DONE)
-      throw SQLite::Exception("the database stayed busy during the copy");
+    {
+      SQLite::Database copy(temporary, SQLite::OPEN_READWRITE);
+      // One step copies every page under one read lock: a consistent copy.
+      if (SQLite::Backup(copy, db).executeStep() != SQLITE_DONE)
+        throw SQLite::Exception("the database stayed busy during the copy");
+    }
+    std::filesystem::rename(temporary, backup);
   } catch (...) {
-    ::umask(old_mask);
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
     throw;
   }
-  ::umask(old_mask);
 }
 
 }  // namespace
@@ -87,6 +125,10 @@ std::optional<schema_migration> migrate_schema(SQLite::Database& db, const std::
   schema_migration done{version, k_schema_version, backup_path_for(path, version)};
   try {
     write_backup(db, done.backup);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw store_error(fmt::format("{}: cannot write the backup {} before migrating from schema version {} to {}: {}; "
+                                  "the database is unchanged",
+                                  path, done.backup, version, k_schema_version, e.code().message()));
   } catch (const SQLite::Exception& e) {
     throw store_error(fmt::format("{}: cannot write the backup {} before migrating from schema version {} to {}: {}; "
                                   "the database is unchanged",

@@ -25,8 +25,10 @@ struct migration_step {
 // Every step, ordered by `from`; the last ends at k_schema_version.
 const std::vector<migration_step>& migration_steps();
 
-// The name of the backup written before migrating `path` from `version`: "<path>.v<version>-backup",
-// or with "-2", "-3", … appended when that file exists already.
+// The name of the backup written before migrating `path` from `version`: "<path>.v<version>-backup"
+// when it is free or holds an earlier attempt's backup of that version (which is replaced: one
+// backup per version), else with "-2", "-3", … appended (a file caseflow did not write is kept).
+// Throws store_error when the name is a symbolic link.
 std::string backup_path_for(const std::string& path, int version);
 
 // Migrates `db` (opened read-write on `path`) to k_schema_version: copies the database to

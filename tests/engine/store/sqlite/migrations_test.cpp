@@ -5,14 +5,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "caseflow/sqlite_store.h"
 
@@ -105,7 +109,42 @@ TEST_CASE("opening a version 1 database for writing backs it up, then migrates i
   CHECK_FALSE(std::filesystem::exists(path + ".v1-backup-2"));
 }
 
-TEST_CASE("a second migration of the same file does not overwrite the first backup") {
+TEST_CASE("failed migration attempts leave one backup of the version, never a partial one") {
+  temp_folder dir;
+  const std::string path = make_v1_database(dir, "CREATE TABLE personal_data_by_value(x);");
+  for (int attempt = 0; attempt < 3; ++attempt) CHECK_THROWS_AS(sqlite_store{path}, store_error);
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
+    files.push_back(entry.path().filename().string());
+  std::sort(files.begin(), files.end());
+  // The database and one backup (each with the write-ahead files SQLite keeps beside it): no
+  // "-2", no temporary copy left.
+  INFO("files: ", fmt::format("{}", fmt::join(files, " ")));
+  for (const auto& f : files) {
+    CHECK(f.find("backup-2") == std::string::npos);
+    CHECK(f.find(".tmp-") == std::string::npos);
+  }
+  CHECK(std::filesystem::exists(path + ".v1-backup"));
+  SQLite::Database backup(path + ".v1-backup", SQLite::OPEN_READONLY);
+  CHECK(detail::stored_schema_version(backup) == 1);
+}
+
+TEST_CASE("a backup name planted as a symbolic link is refused, and nothing is written through it") {
+  temp_folder dir;
+  const std::string path = make_v1_database(dir);
+  const std::string target = dir.file("elsewhere");
+  std::ofstream(target) << "not to be overwritten";
+  std::filesystem::create_symlink(target, path + ".v1-backup");
+  CHECK_THROWS_WITH_AS(sqlite_store{path},
+                       (path + ": the backup name " + path + ".v1-backup is a symbolic link; caseflow does not write a "
+                               "backup through one (remove it); the database is unchanged").c_str(),
+                       store_error);
+  CHECK(slurp(target) == "not to be overwritten");
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  CHECK(detail::stored_schema_version(db) == 1);
+}
+
+TEST_CASE("a file caseflow did not write under the backup name is kept: the backup takes the next name") {
   temp_folder dir;
   const std::string path = make_v1_database(dir);
   std::ofstream(path + ".v1-backup") << "an older backup";
