@@ -1,8 +1,15 @@
 #include "base/yaml_reader.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 namespace caseflow::detail {
 
@@ -38,13 +45,115 @@ std::string plain_yaml_message(const std::string& message) {
   return message;
 }
 
+// What a YAML document may hold: bounds that no procedure, calendar or organisation comes near
+// (the largest shipped file is about 10 KB and a few levels deep) and that keep a hostile
+// file from costing more than a moment: an alias bomb (anchors of aliases of anchors) expands
+// exponentially when walked, and a deep nesting recurses.
+constexpr std::size_t k_max_document_bytes = 1 << 20;
+constexpr std::uint64_t k_max_expanded_nodes = 200'000;
+constexpr int k_max_depth = 64;
+
+// Counts the nodes of a document as they would be walked, aliases expanded, from the parser's
+// events (linear in the text), and its depth; stops counting once a bound is passed.
+class size_probe final : public YAML::EventHandler {
+ public:
+  std::uint64_t nodes = 0;
+  int deepest = 0;
+  YAML::Mark where;  // where a bound was first passed
+
+  bool too_big() const { return nodes > k_max_expanded_nodes || deepest > k_max_depth; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = sizes_.find(anchor);
+    add(mark, it == sizes_.end() ? 1 : it->second);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    leaf(mark, anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct frame {
+    YAML::anchor_t anchor;
+    std::uint64_t size;
+  };
+  void add(const YAML::Mark& mark, std::uint64_t count) {
+    const bool was = too_big();
+    nodes += count;
+    if (!open_.empty()) open_.back().size += count;
+    if (!was && too_big()) where = mark;
+  }
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor) sizes_[anchor] = 1;
+    add(mark, 1);
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    add(mark, 1);
+    open_.push_back({anchor, 1});
+    if (static_cast<int>(open_.size()) > deepest) {
+      const bool was = too_big();
+      deepest = static_cast<int>(open_.size());
+      if (!was && too_big()) where = mark;
+    }
+  }
+  void close() {
+    const frame done = open_.back();
+    open_.pop_back();
+    if (done.anchor) sizes_[done.anchor] = std::min<std::uint64_t>(done.size, k_max_expanded_nodes + 1);
+  }
+  std::vector<frame> open_;
+  std::map<YAML::anchor_t, std::uint64_t> sizes_;
+};
+
 }  // namespace
 
 std::optional<YAML::Node> yaml_reader::parse(const std::string& text) {
+  if (text.size() > k_max_document_bytes) {
+    out_->push_back({file_, 1, 1,
+                     fmt::format("the file is {} bytes; caseflow reads YAML files of at most {} bytes", text.size(),
+                                 k_max_document_bytes),
+                     diagnostic_level::error});
+    return std::nullopt;
+  }
   try {
+    {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      size_probe probe;
+      while (!probe.too_big() && parser.HandleNextDocument(probe)) {
+      }
+      if (probe.too_big()) {
+        out_->push_back({file_, probe.where.line + 1, probe.where.column + 1,
+                         probe.deepest > k_max_depth
+                             ? fmt::format("the YAML nests deeper than {} levels here; caseflow reads at most {}",
+                                           k_max_depth, k_max_depth)
+                             : fmt::format("the YAML expands to more than {} nodes here (anchors and aliases "
+                                           "included); caseflow reads at most {}",
+                                           k_max_expanded_nodes, k_max_expanded_nodes),
+                         diagnostic_level::error});
+        return std::nullopt;
+      }
+    }
     YAML::Node root = YAML::Load(text);
     report_duplicate_keys(root);
     return root;
+  } catch (const YAML::DeepRecursion& e) {  // deeper than yaml-cpp's own bound, far past ours
+    out_->push_back({file_, e.mark.line + 1, e.mark.column + 1,
+                     fmt::format("the YAML nests deeper than {} levels here; caseflow reads at most {}", k_max_depth,
+                                 k_max_depth),
+                     diagnostic_level::error});
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     if (const int line = first_tab_indented_line(text); line > 0 && line <= e.mark.line + 1)
       out_->push_back({file_, line, 1, "malformed YAML: a tab in the indentation (YAML indents with spaces only)",

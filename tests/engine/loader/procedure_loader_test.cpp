@@ -269,5 +269,31 @@ TEST_CASE("loader: missing org file is a diagnostic") {
   CHECK(to_string(out[0]) == "/nonexistent/org.yaml: cannot read the organisation file");
 }
 
+// Bounds on what a YAML file may hold (base/yaml_reader.cpp): a file over 1 MiB is refused before
+// it is parsed; an alias bomb and a deep nesting are refused from the parser's events.
+TEST_CASE("loader: a file over 1 MiB is refused before it is parsed") {
+  std::string text = "procedure: big\n# ";
+  text += std::string((1 << 20) - text.size() + 1, 'x');
+  REQUIRE(text.size() == (1 << 20) + 1);
+  diagnostics out;
+  CHECK_FALSE(load_procedure_text(text, "big.yaml", &out).has_value());
+  REQUIRE(out.size() == 1);
+  CHECK(to_string(out[0]) == "big.yaml:1:1: the file is 1048577 bytes; caseflow reads YAML files of at most 1048576 bytes");
+}
+
+TEST_CASE("loader: 64 levels of nesting are read, 65 are refused") {
+  for (const int depth : {64, 65}) {
+    CAPTURE(depth);
+    // The document's own map is the first level.
+    const std::string text = "x: " + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "\n";
+    diagnostics out;
+    load_organisation_text(text, "org.yaml", &out);
+    const bool refused = std::any_of(out.begin(), out.end(), [](const diagnostic& d) {
+      return d.message == "the YAML nests deeper than 64 levels here; caseflow reads at most 64";
+    });
+    CHECK(refused == (depth == 65));
+  }
+}
+
 }  // namespace
 }  // namespace caseflow
