@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "caseflow/diagnostic.h"
+#include "caseflow/text_output.h"
 
 #include "commands.h"
 #include "context.h"
@@ -55,6 +56,13 @@ int main(int argc, char** argv) {
   app.add_flag("--read-only", options.read_only, "open the database read-only: commands that write are refused")
       ->envname("CASEFLOW_READ_ONLY");
 
+  // Text that is not UTF-8 never reaches the log (its JSON and hashes hold UTF-8 only).
+  for (int i = 1; i < argc; ++i)
+    if (const std::size_t bad = caseflow::invalid_utf8_at(argv[i]); bad != std::string::npos) {
+      std::cerr << "caseflow: argument " << i << " ('" << caseflow::terminal_text(argv[i]) << "') is not UTF-8 text (byte "
+                << bad + 1 << "); caseflow reads UTF-8 only\n";
+      return k_exit_usage;
+    }
   int exit = k_exit_done;
   for (command_setup setup : all_commands()) setup(app, options, &exit);
   if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {

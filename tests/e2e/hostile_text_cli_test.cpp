@@ -157,5 +157,23 @@ TEST_CASE("tick: one rule of a case fires at most 1,000 times in one tick, which
   CHECK(daily == 104);
 }
 
+// Text that is not UTF-8 (a value typed in another encoding, a file saved as GBK) is refused
+// where it enters, naming where; it used to end in "internal error: [json.exception.type_error.316]".
+TEST_CASE("utf-8: an argument or a YAML file that is not UTF-8 is refused, naming where, and writes nothing") {
+  cli_session s;
+  const std::string id = s.start("zhang.wei", "2026-03-02T10:00+08:00", "complaint",
+                                 {"customer=张三", "channel=phone", "summary=漏水"});
+  // "张" in GBK is D5 C5, which is not UTF-8.
+  // argv: --procedures P --db D --as U --now T note ID TEXT: the text is argument 11.
+  s.refused("zhang.wei", "2026-03-02T10:01+08:00", {"note", id, "\xd5\xc5三来电"},
+            "caseflow: argument 11 ('\\xd5\\xc5三来电') is not UTF-8 text (byte 1); caseflow reads UTF-8 only\n", 2);
+  const std::string folder = s.dir().file("gbk");
+  make_procedures_folder(folder, {{"gbk.yaml", "procedure: gbk\nname: { zh: \"\xd5\xc5\" }\n"}});
+  const run_result r = run_caseflow({"validate", folder + "/gbk.yaml"}, s.dir());
+  CHECK(r.exit_code == 1);
+  // `name: { zh: "` is 13 characters: the byte is in column 14.
+  CHECK(r.err == folder + "/gbk.yaml:2:14: the byte 0xD5 here is not UTF-8; caseflow reads UTF-8 text only\n");
+}
+
 }  // namespace
 }  // namespace caseflow::test

@@ -27,6 +27,12 @@ std::size_t display_width(std::string_view utf8);
 // Example: terminal_text("ok\n\x1b[32mverified: 1 event") == "ok\\n\\x1b[32mverified: 1 event".
 std::string terminal_text(std::string_view text, bool keep_newlines = false);
 
+// The offset of the first byte of `text` that does not start a well-formed UTF-8 sequence (no
+// overlong forms, no surrogates, nothing past U+10FFFF); npos when all of it is UTF-8. Text that
+// is not UTF-8 is refused where it enters (command-line arguments, YAML files): the log, its JSON
+// and its hashes hold UTF-8 only.
+std::size_t invalid_utf8_at(std::string_view text);
+
 // `text` with &, <, > and " replaced by their HTML entities (safe in elements and quoted
 // attributes).
 std::string html_escape(std::string_view text);

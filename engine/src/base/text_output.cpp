@@ -45,6 +45,15 @@ bool hidden_control(char32_t cp) {
 
 }  // namespace
 
+std::size_t invalid_utf8_at(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_length(text, i);
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 std::string terminal_text(std::string_view text, bool keep_newlines) {
   std::string out;
   out.reserve(text.size());

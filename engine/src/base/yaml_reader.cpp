@@ -7,6 +7,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "caseflow/text_output.h"
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
@@ -119,6 +121,16 @@ class size_probe final : public YAML::EventHandler {
 }  // namespace
 
 std::optional<YAML::Node> yaml_reader::parse(const std::string& text) {
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string::npos) {
+    const auto line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t column = line_start == std::string::npos || bad == 0 ? bad : bad - line_start - 1;
+    out_->push_back({file_, static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1,
+                     static_cast<int>(column) + 1,
+                     fmt::format("the byte 0x{:02X} here is not UTF-8; caseflow reads UTF-8 text only",
+                                 static_cast<unsigned char>(text[bad])),
+                     diagnostic_level::error});
+    return std::nullopt;
+  }
   if (text.size() > k_max_document_bytes) {
     out_->push_back({file_, 1, 1,
                      fmt::format("the file is {} bytes; caseflow reads YAML files of at most {} bytes", text.size(),
