@@ -249,7 +249,9 @@ TEST_CASE("migration: a database the version 4 build wrote keeps its hashes; new
       CHECK(q.getColumn(2).getString() == org_version);
       if (q.getColumn(0).getInt() == 16) CHECK(q.getColumn(3).getString() == head.substr(3));
     }
-    CHECK(rows >= 1);
+    // The answer, and the clearing of the written-answer limit (breached by the fixture's tick, so
+    // kept until the step is left); `handling` sets no limit of its own.
+    CHECK(rows == 2);
   }
   const run_result again = migration_cf(dir, old, {"verify"}, "2026-03-06T10:10+08:00");
   INFO("stdout: ", again.out);
