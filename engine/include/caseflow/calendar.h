@@ -89,6 +89,11 @@ class calendar {
   instant local_time(civil_date d, int minute_of_day) const;
   // ISO-8601 with the zone's offset: "2026-02-24T18:00:00+08:00".
   std::string format_local(instant t) const;
+  // A datetime as written on the command line: with its offset (as parse_value), or a local
+  // wall time of this calendar's zone without one ("2026-02-24T18:00", "2026-02-24 18:00:30").
+  // A wall time the zone skips or repeats (a daylight-saving change) is refused, naming it:
+  // nullopt with *error set, as for text that is no datetime at all.
+  std::optional<instant> parse_datetime(std::string_view text, std::string* error) const;
 
   // `t` itself if inside working hours, else the start of the next working period.
   //   Fri 2026-02-13 12:30 -> 13:00 the same day;  Fri 18:00 -> Sat 2026-02-14 09:00 (make-up).

@@ -78,15 +78,24 @@ struct timer_effects {
   handler_calls run;                // `run:` handlers called when it fires
 };
 
-// A time limit on a step, counted from entering the step.
+// A time limit on a step, counted from entering the step, or due at a field's time, or both.
 //   limits:
 //     - { rule: forward, within: 30m working, when: 'received_in_working_hours', remind_at: 80%,
 //         on_breach: { notify: [cs_manager], raise: { severity: important } } }
+//     - { rule: repair, at: agreed_time }                      # a datetime field: that moment
+//     - { rule: answer, within: 24h, at: customer_deadline }   # whichever is earlier (the default)
+//     - { rule: visit, within: 2 working days, at: visit_date - 1 working day, whichever: later }
+// `at` names a datetime field, or a date field with an optional offset (due at the END of the
+// day it designates, as an escalation's `at`). While the field has no value the limit is due
+// `within` alone (no limit without `within`); setting, changing or clearing the field moves the
+// deadline (deadline_changed, reason `field`).
 // `when` may use the case's fields and the arrival context of the step's entry:
 // received_in_working_hours, received_on_working_day, received_on_holiday (bool).
 struct limit_def {
   std::string id;
-  duration within;
+  std::optional<duration> within;
+  std::optional<date_offset> at;    // a date/datetime field (an offset only for a date field)
+  bool whichever_later = false;     // with both: the later of the two (default: the earlier)
   std::optional<expression> when;
   int remind_percent = 0;           // 0 = no reminder
   timer_effects on_breach;

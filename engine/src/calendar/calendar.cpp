@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include <cctz/civil_time.h>
+#include <fmt/format.h>
 
 #include "calendar/calendar_data.h"
 
@@ -100,6 +101,28 @@ instant calendar::local_time(civil_date d, int minute_of_day) const {
 
 std::string calendar::format_local(instant t) const {
   return cctz::format("%Y-%m-%dT%H:%M:%S%Ez", to_time_point(t), data_->zone);
+}
+
+std::optional<instant> calendar::parse_datetime(std::string_view text, std::string* error) const {
+  if (auto exact = parse_value(field_type::datetime, text, error)) return std::get<instant>(*exact);
+  // Read as UTC, the text's digits are the wall time; the zone then says which instant it is.
+  const auto wall_as_utc = parse_instant(fmt::format("{}Z", text));
+  if (!wall_as_utc) {
+    if (error && !outside_time_range(text))
+      *error = fmt::format("'{}' is not a date and time (e.g. 2026-02-13T17:50 in {}, or with an offset: "
+                           "2026-02-13T17:50+08:00)", text, data_->zone.name());
+    return std::nullopt;
+  }
+  const cctz::civil_second wall = cctz::civil_second(1970, 1, 1) + wall_as_utc->seconds;
+  const auto lookup = data_->zone.lookup(wall);
+  if (lookup.kind != cctz::time_zone::civil_lookup::UNIQUE) {
+    if (error)
+      *error = fmt::format("'{}' {} in {}: give the offset (e.g. {}+08:00)", text,
+                           lookup.kind == cctz::time_zone::civil_lookup::SKIPPED ? "does not exist" : "is ambiguous",
+                           data_->zone.name(), text);
+    return std::nullopt;
+  }
+  return from_time_point(lookup.pre);
 }
 
 bool calendar::in_working_hours(instant t) const {

@@ -26,9 +26,11 @@ const std::vector<std::string>& effective_roles(const step_def& step, const acti
   return action.roles.empty() ? step.roles : action.roles;
 }
 
-// Parses `--set` values into typed values; only names in `allowed` (all fields when null).
-std::optional<refusal> parse_sets(const procedure& p, const command& cmd, const std::vector<std::string>* allowed,
-                                  std::string_view what, field_values* out) {
+// Parses `--set` values into typed values; only names in `allowed` (all fields when null). A
+// datetime without an offset is a wall time of the procedure's calendar (`cal`, may be null);
+// an empty value clears the field.
+std::optional<refusal> parse_sets(const procedure& p, const calendar* cal, const command& cmd,
+                                  const std::vector<std::string>* allowed, std::string_view what, field_values* out) {
   for (const auto& [name, text] : cmd.sets) {
     const field_def* field = p.find_field(name);
     if (!field) {
@@ -42,9 +44,15 @@ std::optional<refusal> parse_sets(const procedure& p, const command& cmd, const 
                     fmt::format("{} cannot set field '{}'; it sets: {}", what, name,
                                 allowed->empty() ? std::string("nothing") : join(*allowed)));
     std::string why;
-    auto v = parse_value(field->type, text, &why);
+    if (text.empty() && field->required)
+      return refuse(refusal_code::missing_value,
+                    fmt::format("field '{}' is required; it cannot be cleared (`--set {}=` clears a field)", name, name));
+    std::optional<value> v;
+    if (text.empty()) v = value{};  // `--set F=` clears F (refused below where F is required)
+    else if (field->type != field_type::datetime || !cal) v = parse_value(field->type, text, &why);
+    else if (auto t = cal->parse_datetime(text, &why)) v = value{*t};
     if (!v) return refuse(refusal_code::invalid_value, fmt::format("field '{}': {}", name, why));
-    if (field->type == field_type::enumeration &&
+    if (field->type == field_type::enumeration && !text.empty() &&
         std::find(field->values.begin(), field->values.end(), text) == field->values.end())
       return refuse(refusal_code::invalid_value,
                     fmt::format("field '{}': '{}' is not one of {}{}", name, text, join(field->values, " | "),
@@ -113,7 +121,7 @@ decision decide_start(const procedure& p, const organisation& org, const case_st
   field_values values;
   for (const auto& field : p.fields)
     if (!is_null(field.default_value)) values[field.id] = field.default_value;
-  if (auto r = parse_sets(p, cmd, nullptr, "opening a case", &values)) return {{}, r};
+  if (auto r = parse_sets(p, at.cal, cmd, nullptr, "opening a case", &values)) return {{}, r};
   std::vector<std::string> required;
   for (const auto& field : p.fields)
     if (field.required) required.push_back(field.id);
@@ -163,7 +171,7 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
                                    action->id, c.id, join(roles, " or "), cmd.actor, held))};
   }
   field_values changes;
-  if (auto r = parse_sets(p, cmd, &action->settable_fields, fmt::format("action '{}'", action->id), &changes))
+  if (auto r = parse_sets(p, at.cal, cmd, &action->settable_fields, fmt::format("action '{}'", action->id), &changes))
     return {{}, r};
   if (action->guard) {
     field_values values = c.fields;

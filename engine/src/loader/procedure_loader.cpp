@@ -367,18 +367,52 @@ class procedure_reader {
     return effects;
   }
 
+  // An `at:` of a limit or escalation: a datetime field, or a date field with an optional offset.
+  std::optional<date_offset> read_field_time(const YAML::Node& node, const procedure& p, const std::string& where) {
+    const auto text = in_.scalar(node, "at").value_or("");
+    std::string why;
+    auto at = parse_date_offset(text, &why);
+    if (!at) {
+      in_.error(node, fmt::format("{}: {}", where, why));
+      return std::nullopt;
+    }
+    const field_def* f = p.find_field(at->field);
+    const bool offset = at->tenth_months != 0 || at->days != 0 || at->working;
+    if (!f || (f->type != field_type::date && f->type != field_type::datetime)) {
+      in_.error(node, fmt::format("{}: '{}' is not a date or datetime field", where, at->field));
+      return std::nullopt;
+    }
+    if (f->type == field_type::datetime && offset) {
+      in_.error(node, fmt::format("{}: '{}' is a datetime field; 'at:' takes it without an offset (an offset counts "
+                                  "days of a date field)", where, at->field));
+      return std::nullopt;
+    }
+    return at;
+  }
+
   void read_limit(const YAML::Node& node, const procedure& p, step_def* step) {
     const std::string where = fmt::format("a limit of step '{}'", step->id);
     if (!in_.expect_map(node, where)) return;
-    in_.check_keys(node, where, {"rule", "within", "when", "remind_at", "on_breach"});
+    in_.check_keys(node, where, {"rule", "within", "at", "whichever", "when", "remind_at", "on_breach"});
     limit_def limit;
-    if (!node["rule"] || !node["within"]) {
-      in_.error(node, fmt::format("{} needs 'rule:' (its name) and 'within:' (e.g. 30m working)", where));
+    if (!node["rule"] || (!node["within"] && !node["at"])) {
+      in_.error(node, fmt::format("{} needs 'rule:' (its name) and 'within:' (e.g. 30m working) or 'at:' (a date or "
+                                  "datetime field)", where));
       return;
     }
     limit.id = in_.scalar(node["rule"], "rule").value_or("");
-    auto within = read_duration(node["within"], "within");
-    if (within) limit.within = *within;
+    if (node["within"]) limit.within = read_duration(node["within"], "within");
+    if (node["at"]) limit.at = read_field_time(node["at"], p, fmt::format("limit '{}'", limit.id));
+    if (node["whichever"]) {
+      const auto which = in_.scalar(node["whichever"], "whichever").value_or("");
+      if (which != "earlier" && which != "later")
+        in_.error(node["whichever"], fmt::format("limit '{}': whichever must be 'earlier' or 'later', not '{}'",
+                                                 limit.id, which));
+      else if (!node["within"] || !node["at"])
+        in_.error(node["whichever"], fmt::format("limit '{}': 'whichever' chooses between 'within:' and 'at:'; "
+                                                 "give both", limit.id));
+      limit.whichever_later = which == "later";
+    }
     if (node["when"]) limit.when = compile(node["when"], p.limit_names(), fmt::format("condition of limit '{}'", limit.id));
     if (node["remind_at"]) {
       auto text = in_.scalar(node["remind_at"], "remind_at").value_or("");
@@ -413,14 +447,7 @@ class procedure_reader {
       const std::string where = fmt::format("escalation '{}'", e.id);
       if (item["after"])
         if (auto d = read_duration(item["after"], "after")) e.after = *d;
-      if (item["at"]) {
-        auto text = in_.scalar(item["at"], "at").value_or("");
-        std::string why;
-        e.at = parse_date_offset(text, &why);
-        if (!e.at) in_.error(item["at"], fmt::format("{}: {}", where, why));
-        else if (const field_def* f = p->find_field(e.at->field); !f || f->type != field_type::date)
-          in_.error(item["at"], fmt::format("{}: '{}' is not a date field", where, e.at->field));
-      }
+      if (item["at"]) e.at = read_field_time(item["at"], *p, where);
       if (item["every"]) e.every = read_duration(item["every"], "every");
       if (item["since"]) {
         const auto since = in_.scalar(item["since"], "since").value_or("");

@@ -28,6 +28,31 @@ std::optional<deadline> due_after(const calendar* cal, instant start, const dura
   return deadline{instant{start.seconds + d.amount}, false, ""};
 }
 
+// When the time a field names falls due: a datetime field at its value; a date field (with its
+// offset) at the end of the day it designates — local midnight, or the close of a working day
+// for a working offset (calendar::due). nullopt while the field has no value, and for a working
+// offset without a calendar.
+std::optional<deadline> due_at_field(const calendar* cal, const field_values& fields, const date_offset& at) {
+  const auto v = fields.find(at.field);
+  if (v == fields.end()) return std::nullopt;
+  const std::string version = cal ? cal->version() : "";
+  if (const auto* t = std::get_if<instant>(&v->second)) return deadline{*t, false, version};
+  const auto* day = std::get_if<civil_date>(&v->second);
+  if (!day) return std::nullopt;
+  if (cal) return cal->due(*day, at);
+  if (at.working) return std::nullopt;
+  return deadline{instant{(std::int64_t{plain_offset(*day, at).days} + 1) * 86400}, false, ""};
+}
+
+// A limit's deadline in case `c`: `within` from the step's entry, `at` a field's time, or the
+// earlier (or later) of the two where both are known. *by_within says which one it is.
+std::optional<deadline> limit_due(const calendar* cal, const case_state& c, const limit_def& limit, bool* by_within) {
+  std::optional<deadline> after = limit.within ? due_after(cal, c.step_entered_at, *limit.within) : std::nullopt;
+  std::optional<deadline> at = limit.at ? due_at_field(cal, c.fields, *limit.at) : std::nullopt;
+  *by_within = after && (!at || (after->due < at->due) != limit.whichever_later);
+  return *by_within ? after : at;
+}
+
 instant reminder_time(const calendar* cal, instant start, const deadline& limit, const duration& d, int percent) {
   if (cal && !is_plain(d)) {
     const std::int64_t working = cal->working_seconds_between(start, limit.due);
@@ -49,6 +74,7 @@ struct wanted {
   std::string rule;
   std::string_view kind;
   deadline due;
+  std::string field;  // the field whose time it may fall due at ("" = none)
 };
 
 void add_limits(const procedure& p, const calendar* cal, const case_state& c, std::vector<wanted>* out) {
@@ -57,17 +83,20 @@ void add_limits(const procedure& p, const calendar* cal, const case_state& c, st
   const field_values context = arrival_context(cal, c);
   for (const auto& limit : step->limits) {
     if (limit.when && !limit.when->evaluate(context)) continue;
-    auto due = due_after(cal, c.step_entered_at, limit.within);
+    bool by_within = false;
+    auto due = limit_due(cal, c, limit, &by_within);
     if (!due) continue;
     const std::string rule = fmt::format("{}.{}", step->id, limit.id);
-    out->push_back({rule, k_limit, *due});
+    out->push_back({rule, k_limit, *due, limit.at ? limit.at->field : ""});
     const case_deadline* existing = c.find_deadline(rule);
     const std::string reminder = rule + ".reminder";
     const bool reminded = std::find(c.reminders_sent.begin(), c.reminders_sent.end(), reminder) != c.reminders_sent.end();
     if (limit.remind_percent > 0 && !reminded && !(existing && existing->breached)) {
       deadline remind = *due;
-      remind.due = reminder_time(cal, c.step_entered_at, *due, limit.within, limit.remind_percent);
-      out->push_back({reminder, k_reminder, remind});
+      // A share of working time for a working `within`, else of plain time (a field's time is).
+      const duration plain{duration::unit::calendar_seconds, 0, ""};
+      remind.due = reminder_time(cal, c.step_entered_at, *due, by_within ? *limit.within : plain, limit.remind_percent);
+      out->push_back({reminder, k_reminder, remind, limit.at ? limit.at->field : ""});
     }
   }
 }
@@ -86,16 +115,14 @@ void add_escalations(const procedure& p, const calendar* cal, const case_state& 
     if (const case_deadline* pending = e.from_condition ? c.find_deadline(e.id) : nullptr) {
       due = deadline{pending->due, pending->provisional, pending->calendar_version};  // counted from when it began
     } else if (e.at) {
-      auto base = values.find(e.at->field);
-      if (base == values.end() || !std::holds_alternative<civil_date>(base->second) || !cal) continue;
-      due = cal->due(std::get<civil_date>(base->second), *e.at);
+      due = due_at_field(cal, values, *e.at);
     } else if (e.from_condition) {
       due = due_after(cal, now, e.after);  // it has just begun to apply
     } else {
       due = due_after(cal, instant{c.opened_at.seconds + c.paused_seconds}, e.after);
       for (int i = 0; due && i < times; ++i) due = due_after(cal, due->due, *e.every);
     }
-    if (due) out->push_back({e.id, k_escalation, *due});
+    if (due) out->push_back({e.id, k_escalation, *due, e.at ? e.at->field : ""});
   }
 }
 
@@ -137,7 +164,15 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
     if (existing && existing->breached) continue;  // a breach stands until the step is left
     event e = system_event(p, next, existing ? event_kind::deadline_changed : event_kind::deadline_set, now);
     e.data = deadline_data(w);
-    if (existing) e.data["old_due"] = format_instant_utc(existing->due);
+    if (existing) {
+      e.data["old_due"] = format_instant_utc(existing->due);
+      // A deadline that may fall due at a field's time moves when the field is set, changed or
+      // cleared (DESIGN.md "Events": reason field). A calendar recompute says `calendar` instead.
+      if (!w.field.empty()) {
+        e.data["reason"] = "field";
+        e.data["field"] = w.field;
+      }
+    }
     push(p, &next, std::move(e), &events);
   }
   return events;
@@ -179,7 +214,7 @@ decision fire_timer(const procedure& p, const organisation& org, const calendar*
     // A repeating escalation is next due one period after this one was due.
     if (auto again = due_after(cal, was_due, *escalation->every)) {
       event e = system_event(p, next, event_kind::deadline_set, at.now);
-      e.data = deadline_data({std::string(rule), k_escalation, *again});
+      e.data = deadline_data({std::string(rule), k_escalation, *again, ""});
       push(p, &next, std::move(e), &events);
     }
   }

@@ -111,7 +111,9 @@ using sets_t = std::vector<std::pair<std::string, std::string>>;
 // with fire_timer; every event folded into the case with apply().
 class sim {
  public:
-  explicit sim(const calendar* cal = &cn()) : cal_(cal) {}
+  // A case of `p` (ticket() by default; it needs a required text field `customer`).
+  explicit sim(const calendar* cal = &cn(), const procedure& p = ticket(), const organisation& org = ticket_org())
+      : cal_(cal), p_(p), org_(org) {}
 
   std::vector<event> open(const char* when, sets_t sets = {}) {
     sets.insert(sets.begin(), {"customer", "Zhang"});
@@ -135,7 +137,7 @@ class sim {
 
   // fire_timer; on success the events are folded into the case.
   decision fire(const char* rule, const char* when) {
-    decision d = fire_timer(ticket(), ticket_org(), cal_, c_, rule, moment_at(timers_at(when)));
+    decision d = fire_timer(p_, org_, cal_, c_, rule, moment_at(timers_at(when)));
     if (d) record(d.events);
     return d;
   }
@@ -149,7 +151,7 @@ class sim {
       for (const auto& d : c_.deadlines)
         if (!d.breached && d.due <= timers_at(when) && (!next || d.due < next->due)) next = &d;
       if (!next) return all;
-      decision d = fire_timer(ticket(), ticket_org(), cal_, c_, next->rule, moment_at(timers_at(when)));
+      decision d = fire_timer(p_, org_, cal_, c_, next->rule, moment_at(timers_at(when)));
       REQUIRE(static_cast<bool>(d));
       record(d.events);
       all.insert(all.end(), d.events.begin(), d.events.end());
@@ -158,7 +160,7 @@ class sim {
 
   // schedule_deadlines under `cal` (default: this sim's), recorded.
   std::vector<event> reschedule(const char* when, const calendar* cal = nullptr) {
-    auto events = schedule_deadlines(ticket(), cal ? cal : cal_, c_, timers_at(when));
+    auto events = schedule_deadlines(p_, cal ? cal : cal_, c_, timers_at(when));
     record(events);
     return events;
   }
@@ -182,13 +184,13 @@ class sim {
   }
 
  private:
-  moment moment_at(instant t) const { return {t, cal_->local_date(t)}; }
+  moment moment_at(instant t) const { return {t, cal_->local_date(t), cal_}; }
 
   std::vector<event> decided(const case_state& current, const command& cmd, const char* when) {
-    decision d = decide(ticket(), ticket_org(), current, cmd, moment_at(timers_at(when)));
+    decision d = decide(p_, org_, current, cmd, moment_at(timers_at(when)));
     INFO("refused: ", d.refused ? d.refused->message : std::string());
     REQUIRE(static_cast<bool>(d));
-    auto events = with_deadlines(ticket(), cal_, current, std::move(d.events), timers_at(when));
+    auto events = with_deadlines(p_, cal_, current, std::move(d.events), timers_at(when));
     if (current.seq == 0) c_ = current;
     record(events);
     return events;
@@ -197,11 +199,13 @@ class sim {
   void record(const std::vector<event>& events) {
     for (const auto& e : events) {
       REQUIRE(e.seq == c_.seq + 1);
-      c_ = apply(ticket(), std::move(c_), e);
+      c_ = apply(p_, std::move(c_), e);
     }
   }
 
   const calendar* cal_;
+  const procedure& p_;
+  const organisation& org_;
   case_state c_;
 };
 
@@ -653,6 +657,124 @@ steps:
     INFO("reminder due ", cn().format_local(reminder->due));
     CHECK(reminder->due <= limit->due);
   }
+}
+
+// A repair whose limits fall due at field times (issue: deadlines at a field's time).
+constexpr const char* k_repair = R"(procedure: repair
+name: { zh: 维修, en: Repair }
+version: "1"
+calendar: cn-mainland
+case_id: "RP-{seq:03}"
+roles: { agent: 客服 }
+fields:
+  customer: { type: text, required: true }
+  agreed_time: { type: datetime }
+  customer_deadline: { type: date }
+  visit_date: { type: date }
+start: fixing
+steps:
+  fixing:
+    role: agent
+    limits:
+      - { rule: agreed, at: agreed_time }
+      - { rule: answer, within: 24h, at: customer_deadline }
+      - { rule: prepare, within: 2 working days, at: visit_date - 1 working day, whichever: later }
+    actions:
+      agree: { to: fixing, sets: [agreed_time, customer_deadline, visit_date] }
+      done: closed
+  closed: { terminal: true }
+)";
+
+const procedure& repair() {
+  static const procedure p = [] {
+    diagnostics out;
+    auto loaded = load_procedure_text(k_repair, "repair.yaml", &out);
+    for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
+    REQUIRE(loaded.has_value());
+    return *loaded;
+  }();
+  return p;
+}
+
+// The one event of `kind` for `rule` in `events` (the test fails when there is not exactly one).
+const event& only(const std::vector<event>& events, std::string_view kind, std::string_view rule) {
+  const event* found = nullptr;
+  int count = 0;
+  for (const auto& e : events)
+    if (e.kind == kind && e.data.value("rule", "") == rule) found = &e, ++count;
+  std::string all;
+  for (const auto& k : kinds(events)) all += k + "; ";
+  INFO(kind, " ", rule, " in ", all);
+  REQUIRE(count == 1);
+  return *found;
+}
+
+TEST_CASE("timers: a limit at a datetime field is set, moved and cleared with the field") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");  // Tue
+  CHECK(s.due("fixing.agreed") == "none");  // no agreed time yet, and no `within`
+  // A wall time without an offset is read in the calendar's zone (Asia/Shanghai).
+  auto set = s.act("ann", "agree", "2026-03-03T11:00+08:00", {{"agreed_time", "2026-03-05T14:00"}});
+  CHECK(s.due("fixing.agreed") == "2026-03-05T14:00:00+08:00");
+  CHECK(only(set, event_kind::deadline_set, "fixing.agreed").data["due"] == "2026-03-05T06:00:00Z");
+  auto moved = s.act("ann", "agree", "2026-03-03T11:30+08:00", {{"agreed_time", "2026-03-06T09:30+08:00"}});
+  const event& changed = only(moved, event_kind::deadline_changed, "fixing.agreed");
+  CHECK(changed.data["old_due"] == "2026-03-05T06:00:00Z");
+  CHECK(changed.data["due"] == "2026-03-06T01:30:00Z");
+  CHECK(changed.data["reason"] == "field");
+  CHECK(changed.data["field"] == "agreed_time");
+  auto cleared = s.act("ann", "agree", "2026-03-03T12:00+08:00", {{"agreed_time", ""}});
+  CHECK(only(cleared, event_kind::deadline_cleared, "fixing.agreed").seq > 0);
+  CHECK(s.due("fixing.agreed") == "none");
+  CHECK(s.field("agreed_time") == "");
+}
+
+TEST_CASE("timers: 24 hours or the customer's deadline, whichever is earlier") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");
+  CHECK(s.due("fixing.answer") == "2026-03-04T10:00:00+08:00");  // 24 plain hours
+  // A date field is due at the END of its day: 03-03 24:00 = 03-04 00:00, before 10:00.
+  auto today = s.act("ann", "agree", "2026-03-03T10:30+08:00", {{"customer_deadline", "2026-03-03"}});
+  CHECK(s.due("fixing.answer") == "2026-03-04T00:00:00+08:00");
+  CHECK(only(today, event_kind::deadline_changed, "fixing.answer").data["reason"] == "field");
+  // A later customer deadline leaves the 24 hours in force.
+  s.act("ann", "agree", "2026-03-03T10:40+08:00", {{"customer_deadline", "2026-03-10"}});
+  CHECK(s.due("fixing.answer") == "2026-03-04T10:00:00+08:00");
+  // Clearing it falls back to the duration, which is already the due time: nothing moves.
+  auto cleared = s.act("ann", "agree", "2026-03-03T10:50+08:00", {{"customer_deadline", ""}});
+  CHECK(kinds(cleared) == strings{"action_taken"});
+  CHECK(s.due("fixing.answer") == "2026-03-04T10:00:00+08:00");
+}
+
+TEST_CASE("timers: 2 working days or a working day before the visit, whichever is later") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");  // Tue: 2 working days after 03-03 = Thu 03-05, at its close
+  CHECK(s.due("fixing.prepare") == "2026-03-05T18:00:00+08:00");
+  // Visit Mon 03-09: one working day before is Fri 03-06, due at its close — the later one.
+  s.act("ann", "agree", "2026-03-03T11:00+08:00", {{"visit_date", "2026-03-09"}});
+  CHECK(s.due("fixing.prepare") == "2026-03-06T18:00:00+08:00");
+  // Visit Wed 03-04: the day before is Tue 03-03 18:00, earlier than Thu: back to Thu.
+  s.act("ann", "agree", "2026-03-03T11:10+08:00", {{"visit_date", "2026-03-04"}});
+  CHECK(s.due("fixing.prepare") == "2026-03-05T18:00:00+08:00");
+  s.act("ann", "agree", "2026-03-03T11:20+08:00", {{"visit_date", "2026-03-20"}});
+  // Fri 03-20 - 1 working day = Thu 03-19, 18:00.
+  CHECK(s.due("fixing.prepare") == "2026-03-19T18:00:00+08:00");
+}
+
+TEST_CASE("timers: a datetime that is not one is refused, naming the calendar's zone") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");
+  command cmd;
+  cmd.type = command::kind::act;
+  cmd.actor = "ann";
+  cmd.action = "agree";
+  cmd.sets = {{"agreed_time", "2026-03-05 25:00"}};
+  const moment at{timers_at("2026-03-03T11:00+08:00"), make_date(2026, 3, 3), &cn()};
+  decision bad = decide(repair(), ticket_org(), s.c(), cmd, at);
+  REQUIRE(bad.refused);
+  CHECK(bad.refused->message ==
+        "field 'agreed_time': '2026-03-05 25:00' is not a date and time (e.g. 2026-02-13T17:50 in Asia/Shanghai, or "
+        "with an offset: 2026-02-13T17:50+08:00)");
 }
 
 }  // namespace
