@@ -120,6 +120,7 @@ struct case_deadline {
   std::string calendar_version;
   bool breached = false;          // a limit that has fired
   std::string branch;             // the position it belongs to: "" = the main path
+  bool extended = false;          // moved by an extension: it stays where the extension put it
 };
 
 // The approval chain fixed for a case's current (or last) approval step, and who signed it.

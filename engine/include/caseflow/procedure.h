@@ -56,6 +56,21 @@ struct handler_call {
 };
 using handler_calls = std::vector<handler_call>;
 
+// An action that extends a running limit of its step (the action stays in the step):
+//   extend: { to: reviewing, comment: true,
+//             extends: { limit: answer, by: 2 working days } }            # from the current due time
+//   agree_later: { to: fixing, extends: { limit: repair, to: agreed_time,  # an absolute time
+//                  consent: [consented_by, consent_channel] } }         # "with the customer's consent"
+// The command's comment is the required reason; `to` and the consent fields must be given with
+// the action. The extension is a deadline_changed event (reason `extension`, with the old and new
+// due time, the reason and the consent); a shorter or equal time is refused.
+struct extension_def {
+  std::string limit;                 // a limit id of the action's step
+  std::optional<duration> by;        // counted from the current due time
+  std::string to_field;              // or: the date/datetime field that gives the new time
+  std::vector<std::string> consent;  // fields recording who consented and how
+};
+
 struct action_def {
   std::string id;
   display_name name;
@@ -66,6 +81,7 @@ struct action_def {
   std::vector<std::string> settable_fields;  // the operator may set these with it (required ones too)
   bool comment_required = false;
   handler_calls run;                      // `run:` handlers called when the action is taken
+  std::optional<extension_def> extends;   // extends a running limit of the step
 };
 
 // What happens when a limit is breached or an escalation is due. Any combination.

@@ -35,7 +35,8 @@ namespace {
 case_deadline deadline_from(const event& e) {
   return case_deadline{e.data.value("rule", ""), e.data.value("kind", ""),
                        parse_instant(e.data.value("due", "")).value_or(instant{}), e.data.value("provisional", false),
-                       e.data.value("calendar_version", ""), false, e.branch};
+                       e.data.value("calendar_version", ""), false, e.branch,
+                       e.data.value("reason", "") == "extension"};
 }
 
 // Deadlines of every position are in one list, their rules qualified by branch (branch_rule());
@@ -143,6 +144,7 @@ nlohmann::json state_to_json(const case_state& c) {
                list.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", d.due.seconds}, {"provisional", d.provisional},
                                {"calendar_version", d.calendar_version}, {"breached", d.breached}});
                if (!d.branch.empty()) list.back()["branch"] = d.branch;
+               if (d.extended) list.back()["extended"] = true;
              }
              return list;
            }()},
@@ -177,7 +179,7 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
   for (const auto& d : j.value("deadlines", nlohmann::json::array()))
     c.deadlines.push_back({d.value("rule", ""), d.value("kind", ""), instant{d.value("due", std::int64_t{0})},
                            d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false),
-                           d.value("branch", "")});
+                           d.value("branch", ""), d.value("extended", false)});
   if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
     for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
   c.reminders_sent = j.value("reminders_sent", std::vector<std::string>{});

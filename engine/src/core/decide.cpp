@@ -109,6 +109,54 @@ event base_event(const procedure& p, const case_state& c, const command& cmd, st
   return e;
 }
 
+// The deadline_changed event of an action that extends a running limit (see extension_def),
+// numbered after `taken`, the action's own event. Refused when the limit is not running (not
+// set, or already breached) or the new time is not later than the current one.
+std::optional<refusal> extension_event(const case_state& c, const command& cmd, const step_def& step,
+                                       const extension_def& ext, const field_values& changes, const moment& at,
+                                       const event& taken, event* out) {
+  const std::string rule = branch_rule(cmd.branch, fmt::format("{}.{}", step.id, ext.limit));
+  const case_deadline* running = c.find_deadline(rule);
+  if (!running || running->breached)
+    return refuse(refusal_code::guard_failed,
+                  fmt::format("limit '{}' of case {} is {}; only a running limit can be extended", rule, c.id,
+                              running ? "already breached" : "not running"));
+  instant to = running->due;
+  if (ext.by) {
+    if (at.cal) to = at.cal->due(running->due, *ext.by).due;
+    else if (ext.by->kind == duration::unit::calendar_seconds) to = instant{running->due.seconds + ext.by->amount};
+    else
+      return refuse(refusal_code::guard_failed,
+                    fmt::format("extending by '{}' needs a calendar; the procedure has none", ext.by->text));
+  } else if (const auto given = changes.find(ext.to_field); given != changes.end()) {
+    if (const auto* t = std::get_if<instant>(&given->second)) to = *t;
+    if (const auto* d = std::get_if<civil_date>(&given->second))  // the end of that day
+      to = at.cal ? at.cal->local_time(civil_date{d->days + 1}, 0) : instant{(std::int64_t{d->days} + 1) * 86400};
+  }
+  const auto local = [&](instant t) { return at.cal ? at.cal->format_local(t) : format_instant_utc(t); };
+  if (to <= running->due)
+    return refuse(refusal_code::guard_failed,
+                  fmt::format("an extension must move limit '{}' later: it is due {}, the new time {} is not later", rule,
+                              local(running->due), local(to)));
+  event e = taken;
+  e.seq = taken.seq + 1;
+  e.kind = event_kind::deadline_changed;
+  e.action.clear();
+  e.to_step = e.from_step;
+  e.data = {{"rule", rule},
+            {"kind", running->kind},
+            {"due", format_instant_utc(to)},
+            {"old_due", format_instant_utc(running->due)},
+            {"provisional", running->provisional},
+            {"calendar_version", running->calendar_version},
+            {"reason", "extension"},
+            {"extension_reason", cmd.comment}};
+  // The consent's values are in the action's own event (data.fields, personal ones kept apart).
+  if (!ext.consent.empty()) e.data["consent_fields"] = ext.consent;
+  *out = std::move(e);
+  return std::nullopt;
+}
+
 decision decide_start(const procedure& p, const organisation& org, const case_state& c, const command& cmd,
                       const moment& at) {
   const step_def* start = p.find_step(p.start);
@@ -196,7 +244,13 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
   e.on_behalf_of = who->on_behalf_of;
   e.comment = cmd.comment;
   if (!changes.empty()) e.data["fields"] = fields_to_json(changes);
-  return {{std::move(e)}, std::nullopt};
+  std::vector<event> events{std::move(e)};
+  if (action->extends) {
+    event extended;
+    if (auto r = extension_event(c, cmd, *step, *action->extends, changes, at, events.front(), &extended)) return {{}, r};
+    events.push_back(std::move(extended));
+  }
+  return {std::move(events), std::nullopt};
 }
 
 // How `cmd.actor` may work on the case at all: in one of `preferred` (the step's roles) if they

@@ -159,8 +159,8 @@ void read_approval(yaml_reader& in, const YAML::Node& node, const procedure& p, 
     for (const auto& level : tier.chain)
       for (const auto& role : level.roles)
         if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
-  action_def approve{"approve", {"批准", "Approve"}, approval.approved, roles, std::nullopt, {}, {}, false, {}};
-  action_def reject{"reject", {"驳回", "Reject"}, approval.rejected, roles, std::nullopt, {}, {}, true, {}};
+  action_def approve{"approve", {"批准", "Approve"}, approval.approved, roles, std::nullopt, {}, {}, false, {}, std::nullopt};
+  action_def reject{"reject", {"驳回", "Reject"}, approval.rejected, roles, std::nullopt, {}, {}, true, {}, std::nullopt};
   step->actions.push_back(std::move(approve));
   step->actions.push_back(std::move(reject));
   step->approval = std::move(approval);

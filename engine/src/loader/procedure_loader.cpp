@@ -223,7 +223,7 @@ class procedure_reader {
     }
     const std::string where = fmt::format("action '{}' of step '{}'", id, step.id);
     if (!in_.expect_map(body, where)) return action;
-    in_.check_keys(body, where, {"to", "name", "role", "when", "requires", "sets", "comment", "run"});
+    in_.check_keys(body, where, {"to", "name", "role", "when", "requires", "sets", "comment", "run", "extends"});
     action.name = read_name(in_, body["name"]);
     if (body["to"]) action.to = in_.scalar(body["to"], "to").value_or("");
     else in_.error(body, fmt::format("{} needs 'to:' (the step it leads to)", where));
@@ -235,7 +235,62 @@ class procedure_reader {
         action.settable_fields.push_back(f);
     if (body["comment"]) action.comment_required = in_.boolean(body["comment"], "comment").value_or(false);
     if (body["run"]) action.run = detail::read_handler_calls(in_, body["run"], where);
+    if (body["extends"]) action.extends = read_extension(body["extends"], where, &action);
     return action;
+  }
+
+  // `extends: { limit, by | to, consent }` of an action: the reason is the command's comment, so
+  // the comment becomes required; `to` and the consent fields must be given with the action.
+  // Cross-references (the limit, the fields' types, the action staying in its step) are checked
+  // with the steps (check_extension).
+  std::optional<extension_def> read_extension(const YAML::Node& node, const std::string& where, action_def* action) {
+    const std::string what = fmt::format("'extends' of {}", where);
+    if (!in_.expect_map(node, what)) return std::nullopt;
+    in_.check_keys(node, what, {"limit", "by", "to", "consent"});
+    if (!node["limit"] || (!node["by"] == !node["to"])) {
+      in_.error(node, fmt::format("{} needs 'limit:' (a limit of the step) and either 'by:' (a duration, from the "
+                                  "current due time) or 'to:' (a date or datetime field)", what));
+      return std::nullopt;
+    }
+    extension_def ext;
+    ext.limit = in_.scalar(node["limit"], "limit").value_or("");
+    if (node["by"]) ext.by = read_duration(node["by"], "by");
+    if (node["to"]) ext.to_field = in_.scalar(node["to"], "to").value_or("");
+    if (node["consent"]) ext.consent = in_.scalar_list(node["consent"], "consent");
+    action->comment_required = true;
+    return ext;
+  }
+
+  // Checks an action's extension against its step and fields, then makes its `to` and consent
+  // fields required with the action.
+  void check_extension(const YAML::Node& node, const procedure& p, const step_def& step, action_def& action) {
+    const extension_def& ext = *action.extends;
+    const std::string what = fmt::format("'extends' of action '{}' of step '{}'", action.id, step.id);
+    if (action.to != step.id)
+      in_.error(node, fmt::format("{}: an extension keeps the case in its step; give 'to: {}'", what, step.id));
+    if (std::none_of(step.limits.begin(), step.limits.end(), [&](const limit_def& l) { return l.id == ext.limit; })) {
+      std::vector<std::string> limits;
+      for (const auto& l : step.limits) limits.push_back(l.id);
+      in_.error(node["limit"], fmt::format("{}: '{}' is not a limit of step '{}'{}", what, ext.limit, step.id,
+                                           did_you_mean(ext.limit, limits)));
+    }
+    if (!ext.to_field.empty()) {
+      const field_def* f = p.find_field(ext.to_field);
+      if (!f || (f->type != field_type::date && f->type != field_type::datetime))
+        in_.error(node["to"], fmt::format("{}: '{}' is not a date or datetime field", what, ext.to_field));
+    }
+    for (const auto& name : ext.consent)
+      if (!p.find_field(name))
+        in_.error(node["consent"], fmt::format("{}: unknown consent field '{}'{}", what, name,
+                                               did_you_mean(name, ids_of(p.fields))));
+    std::vector<std::string> needed = ext.consent;
+    if (!ext.to_field.empty()) needed.push_back(ext.to_field);
+    for (const auto& f : needed) {
+      if (std::find(action.required_fields.begin(), action.required_fields.end(), f) == action.required_fields.end())
+        action.required_fields.push_back(f);
+      if (std::find(action.settable_fields.begin(), action.settable_fields.end(), f) == action.settable_fields.end())
+        action.settable_fields.push_back(f);
+    }
   }
 
   // Cross-references, guards and reachability: needs every step, field and role read first.
@@ -287,6 +342,7 @@ class procedure_reader {
               only_settable.push_back(f);
           check_fields(only_settable, action_node["sets"]);
           if (action_node["when"]) compile_guard(action_node["when"], names, p.calendar, &action);
+          if (action.extends) check_extension(action_node["extends"], p, step, action);
         }
       }
     }

@@ -126,13 +126,15 @@ class sim {
     return decided(fresh, cmd, when);
   }
 
-  std::vector<event> act(const char* actor, const char* action, const char* when, sets_t sets = {}) {
-    command cmd;
-    cmd.type = command::kind::act;
-    cmd.actor = actor;
-    cmd.action = action;
-    cmd.sets = std::move(sets);
-    return decided(c_, cmd, when);
+  std::vector<event> act(const char* actor, const char* action, const char* when, sets_t sets = {},
+                         const char* comment = "") {
+    return decided(c_, command_for(actor, action, std::move(sets), comment), when);
+  }
+
+  // What act() would do, refused or not, without recording it.
+  decision try_act(const char* actor, const char* action, const char* when, sets_t sets = {},
+                   const char* comment = "") const {
+    return decide(p_, org_, c_, command_for(actor, action, std::move(sets), comment), moment_at(timers_at(when)));
   }
 
   // fire_timer; on success the events are folded into the case.
@@ -185,6 +187,16 @@ class sim {
 
  private:
   moment moment_at(instant t) const { return {t, cal_->local_date(t), cal_}; }
+
+  static command command_for(const char* actor, const char* action, sets_t sets, const char* comment) {
+    command cmd;
+    cmd.type = command::kind::act;
+    cmd.actor = actor;
+    cmd.action = action;
+    cmd.sets = std::move(sets);
+    cmd.comment = comment;
+    return cmd;
+  }
 
   std::vector<event> decided(const case_state& current, const command& cmd, const char* when) {
     decision d = decide(p_, org_, current, cmd, moment_at(timers_at(when)));
@@ -671,6 +683,9 @@ fields:
   agreed_time: { type: datetime }
   customer_deadline: { type: date }
   visit_date: { type: date }
+  new_time: { type: datetime }
+  consented_by: { type: text }
+  consent_channel: { type: enum, values: [phone, sms, in_person] }
 start: fixing
 steps:
   fixing:
@@ -681,6 +696,8 @@ steps:
       - { rule: prepare, within: 2 working days, at: visit_date - 1 working day, whichever: later }
     actions:
       agree: { to: fixing, sets: [agreed_time, customer_deadline, visit_date] }
+      postpone: { to: fixing, extends: { limit: answer, by: 1 working day } }
+      reschedule: { to: fixing, extends: { limit: agreed, to: new_time, consent: [consented_by, consent_channel] } }
       done: closed
   closed: { terminal: true }
 )";
@@ -775,6 +792,61 @@ TEST_CASE("timers: a datetime that is not one is refused, naming the calendar's 
   CHECK(bad.refused->message ==
         "field 'agreed_time': '2026-03-05 25:00' is not a date and time (e.g. 2026-02-13T17:50 in Asia/Shanghai, or "
         "with an offset: 2026-02-13T17:50+08:00)");
+}
+
+TEST_CASE("timers: extending a running limit by a duration counts from its due time and needs a reason") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");  // answer due Wed 03-04 10:00 (24h)
+  decision silent = s.try_act("ann", "postpone", "2026-03-03T15:00+08:00");
+  REQUIRE(silent.refused);
+  CHECK(silent.refused->code == refusal_code::comment_required);
+  auto events = s.act("ann", "postpone", "2026-03-03T15:00+08:00", {}, "零件未到 parts on order");
+  // 1 working day from Wed 03-04 10:00: the close of the first working day after the 4th, Thu.
+  CHECK(s.due("fixing.answer") == "2026-03-05T18:00:00+08:00");
+  CHECK(kinds(events) == strings{"action_taken", "deadline_changed fixing.answer"});
+  const event& x = events[1];
+  CHECK(x.actor == "ann");
+  CHECK(x.data["reason"] == "extension");
+  CHECK(x.data["old_due"] == "2026-03-04T02:00:00Z");
+  CHECK(x.data["due"] == "2026-03-05T10:00:00Z");
+  CHECK(x.data["extension_reason"] == "零件未到 parts on order");
+  // The extension stands: a customer deadline that would pull the limit earlier no longer does.
+  s.act("ann", "agree", "2026-03-03T16:00+08:00", {{"customer_deadline", "2026-03-03"}});
+  CHECK(s.due("fixing.answer") == "2026-03-05T18:00:00+08:00");
+}
+
+TEST_CASE("timers: an extension to an agreed time needs the consent fields and may not shorten") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");
+  decision early = s.try_act("ann", "reschedule", "2026-03-03T10:10+08:00",
+                             {{"new_time", "2026-03-06T10:00"}, {"consented_by", "Zhang"}, {"consent_channel", "phone"}},
+                             "customer away");
+  REQUIRE(early.refused);  // no agreed time yet: the limit is not running
+  CHECK(early.refused->message ==
+        "limit 'fixing.agreed' of case TK-2026-001 is not running; only a running limit can be extended");
+  s.act("ann", "agree", "2026-03-03T10:20+08:00", {{"agreed_time", "2026-03-05T14:00"}});
+  decision no_consent = s.try_act("ann", "reschedule", "2026-03-03T10:30+08:00", {{"new_time", "2026-03-06T10:00"}},
+                                  "customer away");
+  REQUIRE(no_consent.refused);
+  CHECK(no_consent.refused->message ==
+        "action 'reschedule' needs consented_by, consent_channel: give --set consented_by=… --set consent_channel=…");
+  decision shorter = s.try_act("ann", "reschedule", "2026-03-03T10:30+08:00",
+                               {{"new_time", "2026-03-05T12:00"}, {"consented_by", "Zhang"}, {"consent_channel", "sms"}},
+                               "customer asked");
+  REQUIRE(shorter.refused);
+  CHECK(shorter.refused->message ==
+        "an extension must move limit 'fixing.agreed' later: it is due 2026-03-05T14:00:00+08:00, the new time "
+        "2026-03-05T12:00:00+08:00 is not later");
+  auto events = s.act("ann", "reschedule", "2026-03-03T10:40+08:00",
+                      {{"new_time", "2026-03-06T10:00"}, {"consented_by", "Zhang"}, {"consent_channel", "phone"}},
+                      "customer away on the 5th");
+  CHECK(s.due("fixing.agreed") == "2026-03-06T10:00:00+08:00");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].data["fields"]["consented_by"] == "Zhang");
+  CHECK(events[0].data["fields"]["consent_channel"] == "phone");
+  CHECK(events[1].data["reason"] == "extension");
+  CHECK(events[1].data["old_due"] == "2026-03-05T06:00:00Z");
+  CHECK(events[1].data["consent_fields"] == nlohmann::json::array({"consented_by", "consent_channel"}));
 }
 
 }  // namespace
