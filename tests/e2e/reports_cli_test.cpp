@@ -936,11 +936,18 @@ expected_report sla_expected() {
           "2026-11",
           "2026-11-01",
           "2026-11-30",
-          {{"compliance", "66.7%", "2026-11"}, {"limits met", "6", ""}, {"limits breached", "3", ""}},
+          {{"compliance", "66.7%", "2026-11"},
+           {"limits met", "6", ""},
+           {"limits met after extension", "0", ""},
+           {"limits breached", "3", ""}},
           {{"by_procedure",
             "By procedure",
-            {{"procedure", "procedure"}, {"met", "met"}, {"breached", "breached"}, {"compliance", "compliance"}},
-            {{"complaint", 6, 3, share_cell(6, 9, "66.7%")}},
+            {{"procedure", "procedure"},
+             {"met", "met"},
+             {"met_after_extension", "met after extension"},
+             {"breached", "breached"},
+             {"compliance", "compliance"}},
+            {{"complaint", 6, 0, 3, share_cell(6, 9, "66.7%")}},
             ""},
            {"by_step",
             "Step limits met and breached",
@@ -948,12 +955,14 @@ expected_report sla_expected() {
              {"step", "step"},
              {"rule", "limit"},
              {"met", "met"},
+             {"met_after_extension", "met after extension"},
              {"breached", "breached"},
              {"compliance", "compliance"}},
-            {{"complaint", "department_reply", "written_answer", 3, 1, share_cell(3, 4, "75.0%")},
-             {"complaint", "intake", "forward_other", 1, 0, share_cell(1, 1, "100.0%")},
-             {"complaint", "intake", "forward_phone_email", 2, 2, share_cell(2, 4, "50.0%")}},
-            "a limit counts in the month it was met (step left in time) or breached (at its due time)"}}};
+            {{"complaint", "department_reply", "written_answer", 3, 0, 1, share_cell(3, 4, "75.0%")},
+             {"complaint", "intake", "forward_other", 1, 0, 0, share_cell(1, 1, "100.0%")},
+             {"complaint", "intake", "forward_phone_email", 2, 0, 2, share_cell(2, 4, "50.0%")}},
+            "a limit counts in the month it was met (step left in time; after an extension: by the extended time) or "
+            "breached (at its due time); compliance counts both kinds of met"}}};
 }
 
 // November's legal reviews (the October one is not counted): sales 3 (one not pre-registered),
@@ -1018,7 +1027,11 @@ TEST_CASE("report cli: SLA compliance per step limit counts limits met and breac
   const nlohmann::json october = s.report_json({"sla", "--month", "2026-10", "--procedure", "complaint"});
   CHECK(october["procedure"] == "complaint");
   CHECK(october["tables"]["by_procedure"] ==
-        nlohmann::json::array({{{"procedure", "complaint"}, {"met", 4}, {"breached", 0}, {"compliance", 1.0}}}));
+        nlohmann::json::array({{{"procedure", "complaint"},
+                                      {"met", 4},
+                                      {"met_after_extension", 0},
+                                      {"breached", 0},
+                                      {"compliance", 1.0}}}));
 }
 
 TEST_CASE("report cli: legal review misses per department, in every format") {

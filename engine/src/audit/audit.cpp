@@ -26,8 +26,14 @@ class timeline {
                                {"on_behalf_of", e.on_behalf_of}, {"kind", e.kind}, {"action", e.action},
                                {"to", e.to_step}, {"comment", e.comment}});
     const std::string rule = e.data.is_object() ? e.data.value("rule", "") : "";
-    if ((e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) && e.data.value("kind", "") == "limit")
-      limit(rule)["due"] = e.data.value("due", "");
+    if ((e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) && e.data.value("kind", "") == "limit") {
+      nlohmann::json& l = limit(rule);
+      // An extension keeps the time it moved from, the reason and who extended it.
+      if (e.data.value("reason", "") == "extension")
+        l["extended"] = {{"from", l.value("due", "")}, {"seq", e.seq}, {"by", e.actor},
+                         {"reason", e.data.value("extension_reason", "")}};
+      l["due"] = e.data.value("due", "");
+    }
     if (e.kind == event_kind::timer_fired && e.data.value("kind", "") == "limit") {
       limit(rule)["breached"] = true;
       breaches_.push_back({{"seq", e.seq}, {"at", format_instant_utc(e.at)}, {"rule", rule}, {"due", e.data.value("due", "")}});

@@ -187,10 +187,10 @@ class history_folder {
     const bool limit = e.data.value("kind", "") == "limit";
     if ((e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) && limit) {
       const instant due = parse_instant(e.data.value("due", "")).value_or(e.at);
-      if (limit_run* l = running(rule))
-        l->due = due;
-      else
-        h_.limits.push_back({rule.substr(0, rule.find('.')), rule, due, std::nullopt, false});
+      limit_run* l = running(rule);
+      if (l) l->due = due;
+      else l = &h_.limits.emplace_back(limit_run{rule.substr(0, rule.find('.')), rule, due, std::nullopt, false, false});
+      if (e.data.value("reason", "") == "extension") l->extended = true;
     } else if (e.kind == event_kind::timer_fired && limit) {
       if (limit_run* l = running(rule)) l->fired = true;
     } else if (e.kind == event_kind::deadline_cleared) {

@@ -37,9 +37,12 @@ struct limit_run {
   instant due;
   std::optional<instant> left;  // deadline_cleared: the step was left or the limit stopped applying
   bool fired = false;
+  bool extended = false;         // an extension moved `due` (deadline_changed, reason extension)
 
   // Breached: fired, left after its due time, or still running past it at `as_of`.
   bool breached(instant as_of) const { return fired || (left ? *left > due : due <= as_of); }
+  // Met after extension (DESIGN.md "Met and breached"): met, by the time an extension set.
+  bool met_after_extension(instant as_of) const { return extended && !breached(as_of); }
   // When it was decided (met: when left; breached: its due time); nullopt while running in time.
   std::optional<instant> decided(instant as_of) const;
 };
