@@ -94,6 +94,7 @@ int run_show(context& ctx, const show_options& opts) {
                            {"calendar_version", d.calendar_version}, {"breached", d.breached}, {"overdue", st.overdue},
                            {st.overdue ? "overdue_seconds" : (st.working ? "working_seconds_left" : "seconds_left"),
                             st.seconds}});
+      if (d.extended_from) deadlines.back()["extended_from"] = ctx.format_time(*d.extended_from, &p);
     }
     nlohmann::json actions = nlohmann::json::array();
     for (const auto& o : options) actions.push_back(action_view(p, o));
@@ -138,7 +139,9 @@ int run_show(context& ctx, const show_options& opts) {
     table deadlines({"DEADLINE", "KIND", "DUE", "STATUS"});
     for (const auto& d : c.deadlines) {
       const auto st = status_of(d, cal, now);
-      deadlines.add({d.rule, d.kind, ctx.format_time(d.due, &p) + (d.provisional ? " (provisional)" : ""),
+      deadlines.add({d.rule, d.kind,
+                     ctx.format_time(d.due, &p) + (d.provisional ? " (provisional)" : "") +
+                         (d.extended_from ? " (extended from " + ctx.format_time(*d.extended_from, &p) + ")" : ""),
                      st.overdue ? "OVERDUE by " + span(st.seconds)
                                 : span(st.seconds) + (st.working ? " working time left" : " left")});
     }

@@ -50,8 +50,16 @@ void check_refused(const std::string& db_path, Run run, const std::string& messa
 // Every call passes --procedures (the shipped processes/) and --db (a fresh database).
 class cli_session {
  public:
+  // On the shipped processes/.
+  cli_session() = default;
+  // On a procedures folder of its own holding only `procedures` (make_procedures_folder).
+  explicit cli_session(const std::vector<std::pair<std::string, std::string>>& procedures)
+      : procedures_(dir_.file("processes")) {
+    make_procedures_folder(procedures_, procedures);
+  }
+
   std::vector<std::string> argv(std::vector<std::string> args) const {
-    std::vector<std::string> all{"--procedures", k_processes, "--db", dir_.db()};
+    std::vector<std::string> all{"--procedures", procedures_, "--db", dir_.db()};
     all.insert(all.end(), args.begin(), args.end());
     return all;
   }
@@ -117,6 +125,7 @@ class cli_session {
 
  private:
   scratch_dir dir_;
+  std::string procedures_ = k_processes;
 };
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

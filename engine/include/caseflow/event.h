@@ -120,7 +120,9 @@ struct case_deadline {
   std::string calendar_version;
   bool breached = false;          // a limit that has fired
   std::string branch;             // the position it belongs to: "" = the main path
-  bool extended = false;          // moved by an extension: it stays where the extension put it
+  // Where it was due before its first extension; set once extended, and then the deadline stays
+  // where the extensions put it until the step is left.
+  std::optional<instant> extended_from;
 };
 
 // The approval chain fixed for a case's current (or last) approval step, and who signed it.

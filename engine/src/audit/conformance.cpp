@@ -185,6 +185,8 @@ class checker {
       return;
     }
     const event& again = d.events.front();
+    extension_.reset();
+    if (d.events.size() > 1 && d.events[1].kind == event_kind::deadline_changed) extension_ = d.events[1];
     if (again.kind != e.kind || again.action != e.action)
       add(e, "action", fmt::format("re-deciding gives a {} '{}' event, not {} '{}'", again.kind, again.action, e.kind, e.action));
     if (again.to_step != e.to_step)
@@ -227,6 +229,10 @@ class checker {
   // branches (a person may cancel a branch).
   void check_engine_event(const event& e) {
     if (e.kind == event_kind::branch_cancelled && e.actor != k_system_actor) return;
+    if (e.kind == event_kind::deadline_changed && e.data.value("reason", "") == "extension") {
+      check_extension(e);
+      return;
+    }
     if (e.actor != k_system_actor) {
       add(e, "role", fmt::format("{} recorded a {} event, which only `system` may", e.actor, e.kind));
       return;
@@ -254,6 +260,20 @@ class checker {
     } else if (e.kind == event_kind::fields_changed && !timer_fired_now(e)) {
       add(e, "timer", "the engine changed fields, but no timer fired at that moment");
     }
+  }
+
+  // An extension by a person: exactly what re-deciding the action just before it gives.
+  void check_extension(const event& e) {
+    const auto same = [&](const char* key) { return extension_->data.value(key, "") == e.data.value(key, ""); };
+    if (!extension_ || extension_->seq != e.seq || extension_->actor != e.actor || !same("rule") || !same("due") ||
+        !same("old_due"))
+      add(e, "extension",
+          fmt::format("{} extended limit '{}' to {}, which the action before it does not do when re-decided{}", e.actor,
+                      e.data.value("rule", ""), e.data.value("due", ""),
+                      extension_ ? fmt::format(" (it extends '{}' to {})", extension_->data.value("rule", ""),
+                                               extension_->data.value("due", ""))
+                                 : ""));
+    extension_.reset();
   }
 
   // A raise by a similar-cases rule: the rule exists, the count recorded reaches it, and the
@@ -285,6 +305,8 @@ class checker {
   const calendar* cal_;
   case_state state_;
   std::optional<event> last_timer_;
+  // The extension the last re-decided action makes (extension_def), if it makes one.
+  std::optional<event> extension_;
   std::optional<event> last_subcase_finished_;
   std::vector<finding> findings_;
 };

@@ -35,8 +35,7 @@ namespace {
 case_deadline deadline_from(const event& e) {
   return case_deadline{e.data.value("rule", ""), e.data.value("kind", ""),
                        parse_instant(e.data.value("due", "")).value_or(instant{}), e.data.value("provisional", false),
-                       e.data.value("calendar_version", ""), false, e.branch,
-                       e.data.value("reason", "") == "extension"};
+                       e.data.value("calendar_version", ""), false, e.branch, std::nullopt};
 }
 
 // Deadlines of every position are in one list, their rules qualified by branch (branch_rule());
@@ -45,8 +44,12 @@ void apply_timer_event(case_state& c, const detail::position_ref& at, const even
   const std::string rule = e.data.value("rule", "");
   auto it = std::find_if(c.deadlines.begin(), c.deadlines.end(), [&](const case_deadline& d) { return d.rule == rule; });
   if (e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) {
-    if (it == c.deadlines.end()) c.deadlines.push_back(deadline_from(e));
-    else *it = deadline_from(e);
+    case_deadline next = deadline_from(e);
+    if (it != c.deadlines.end()) next.extended_from = it->extended_from;
+    if (!next.extended_from && e.data.value("reason", "") == "extension")
+      next.extended_from = parse_instant(e.data.value("old_due", ""));
+    if (it == c.deadlines.end()) c.deadlines.push_back(std::move(next));
+    else *it = std::move(next);
   } else if (e.kind == event_kind::deadline_cleared) {
     if (it != c.deadlines.end()) c.deadlines.erase(it);
   } else if (e.kind == event_kind::timer_fired && it != c.deadlines.end()) {
@@ -144,7 +147,7 @@ nlohmann::json state_to_json(const case_state& c) {
                list.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", d.due.seconds}, {"provisional", d.provisional},
                                {"calendar_version", d.calendar_version}, {"breached", d.breached}});
                if (!d.branch.empty()) list.back()["branch"] = d.branch;
-               if (d.extended) list.back()["extended"] = true;
+               if (d.extended_from) list.back()["extended_from"] = d.extended_from->seconds;
              }
              return list;
            }()},
@@ -179,7 +182,10 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
   for (const auto& d : j.value("deadlines", nlohmann::json::array()))
     c.deadlines.push_back({d.value("rule", ""), d.value("kind", ""), instant{d.value("due", std::int64_t{0})},
                            d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false),
-                           d.value("branch", ""), d.value("extended", false)});
+                           d.value("branch", ""),
+                           d.contains("extended_from")
+                               ? std::optional<instant>(instant{d.value("extended_from", std::int64_t{0})})
+                               : std::nullopt});
   if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
     for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
   c.reminders_sent = j.value("reminders_sent", std::vector<std::string>{});

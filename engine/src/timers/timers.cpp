@@ -162,7 +162,7 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
     // Only a moved time is a change; a new calendar version that leaves it in place is not.
     if (existing && existing->due == w.due.due && existing->provisional == w.due.provisional) continue;
     if (existing && existing->breached) continue;  // a breach stands until the step is left
-    if (existing && existing->extended) continue;  // an extension stands until the step is left
+    if (existing && existing->extended_from) continue;  // an extension stands until the step is left
     event e = system_event(p, next, existing ? event_kind::deadline_changed : event_kind::deadline_set, now);
     e.data = deadline_data(w);
     if (existing) {
