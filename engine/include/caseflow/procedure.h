@@ -82,6 +82,9 @@ struct action_def {
   bool comment_required = false;
   handler_calls run;                      // `run:` handlers called when the action is taken
   std::optional<extension_def> extends;   // extends a running limit of the step
+  // A self-loop that enters its step anew (`restarts_limits: true`): the step's limits and
+  // reminders start again from the action, as if the step had just been entered.
+  bool restarts_limits = false;
 };
 
 // What happens when a limit is breached or an escalation is due. Any combination.

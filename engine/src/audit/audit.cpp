@@ -48,7 +48,8 @@ class timeline {
       attachments_.push_back({{"seq", e.seq}, {"at", format_instant_utc(e.at)}, {"actor", e.actor},
                               {"name", e.data.value("name", "")}, {"size", e.data.value("size", 0)},
                               {"digest", e.data.value("digest", "")}, {"note", e.data.value("note", "")}});
-    if (e.kind != event_kind::case_started && !e.to_step.empty() && e.to_step != e.from_step) {
+    const bool restarted = e.kind == event_kind::action_taken && e.data.is_object() && e.data.value("restarts_limits", false);
+    if (e.kind != event_kind::case_started && !e.to_step.empty() && (e.to_step != e.from_step || restarted)) {
       leave(e.seq, e.at);
       enter(e);
     }

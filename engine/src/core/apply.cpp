@@ -110,6 +110,14 @@ case_state apply(const procedure& p, case_state c, const event& e) {
     for (const auto& name : e.data.value("erased", nlohmann::json::array()))
       if (name.is_string()) c.fields.erase(name.get<std::string>());
   if (e.kind == event_kind::action_taken) (*position->performers)[e.from_step].push_back(e.actor);
+  if (e.kind == event_kind::action_taken && e.data.value("restarts_limits", false)) {
+    // The step is entered anew: its limits and reminders are scheduled again from here.
+    *position->step_entered_at = e.at;
+    position->reminders_sent->clear();
+    std::erase_if(c.deadlines, [&](const case_deadline& d) {
+      return d.branch == e.branch && (d.kind == "limit" || d.kind == "reminder");
+    });
+  }
   apply_timer_event(c, *position, e);
   apply_subcase_event(c, e);
   if (e.branch.empty()) detail::apply_approval(c, e);

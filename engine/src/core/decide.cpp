@@ -244,6 +244,7 @@ decision decide_action(const procedure& p, const organisation& org, const case_s
   e.on_behalf_of = who->on_behalf_of;
   e.comment = cmd.comment;
   if (!changes.empty()) e.data["fields"] = fields_to_json(changes);
+  if (action->restarts_limits) e.data["restarts_limits"] = true;
   std::vector<event> events{std::move(e)};
   if (action->extends) {
     event extended;

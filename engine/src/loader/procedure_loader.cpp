@@ -223,7 +223,8 @@ class procedure_reader {
     }
     const std::string where = fmt::format("action '{}' of step '{}'", id, step.id);
     if (!in_.expect_map(body, where)) return action;
-    in_.check_keys(body, where, {"to", "name", "role", "when", "requires", "sets", "comment", "run", "extends"});
+    in_.check_keys(body, where, {"to", "name", "role", "when", "requires", "sets", "comment", "run", "extends",
+                                 "restarts_limits"});
     action.name = read_name(in_, body["name"]);
     if (body["to"]) action.to = in_.scalar(body["to"], "to").value_or("");
     else in_.error(body, fmt::format("{} needs 'to:' (the step it leads to)", where));
@@ -236,6 +237,15 @@ class procedure_reader {
     if (body["comment"]) action.comment_required = in_.boolean(body["comment"], "comment").value_or(false);
     if (body["run"]) action.run = detail::read_handler_calls(in_, body["run"], where);
     if (body["extends"]) action.extends = read_extension(body["extends"], where, &action);
+    if (body["restarts_limits"]) {
+      action.restarts_limits = in_.boolean(body["restarts_limits"], "restarts_limits").value_or(false);
+      if (action.restarts_limits && action.to != step.id)
+        in_.error(body["restarts_limits"], fmt::format("{}: restarts_limits restarts the limits of a step the case "
+                                                       "stays in; give 'to: {}'", where, step.id));
+      if (action.restarts_limits && body["extends"])
+        in_.error(body["restarts_limits"], fmt::format("{}: an action either extends a limit or restarts them all, "
+                                                       "not both", where));
+    }
     return action;
   }
 

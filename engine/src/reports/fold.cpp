@@ -183,6 +183,9 @@ class history_folder {
 
   void track_limits(const event& e) {
     if (!e.data.is_object()) return;
+    if (e.kind == event_kind::action_taken && e.data.value("restarts_limits", false))
+      for (auto& l : h_.limits)  // the step is entered anew: each run so far ends here
+        if (!l.left && l.step == e.from_step) l.left = e.at;
     const std::string rule = e.data.value("rule", "");
     const bool limit = e.data.value("kind", "") == "limit";
     if ((e.kind == event_kind::deadline_set || e.kind == event_kind::deadline_changed) && limit) {

@@ -698,6 +698,7 @@ steps:
       agree: { to: fixing, sets: [agreed_time, customer_deadline, visit_date] }
       postpone: { to: fixing, extends: { limit: answer, by: 1 working day } }
       reschedule: { to: fixing, extends: { limit: agreed, to: new_time, consent: [consented_by, consent_channel] } }
+      report_progress: { to: fixing, restarts_limits: true }
       done: closed
   closed: { terminal: true }
 )";
@@ -847,6 +848,23 @@ TEST_CASE("timers: an extension to an agreed time needs the consent fields and m
   CHECK(events[1].data["reason"] == "extension");
   CHECK(events[1].data["old_due"] == "2026-03-05T06:00:00Z");
   CHECK(events[1].data["consent_fields"] == nlohmann::json::array({"consented_by", "consent_channel"}));
+}
+
+TEST_CASE("timers: a self-loop that restarts the limits schedules them again from the action, breach or not") {
+  sim s(&cn(), repair());
+  s.open("2026-03-03T10:00+08:00");
+  s.tick("2026-03-04T10:00+08:00");  // 24h: answer breached at Wed 10:00
+  REQUIRE(s.c().find_deadline("fixing.answer")->breached);
+  // A plain self-loop changes nothing about the limits.
+  auto plain = s.act("ann", "agree", "2026-03-04T10:30+08:00", {});
+  CHECK(kinds(plain) == strings{"action_taken"});
+  auto events = s.act("ann", "report_progress", "2026-03-04T11:00+08:00");
+  // answer: 24h from Wed 11:00; prepare: 2 working days after Wed 03-04, the close of Fri 03-06.
+  CHECK(kinds(events) == strings{"action_taken", "deadline_set fixing.answer", "deadline_set fixing.prepare"});
+  CHECK(s.due("fixing.answer") == "2026-03-05T11:00:00+08:00");
+  CHECK_FALSE(s.c().find_deadline("fixing.answer")->breached);
+  CHECK(s.due("fixing.prepare") == "2026-03-06T18:00:00+08:00");
+  CHECK(s.c().step_entered_at == timers_at("2026-03-04T11:00+08:00"));
 }
 
 }  // namespace
