@@ -11,6 +11,7 @@
 
 #include "caseflow/calendar.h"
 #include "caseflow/core.h"
+#include "caseflow/loader.h"
 #include "caseflow/value.h"
 
 namespace caseflow::test {
@@ -42,6 +43,15 @@ inline instant at(const char* text) { return parse_instant(text).value(); }
 inline moment on(int year, unsigned month, unsigned day) {
   const civil_date d = make_date(year, month, day);
   return {instant{std::int64_t{d.days} * 86400 + 3600}, d};
+}
+
+// The procedure `yaml` (named `file` in messages); any diagnostic fails the test.
+inline procedure load_or_fail(const char* yaml, const char* file) {
+  diagnostics out;
+  auto loaded = load_procedure_text(yaml, file, &out);
+  for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
+  REQUIRE(loaded.has_value());
+  return *loaded;
 }
 
 // The default moment of the core and approval tests: Tuesday 2026-11-24.

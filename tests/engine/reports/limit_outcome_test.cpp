@@ -2,7 +2,7 @@
 // limit's events: met on time, met after extension, breached.
 #include <doctest/doctest.h>
 
-#include "caseflow/loader.h"
+#include "engine/test_support.h"
 #include "reports/fold.h"
 
 namespace caseflow {
@@ -10,9 +10,7 @@ namespace {
 
 // A limit `s.answer` due 10:00, perhaps extended to 12:00, and the step left at `left`.
 detail::limit_run run_of(bool extended, const char* left) {
-  static const procedure p = [] {
-    diagnostics out;
-    auto loaded = load_procedure_text(R"(procedure: tiny
+  static const procedure p = test::load_or_fail(R"(procedure: tiny
 roles: { clerk: 文员 }
 fields: { name: { type: text } }
 start: s
@@ -22,10 +20,7 @@ steps:
     limits: [{ rule: answer, within: 2h }]
     actions: { done: closed }
   closed: { terminal: true }
-)", "tiny.yaml", &out);
-    REQUIRE(loaded.has_value());
-    return *loaded;
-  }();
+)", "tiny.yaml");
   auto at = [](const char* t) { return parse_instant(t).value(); };
   auto make = [&](std::string_view kind, const char* when, nlohmann::json data) {
     event e;

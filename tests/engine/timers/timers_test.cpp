@@ -78,13 +78,7 @@ steps:
 )";
 
 const procedure& ticket() {
-  static const procedure p = [] {
-    diagnostics out;
-    auto loaded = load_procedure_text(k_timed_ticket, "ticket.yaml", &out);
-    for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
-    REQUIRE(loaded.has_value());
-    return *loaded;
-  }();
+  static const procedure p = test::load_or_fail(k_timed_ticket, "ticket.yaml");
   return p;
 }
 
@@ -704,13 +698,7 @@ steps:
 )";
 
 const procedure& repair() {
-  static const procedure p = [] {
-    diagnostics out;
-    auto loaded = load_procedure_text(k_repair, "repair.yaml", &out);
-    for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
-    REQUIRE(loaded.has_value());
-    return *loaded;
-  }();
+  static const procedure p = test::load_or_fail(k_repair, "repair.yaml");
   return p;
 }
 
