@@ -157,6 +157,13 @@ class calendar {
 // REQUIRES: !off.working.
 civil_date plain_offset(civil_date base, const date_offset& off);
 
+// The deadline of `d` from `start` in `cal` (calendar::due); without a calendar (null) only a
+// plain calendar-seconds duration has one (start + amount), others nullopt.
+std::optional<deadline> due_in(const calendar* cal, instant start, const duration& d);
+// The end of local day `d` (24:00, i.e. 00:00 of the next day) in `cal`'s zone, or in UTC
+// without a calendar: when something due "on" that date falls due.
+instant end_of_day(const calendar* cal, civil_date d);
+
 // The calendars a deployment knows, by id. Intentionally copyable; thread-safe for const use.
 class calendar_set {
  public:

@@ -240,6 +240,17 @@ civil_date calendar::resolve(civil_date base, const date_offset& off) const {
   return plain_offset(base, off);
 }
 
+std::optional<deadline> due_in(const calendar* cal, instant start, const duration& d) {
+  if (cal) return cal->due(start, d);
+  if (d.kind != duration::unit::calendar_seconds) return std::nullopt;
+  return deadline{instant{start.seconds + d.amount}, false, ""};
+}
+
+instant end_of_day(const calendar* cal, civil_date d) {
+  const civil_date next = next_day(d);
+  return cal ? cal->local_time(next, 0) : instant{std::int64_t{next.days} * 86400};
+}
+
 civil_date plain_offset(civil_date base, const date_offset& off) {
   const cctz::civil_second midnight(to_civil(base));
   const cctz::civil_second moved = add_tenth_months(midnight, off.sign * off.tenth_months);

@@ -123,15 +123,14 @@ std::optional<refusal> extension_event(const case_state& c, const command& cmd, 
                               running ? "already breached" : "not running"));
   instant to = running->due;
   if (ext.by) {
-    if (at.cal) to = at.cal->due(running->due, *ext.by).due;
-    else if (ext.by->kind == duration::unit::calendar_seconds) to = instant{running->due.seconds + ext.by->amount};
-    else
+    const auto moved = due_in(at.cal, running->due, *ext.by);
+    if (!moved)
       return refuse(refusal_code::guard_failed,
                     fmt::format("extending by '{}' needs a calendar; the procedure has none", ext.by->text));
+    to = moved->due;
   } else if (const auto given = changes.find(ext.to_field); given != changes.end()) {
     if (const auto* t = std::get_if<instant>(&given->second)) to = *t;
-    if (const auto* d = std::get_if<civil_date>(&given->second))  // the end of that day
-      to = at.cal ? at.cal->local_time(civil_date{d->days + 1}, 0) : instant{(std::int64_t{d->days} + 1) * 86400};
+    if (const auto* d = std::get_if<civil_date>(&given->second)) to = end_of_day(at.cal, *d);
   }
   const auto local = [&](instant t) { return at.cal ? at.cal->format_local(t) : format_instant_utc(t); };
   if (to <= running->due)

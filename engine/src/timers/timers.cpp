@@ -21,13 +21,6 @@ bool is_plain(const duration& d) {
          d.kind == duration::unit::same_day;
 }
 
-// The deadline of `d` from `start`; nullopt when it needs a calendar and there is none.
-std::optional<deadline> due_after(const calendar* cal, instant start, const duration& d) {
-  if (cal) return cal->due(start, d);
-  if (d.kind != duration::unit::calendar_seconds) return std::nullopt;
-  return deadline{instant{start.seconds + d.amount}, false, ""};
-}
-
 // When the time a field names falls due: a datetime field at its value; a date field (with its
 // offset) at the end of the day it designates — local midnight, or the close of a working day
 // for a working offset (calendar::due). nullopt while the field has no value, and for a working
@@ -41,13 +34,13 @@ std::optional<deadline> due_at_field(const calendar* cal, const field_values& fi
   if (!day) return std::nullopt;
   if (cal) return cal->due(*day, at);
   if (at.working) return std::nullopt;
-  return deadline{instant{(std::int64_t{plain_offset(*day, at).days} + 1) * 86400}, false, ""};
+  return deadline{end_of_day(nullptr, plain_offset(*day, at)), false, ""};
 }
 
 // A limit's deadline in case `c`: `within` from the step's entry, `at` a field's time, or the
 // earlier (or later) of the two where both are known. *by_within says which one it is.
 std::optional<deadline> limit_due(const calendar* cal, const case_state& c, const limit_def& limit, bool* by_within) {
-  std::optional<deadline> after = limit.within ? due_after(cal, c.step_entered_at, *limit.within) : std::nullopt;
+  std::optional<deadline> after = limit.within ? due_in(cal, c.step_entered_at, *limit.within) : std::nullopt;
   std::optional<deadline> at = limit.at ? due_at_field(cal, c.fields, *limit.at) : std::nullopt;
   *by_within = after && (!at || (after->due < at->due) != limit.whichever_later);
   return *by_within ? after : at;
@@ -117,10 +110,10 @@ void add_escalations(const procedure& p, const calendar* cal, const case_state& 
     } else if (e.at) {
       due = due_at_field(cal, values, *e.at);
     } else if (e.from_condition) {
-      due = due_after(cal, now, e.after);  // it has just begun to apply
+      due = due_in(cal, now, e.after);  // it has just begun to apply
     } else {
-      due = due_after(cal, instant{c.opened_at.seconds + c.paused_seconds}, e.after);
-      for (int i = 0; due && i < times; ++i) due = due_after(cal, due->due, *e.every);
+      due = due_in(cal, instant{c.opened_at.seconds + c.paused_seconds}, e.after);
+      for (int i = 0; due && i < times; ++i) due = due_in(cal, due->due, *e.every);
     }
     if (due) out->push_back({e.id, k_escalation, *due, e.at ? e.at->field : ""});
   }
@@ -213,7 +206,7 @@ decision fire_timer(const procedure& p, const organisation& org, const calendar*
   push(p, &next, std::move(fired), &events);
   if (escalation && escalation->every) {
     // A repeating escalation is next due one period after this one was due.
-    if (auto again = due_after(cal, was_due, *escalation->every)) {
+    if (auto again = due_in(cal, was_due, *escalation->every)) {
       event e = system_event(p, next, event_kind::deadline_set, at.now);
       e.data = deadline_data({std::string(rule), k_escalation, *again, ""});
       push(p, &next, std::move(e), &events);
