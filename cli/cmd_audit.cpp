@@ -59,6 +59,9 @@ class renderer {
       for (const auto& l : v["limits"])
         out += fmt::format("  limit {}: due {}, allowed {}{}\n", l["rule"].get<std::string>(), time(l["due"]),
                            hours(l["allowed_working_seconds"]), l["breached"].get<bool>() ? " — BREACHED" : "");
+      for (const auto& o : v.value("obligations", nlohmann::json::array()))
+        out += fmt::format("  obligation {}: due {}, {}\n", o.value("rule", ""), time(o["due"]),
+                           o.value("outcome", "") == "met" ? "met at " + time(o["met_at"]) : "BREACHED");
       for (const auto& a : v["acts"])
         out += fmt::format("  #{} {} {}: {}{}\n", a["seq"].dump(), time(a["at"]), who(a), what(a),
                            a.value("comment", "").empty() ? "" : fmt::format(" “{}”", a.value("comment", "")));
@@ -107,6 +110,15 @@ th{background:#f3f3f3}.breach{color:#b00020;font-weight:bold}.muted{color:#777}
               fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(l.value("rule", "")),
                           html_escape(time(l["due"])), hours(l["allowed_working_seconds"]),
                           l["breached"].get<bool>() ? "<span class=\"breach\">breached</span>" : "kept");
+        out += "</table>\n";
+      }
+      if (!v.value("obligations", nlohmann::json::array()).empty()) {
+        out += "<table><tr><th>obligation</th><th>due</th><th>status</th></tr>\n";
+        for (const auto& o : v["obligations"])
+          out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(o.value("rule", "")),
+                             html_escape(time(o["due"])),
+                             o.value("outcome", "") == "met" ? html_escape("met at " + time(o["met_at"]))
+                                                             : "<span class=\"breach\">breached</span>");
         out += "</table>\n";
       }
       out += "<table><tr><th>#</th><th>time</th><th>who</th><th>what</th><th>comment</th></tr>\n";

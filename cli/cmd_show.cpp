@@ -95,6 +95,7 @@ int run_show(context& ctx, const show_options& opts) {
                            {st.overdue ? "overdue_seconds" : (st.working ? "working_seconds_left" : "seconds_left"),
                             st.seconds}});
       if (d.extended_from) deadlines.back()["extended_from"] = ctx.format_time(*d.extended_from, &p);
+      if (d.window_start) deadlines.back()["window_start"] = ctx.format_time(*d.window_start, &p);
     }
     nlohmann::json actions = nlohmann::json::array();
     for (const auto& o : options) actions.push_back(action_view(p, o));
@@ -141,7 +142,8 @@ int run_show(context& ctx, const show_options& opts) {
       const auto st = status_of(d, cal, now);
       deadlines.add({d.rule, d.kind,
                      ctx.format_time(d.due, &p) + (d.provisional ? " (provisional)" : "") +
-                         (d.extended_from ? " (extended from " + ctx.format_time(*d.extended_from, &p) + ")" : ""),
+                         (d.extended_from ? " (extended from " + ctx.format_time(*d.extended_from, &p) + ")" : "") +
+                         (d.kind == "obligation" ? " (next occurrence)" : ""),
                      st.overdue ? "OVERDUE by " + span(st.seconds)
                                 : span(st.seconds) + (st.working ? " working time left" : " left")});
     }

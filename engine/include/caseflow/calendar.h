@@ -163,6 +163,10 @@ std::optional<deadline> due_in(const calendar* cal, instant start, const duratio
 // The end of local day `d` (24:00, i.e. 00:00 of the next day) in `cal`'s zone, or in UTC
 // without a calendar: when something due "on" that date falls due.
 instant end_of_day(const calendar* cal, civil_date d);
+// The local day `t` falls on in `cal`'s zone, or in UTC without a calendar.
+civil_date local_day(const calendar* cal, instant t);
+// Minute `minute` (0 = its start) of local day `d` in `cal`'s zone, or in UTC without a calendar.
+instant local_minute(const calendar* cal, civil_date d, int minute);
 
 // The calendars a deployment knows, by id. Intentionally copyable; thread-safe for const use.
 class calendar_set {

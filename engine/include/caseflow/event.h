@@ -109,8 +109,10 @@ struct event {
 };
 
 // A deadline the case is waiting for. `kind` is "limit" (a step's time limit; when it fires
-// it stays, marked breached, until the step is left), "reminder" (before a limit) or
-// "escalation" (case-wide); reminders and escalations disappear when they fire.
+// it stays, marked breached, until the step is left), "reminder" (before a limit),
+// "escalation" (case-wide) or "obligation" (the occurrence of a step's recurring duty now
+// owed: when met or breached, the next occurrence takes its place); reminders and escalations
+// disappear when they fire.
 struct case_deadline {
   std::string rule;               // "step.limit", "step.limit.reminder" or "escalation"; a
                                   // branch's rules are qualified by it (see branch_rule())
@@ -123,6 +125,10 @@ struct case_deadline {
   // Where it was due before its first extension; set once extended, and then the deadline stays
   // where the extensions put it until the step is left.
   std::optional<instant> extended_from;
+  // An obligation's occurrence: its window is (window_start, due]; met_at is when its action was
+  // last taken after window_start (nullopt = not since). Met when met_at <= due.
+  std::optional<instant> window_start;
+  std::optional<instant> met_at;
 };
 
 // The approval chain fixed for a case's current (or last) approval step, and who signed it.

@@ -120,6 +120,23 @@ struct limit_def {
   timer_effects on_breach;
 };
 
+// A recurring duty of a step, owed while the case is in it: one occurrence a day (every day, or
+// every working day of the calendar), due at `before` local time. The occurrences are the days
+// whose due time falls after the step was entered; an action `met_by` meets the first unmet
+// occurrence whose window (the previous occurrence's due time, this one's] contains it
+// (DESIGN.md "Met and breached"). An occurrence not met by its due time is breached: its
+// `on_breach` runs, and the next occurrence is owed.
+//   obligations:
+//     - { rule: daily_progress, every: working day, before: "17:00", met_by: report_progress,
+//         on_breach: { notify: [cs_manager], message: "no progress report today" } }
+struct obligation_def {
+  std::string id;
+  bool working_days = false;  // `every: working day` (else `every: day`)
+  int before_minute = 0;      // minute of the local day the occurrence is due at, 1..1439
+  std::string met_by;         // an action of the step
+  timer_effects on_breach;
+};
+
 // An escalation of the whole case, whatever its step, counted from when it was opened (time
 // spent in steps that pause the clock does not count) or from a date field.
 //   escalations:
@@ -181,6 +198,7 @@ struct step_def {
   bool resolved = false;  // the case counts as closed here but may still be reopened
   bool pauses_clock = false;  // waiting (e.g. for the customer): case escalation clocks stop
   std::vector<limit_def> limits;
+  std::vector<obligation_def> obligations;
   // An approval step: its actions `approve` and `reject` are implicit (added by the loader).
   std::optional<approval_def> approval;
   handler_calls on_enter;  // called when a case enters the step (the start step: when opened)
@@ -240,6 +258,14 @@ struct procedure {
   std::string hash;              // SHA-256 (hex) of source_text: the definition's identity
 
   const step_def* find_step(std::string_view step_id) const;
+  // What a timer of `kind` fires: an escalation's effects (rule = its id), or the on_breach of a
+  // step's limit or obligation (rule "step.id"), with a description for messages ("limit 'x'
+  // of step 'y'"). Null effects when the procedure has no such rule (reminders have none).
+  struct timer_rule {
+    const timer_effects* effects = nullptr;
+    std::string description;
+  };
+  timer_rule find_timer_rule(std::string_view kind, std::string_view rule) const;
   const field_def* find_field(std::string_view field_id) const;
   const role_def* find_role(std::string_view role_id) const;
   // The signatures guards are checked against: every field, plus `actor` (text).

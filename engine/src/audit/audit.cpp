@@ -34,10 +34,16 @@ class timeline {
                          {"reason", e.data.value("extension_reason", "")}};
       l["due"] = e.data.value("due", "");
     }
-    if (e.kind == event_kind::timer_fired && e.data.value("kind", "") == "limit") {
-      limit(rule)["breached"] = true;
-      breaches_.push_back({{"seq", e.seq}, {"at", format_instant_utc(e.at)}, {"rule", rule}, {"due", e.data.value("due", "")}});
+    const std::string timer_kind = e.data.is_object() ? e.data.value("kind", "") : "";
+    if (e.kind == event_kind::timer_fired && (timer_kind == "limit" || timer_kind == "obligation")) {
+      if (timer_kind == "limit") limit(rule)["breached"] = true;
+      else occurrence(e, rule, "breached");
+      breaches_.push_back({{"seq", e.seq}, {"at", format_instant_utc(e.at)}, {"rule", rule}, {"kind", timer_kind},
+                           {"due", e.data.value("due", "")}});
     }
+    // Each occurrence of an obligation, met (by its action, at met_at) or breached (timers.h).
+    if (e.kind == event_kind::deadline_cleared && e.data.value("reason", "") == "met")
+      occurrence(e, rule, "met")["met_at"] = e.data.value("met_at", "");
     if (is_approval(e))
       approvals_.push_back({{"seq", e.seq}, {"at", format_instant_utc(e.at)}, {"kind", e.kind}, {"actor", e.actor},
                             {"role", e.role}, {"on_behalf_of", e.on_behalf_of}, {"action", e.action}, {"data", e.data}});
@@ -70,7 +76,7 @@ class timeline {
     visits_.push_back({{"step", e.to_step}, {"name", step ? step->name.preferred(e.to_step) : e.to_step},
                        {"entered", format_instant_utc(e.at)}, {"entered_seq", e.seq}, {"left", nullptr},
                        {"left_seq", nullptr}, {"working_seconds", 0}, {"limits", nlohmann::json::array()},
-                       {"acts", nlohmann::json::array()}});
+                       {"obligations", nlohmann::json::array()}, {"acts", nlohmann::json::array()}});
     entered_ = e.at;
   }
 
@@ -94,6 +100,12 @@ class timeline {
       if (l["rule"] == rule) return l;
     visits_.back()["limits"].push_back({{"rule", rule}, {"due", ""}, {"allowed_working_seconds", 0}, {"breached", false}});
     return visits_.back()["limits"].back();
+  }
+
+  nlohmann::json& occurrence(const event& e, const std::string& rule, const char* outcome) {
+    nlohmann::json& list = visits_.back()["obligations"];
+    list.push_back({{"rule", rule}, {"due", e.data.value("due", "")}, {"outcome", outcome}, {"seq", e.seq}});
+    return list.back();
   }
 
   const procedure& p_;

@@ -81,11 +81,8 @@ std::optional<command> command_of(const procedure& p, const event& e) {
 
 // The automatic action the timer `rule` takes, or "" when it takes none.
 std::string automatic_action(const procedure& p, std::string_view rule) {
-  for (const auto& e : p.escalations)
-    if (e.id == rule) return e.effects.action;
-  for (const auto& step : p.steps)
-    for (const auto& limit : step.limits)
-      if (fmt::format("{}.{}", step.id, limit.id) == rule) return limit.on_breach.action;
+  for (const char* kind : {"escalation", "limit", "obligation"})
+    if (const auto timer = p.find_timer_rule(kind, rule); timer.effects) return timer.effects->action;
   return "";
 }
 

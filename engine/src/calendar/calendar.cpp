@@ -246,9 +246,15 @@ std::optional<deadline> due_in(const calendar* cal, instant start, const duratio
   return deadline{instant{start.seconds + d.amount}, false, ""};
 }
 
-instant end_of_day(const calendar* cal, civil_date d) {
-  const civil_date next = next_day(d);
-  return cal ? cal->local_time(next, 0) : instant{std::int64_t{next.days} * 86400};
+instant end_of_day(const calendar* cal, civil_date d) { return local_minute(cal, next_day(d), 0); }
+
+civil_date local_day(const calendar* cal, instant t) {
+  if (cal) return cal->local_date(t);
+  return civil_date{static_cast<std::int32_t>(t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400)};
+}
+
+instant local_minute(const calendar* cal, civil_date d, int minute) {
+  return cal ? cal->local_time(d, minute) : instant{std::int64_t{d.days} * 86400 + minute * 60};
 }
 
 civil_date plain_offset(civil_date base, const date_offset& off) {

@@ -35,7 +35,20 @@ namespace {
 case_deadline deadline_from(const event& e) {
   return case_deadline{e.data.value("rule", ""), e.data.value("kind", ""),
                        parse_instant(e.data.value("due", "")).value_or(instant{}), e.data.value("provisional", false),
-                       e.data.value("calendar_version", ""), false, e.branch, std::nullopt};
+                       e.data.value("calendar_version", ""), false, e.branch, std::nullopt,
+                       parse_instant(e.data.value("window_start", "")), parse_instant(e.data.value("met_at", ""))};
+}
+
+// An action that meets an obligation of its step marks the occurrence owed (timers.h).
+void note_obligation_action(const procedure& p, case_state& c, const event& e) {
+  const step_def* step = p.find_step(e.from_step);
+  if (!step) return;
+  for (const auto& o : step->obligations) {
+    if (o.met_by != e.action) continue;
+    const std::string rule = branch_rule(e.branch, step->id + "." + o.id);
+    for (auto& d : c.deadlines)
+      if (d.rule == rule && d.kind == "obligation" && (!d.window_start || e.at > *d.window_start)) d.met_at = e.at;
+  }
 }
 
 // Deadlines of every position are in one list, their rules qualified by branch (branch_rule());
@@ -53,7 +66,7 @@ void apply_timer_event(case_state& c, const detail::position_ref& at, const even
   } else if (e.kind == event_kind::deadline_cleared) {
     if (it != c.deadlines.end()) c.deadlines.erase(it);
   } else if (e.kind == event_kind::timer_fired && it != c.deadlines.end()) {
-    if (it->kind == "limit") {
+    if (it->kind == "limit" || it->kind == "obligation") {
       it->breached = true;
     } else {
       if (it->kind == "escalation") ++c.escalations_fired[rule];
@@ -109,7 +122,10 @@ case_state apply(const procedure& p, case_state c, const event& e) {
   if (e.kind == event_kind::personal_data_erased && e.data.is_object())
     for (const auto& name : e.data.value("erased", nlohmann::json::array()))
       if (name.is_string()) c.fields.erase(name.get<std::string>());
-  if (e.kind == event_kind::action_taken) (*position->performers)[e.from_step].push_back(e.actor);
+  if (e.kind == event_kind::action_taken) {
+    (*position->performers)[e.from_step].push_back(e.actor);
+    note_obligation_action(p, c, e);
+  }
   if (e.kind == event_kind::action_taken && e.data.value("restarts_limits", false)) {
     // The step is entered anew: its limits and reminders are scheduled again from here.
     *position->step_entered_at = e.at;
@@ -156,6 +172,8 @@ nlohmann::json state_to_json(const case_state& c) {
                                {"calendar_version", d.calendar_version}, {"breached", d.breached}});
                if (!d.branch.empty()) list.back()["branch"] = d.branch;
                if (d.extended_from) list.back()["extended_from"] = d.extended_from->seconds;
+               if (d.window_start) list.back()["window_start"] = d.window_start->seconds;
+               if (d.met_at) list.back()["met_at"] = d.met_at->seconds;
              }
              return list;
            }()},
@@ -171,6 +189,13 @@ nlohmann::json state_to_json(const case_state& c) {
   detail::add_branches_json(c, &j);  // likewise only for cases with branches
   return j;
 }
+
+namespace {
+std::optional<instant> optional_instant(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key)) return std::nullopt;
+  return instant{j.value(key, std::int64_t{0})};
+}
+}  // namespace
 
 case_state state_from_json(const procedure& p, const nlohmann::json& j) {
   case_state c;
@@ -191,9 +216,8 @@ case_state state_from_json(const procedure& p, const nlohmann::json& j) {
     c.deadlines.push_back({d.value("rule", ""), d.value("kind", ""), instant{d.value("due", std::int64_t{0})},
                            d.value("provisional", false), d.value("calendar_version", ""), d.value("breached", false),
                            d.value("branch", ""),
-                           d.contains("extended_from")
-                               ? std::optional<instant>(instant{d.value("extended_from", std::int64_t{0})})
-                               : std::nullopt});
+                           optional_instant(d, "extended_from"), optional_instant(d, "window_start"),
+                           optional_instant(d, "met_at")});
   if (auto fired = j.find("escalations_fired"); fired != j.end() && fired->is_object())
     for (const auto& [rule, n] : fired->items()) c.escalations_fired[rule] = n.get<int>();
   c.reminders_sent = j.value("reminders_sent", std::vector<std::string>{});

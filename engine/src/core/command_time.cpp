@@ -17,9 +17,7 @@ command_time command_time_for(const case_state& current, instant asked) {
 }
 
 moment moment_in(const calendar* cal, instant now) {
-  if (cal) return {now, cal->local_date(now), cal};
-  const std::int64_t days = now.seconds >= 0 ? now.seconds / 86400 : (now.seconds - 86399) / 86400;
-  return {now, civil_date{static_cast<std::int32_t>(days)}, nullptr};
+  return {now, local_day(cal, now), cal};
 }
 
 void record_clamp(const command_time& t, event* e) {

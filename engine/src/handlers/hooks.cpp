@@ -29,14 +29,9 @@ std::vector<hook> triggered_by(const procedure& p, const event& e) {
   if (e.kind == event_kind::timer_fired) {
     const std::string rule = e.data.value("rule", "");
     const std::string kind = e.data.value("kind", "");
-    if (kind == "escalation")
-      for (const auto& esc : p.escalations)
-        if (esc.id == rule) hooks.push_back({fmt::format("escalation '{}'", esc.id), &esc.effects.run});
-    if (kind == "limit")
-      for (const auto& step : p.steps)
-        for (const auto& limit : step.limits)
-          if (fmt::format("{}.{}", step.id, limit.id) == rule)
-            hooks.push_back({fmt::format("on_breach of limit '{}' of step '{}'", limit.id, step.id), &limit.on_breach.run});
+    const auto timer = p.find_timer_rule(kind, rule);
+    if (timer.effects)
+      hooks.push_back({kind == "escalation" ? timer.description : "on_breach of " + timer.description, &timer.effects->run});
   }
   return hooks;
 }

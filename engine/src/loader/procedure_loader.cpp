@@ -184,7 +184,7 @@ class procedure_reader {
       step.id = entry.first.Scalar();
       const YAML::Node& body = entry.second;
       if (!in_.expect_map(body, fmt::format("step '{}'", step.id))) continue;
-      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "pauses_clock", "approve",
+      in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "obligations", "pauses_clock", "approve",
                                                                     "on_enter", "on_exit", "wait_for_subcases",
                                                                     "after_subcases"});
       step.name = read_name(in_, body["name"]);
@@ -330,6 +330,8 @@ class procedure_reader {
         in_.error(body, fmt::format("step '{}' needs a 'role:' (or a role on each action)", step.id));
       if (body["limits"] && in_.expect_sequence(body["limits"], fmt::format("limits of step '{}'", step.id)))
         for (const auto& limit : body["limits"]) read_limit(limit, p, &step);
+      if (body["obligations"] && in_.expect_sequence(body["obligations"], fmt::format("obligations of step '{}'", step.id)))
+        for (const auto& obligation : body["obligations"]) read_obligation(obligation, p, &step);
       if (step.approval) detail::check_approval_steps(in_, body["approve"], p, step);
       if (!step.after_subcases.empty() && !step.find_action(step.after_subcases))
         in_.error(body["after_subcases"], fmt::format("after_subcases: '{}' is not an action of step '{}'{}",
@@ -495,6 +497,50 @@ class procedure_reader {
     for (const auto& other : step->limits)
       if (other.id == limit.id) in_.error(node["rule"], fmt::format("step '{}' has two limits named '{}'", step->id, limit.id));
     step->limits.push_back(std::move(limit));
+  }
+
+  // An obligation of a step (procedure.h obligation_def): `every: day | working day`, `before:
+  // "HH:MM"`, `met_by:` an action of the step, optional `on_breach:`.
+  void read_obligation(const YAML::Node& node, const procedure& p, step_def* step) {
+    const std::string where = fmt::format("an obligation of step '{}'", step->id);
+    if (!in_.expect_map(node, where)) return;
+    in_.check_keys(node, where, {"rule", "every", "before", "met_by", "on_breach"});
+    if (!node["rule"] || !node["every"] || !node["before"] || !node["met_by"]) {
+      in_.error(node, fmt::format("{} needs 'rule:' (its name), 'every:' (day or working day), 'before:' (a local "
+                                  "time, e.g. \"17:00\") and 'met_by:' (the action that meets it)", where));
+      return;
+    }
+    obligation_def o;
+    o.id = in_.scalar(node["rule"], "rule").value_or("");
+    const std::string what = fmt::format("obligation '{}'", o.id);
+    const auto every = in_.scalar(node["every"], "every").value_or("");
+    if (every != "day" && every != "working day")
+      in_.error(node["every"], fmt::format("{}: every must be 'day' or 'working day', not '{}'", what, every));
+    o.working_days = every == "working day";
+    const auto before = in_.scalar(node["before"], "before").value_or("");
+    int hours = -1, minutes = -1;
+    char tail = 0;
+    if (before.size() != 5 || std::sscanf(before.c_str(), "%2d:%2d%c", &hours, &minutes, &tail) != 2 || hours < 0 ||
+        hours > 23 || minutes < 0 || minutes > 59 || hours * 60 + minutes == 0)
+      in_.error(node["before"], fmt::format("{}: before must be a local time HH:MM after 00:00, e.g. \"17:00\", "
+                                            "not '{}'", what, before));
+    else o.before_minute = hours * 60 + minutes;
+    o.met_by = in_.scalar(node["met_by"], "met_by").value_or("");
+    if (const action_def* action = step->find_action(o.met_by); !action)
+      in_.error(node["met_by"], fmt::format("{}: '{}' is not an action of step '{}'{}", what, o.met_by, step->id,
+                                            did_you_mean(o.met_by, ids_of(step->actions))));
+    else if (action->to != step->id)
+      in_.error(node["met_by"], fmt::format("{}: '{}' leads out of step '{}'; an obligation is met by an action the "
+                                            "case stays in the step with (to: {})", what, o.met_by, step->id, step->id));
+    if (node["on_breach"] && in_.expect_map(node["on_breach"], "on_breach")) {
+      in_.check_keys(node["on_breach"], "on_breach", {"notify", "message", "raise", "set", "action", "run"});
+      o.on_breach = read_effects(node["on_breach"], p, step, what);
+    }
+    for (const auto& other : step->limits)
+      if (other.id == o.id) in_.error(node["rule"], fmt::format("step '{}' has a limit and an obligation named '{}'", step->id, o.id));
+    for (const auto& other : step->obligations)
+      if (other.id == o.id) in_.error(node["rule"], fmt::format("step '{}' has two obligations named '{}'", step->id, o.id));
+    step->obligations.push_back(std::move(o));
   }
 
   void read_escalations(const YAML::Node& node, procedure* p) {

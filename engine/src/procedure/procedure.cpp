@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace caseflow {
 
 namespace {
@@ -20,6 +22,23 @@ std::string display_name::preferred(std::string_view fallback) const {
 
 const action_def* step_def::find_action(std::string_view action_id) const { return find_by_id(actions, action_id); }
 const step_def* procedure::find_step(std::string_view step_id) const { return find_by_id(steps, step_id); }
+
+procedure::timer_rule procedure::find_timer_rule(std::string_view kind, std::string_view rule) const {
+  if (kind == "escalation")
+    for (const auto& e : escalations)
+      if (e.id == rule) return {&e.effects, fmt::format("escalation '{}'", e.id)};
+  const auto dot = rule.find('.');
+  const step_def* step = dot == std::string_view::npos ? nullptr : find_step(rule.substr(0, dot));
+  if (!step) return {};
+  const std::string_view id = rule.substr(dot + 1);
+  if (kind == "limit")
+    for (const auto& limit : step->limits)
+      if (limit.id == id) return {&limit.on_breach, fmt::format("limit '{}' of step '{}'", limit.id, step->id)};
+  if (kind == "obligation")
+    for (const auto& o : step->obligations)
+      if (o.id == id) return {&o.on_breach, fmt::format("obligation '{}' of step '{}'", o.id, step->id)};
+  return {};
+}
 const field_def* procedure::find_field(std::string_view field_id) const { return find_by_id(fields, field_id); }
 const role_def* procedure::find_role(std::string_view role_id) const { return find_by_id(roles, role_id); }
 

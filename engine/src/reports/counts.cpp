@@ -57,7 +57,7 @@ open_case progress_of(const procedure& p, const calendar* cal, const case_histor
               (ref.seconds - h.opened_at.seconds) / 86400,
               std::nullopt};
   if (const step_def* step = p.find_step(s.step)) o.step_name = step->name.preferred(s.step);
-  o.opened = detail::format_date(detail::local_day(cal, h.opened_at));
+  o.opened = detail::format_date(local_day(cal, h.opened_at));
   const case_deadline* next = nullptr;
   for (const auto& d : s.deadlines)
     if (d.kind == "limit" && (!next || d.due < next->due)) next = &d;
@@ -82,8 +82,8 @@ class counter {
 
   void run(report_source& source) {
     // UTC bounds widened by a day in for_each_case; exact local bounds per case below.
-    const instant since = detail::local_start(nullptr, figures_.front().range.first);
-    const instant until = detail::local_start(nullptr, civil_date{figures_.back().range.last.days + 1});
+    const instant since = local_minute(nullptr, figures_.front().range.first, 0);
+    const instant until = end_of_day(nullptr, figures_.back().range.last);
     source.for_each_case(
         options_.procedure, since, until,
         [&](const procedure& p, const calendar* cal, const std::vector<event>& events) { add(p, cal, events); });

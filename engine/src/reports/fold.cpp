@@ -78,17 +78,8 @@ void report_source::for_each_case(std::string_view procedure_id, instant since, 
 
 namespace caseflow::detail {
 
-instant local_start(const calendar* cal, civil_date d) {
-  return cal ? cal->local_time(d, 0) : instant{std::int64_t{d.days} * 86400};
-}
-
-civil_date local_day(const calendar* cal, instant t) {
-  if (cal) return cal->local_date(t);
-  return civil_date{static_cast<std::int32_t>(t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400)};
-}
-
 period_bounds bounds_of(const calendar* cal, const date_range& r) {
-  return {local_start(cal, r.first), local_start(cal, civil_date{r.last.days + 1})};
+  return {local_minute(cal, r.first, 0), end_of_day(cal, r.last)};
 }
 
 std::int64_t working_between(const calendar* cal, instant from, instant to) {

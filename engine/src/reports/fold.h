@@ -13,10 +13,6 @@
 
 namespace caseflow::detail {
 
-// The first instant of local day `d` (UTC days without a calendar).
-instant local_start(const calendar* cal, civil_date d);
-// The local day of `t`.
-civil_date local_day(const calendar* cal, instant t);
 // [start of first, start of the day after last).
 struct period_bounds {
   instant from;

@@ -26,8 +26,8 @@ std::string percent(std::int64_t part, std::int64_t whole) {
 template <typename Visit>
 void for_each_history(report_source& source, std::string_view procedure, const date_range& r, std::string_view role,
                       Visit visit) {
-  const instant since = detail::local_start(nullptr, r.first);
-  const instant until = detail::local_start(nullptr, civil_date{r.last.days + 1});
+  const instant since = local_minute(nullptr, r.first, 0);
+  const instant until = end_of_day(nullptr, r.last);
   source.for_each_case(procedure, since, until,
                        [&](const caseflow::procedure& p, const calendar* cal, const std::vector<event>& events) {
                          const detail::period_bounds b = detail::bounds_of(cal, r);

@@ -14,6 +14,9 @@ namespace {
 constexpr std::string_view k_limit = "limit";
 constexpr std::string_view k_reminder = "reminder";
 constexpr std::string_view k_escalation = "escalation";
+constexpr std::string_view k_obligation = "obligation";
+// How far ahead an obligation's next occurrence is looked for (a calendar of holidays only).
+constexpr int k_max_obligation_days = 400;
 
 // Durations measured in wall-clock time (a reminder before them is a share of wall-clock time).
 bool is_plain(const duration& d) {
@@ -119,6 +122,19 @@ void add_escalations(const procedure& p, const calendar* cal, const case_state& 
   }
 }
 
+// The first occurrence of `o` due after `t`: minute o.before_minute of each local day (each
+// working day for `every: working day`); nullopt without a calendar for working days.
+std::optional<deadline> next_occurrence(const calendar* cal, const obligation_def& o, instant t) {
+  if (o.working_days && !cal) return std::nullopt;
+  civil_date day = local_day(cal, t);
+  for (int i = 0; i < k_max_obligation_days; ++i, day = civil_date{day.days + 1}) {
+    if (o.working_days && !cal->is_working_day(day)) continue;
+    const instant due = local_minute(cal, day, o.before_minute);
+    if (due > t) return deadline{due, cal && !cal->covers(day), cal ? cal->version() : ""};
+  }
+  return std::nullopt;
+}
+
 nlohmann::json deadline_data(const wanted& w) {
   return {{"rule", w.rule},
           {"kind", w.kind},
@@ -134,6 +150,69 @@ void push(const procedure& p, case_state* c, event e, std::vector<event>* out) {
   out->push_back(std::move(e));
 }
 
+// The occurrence owed after `settled` (the step's entry, or the occurrence just met or
+// breached) as a deadline_set; `carried` is an action taken after `settled` (late for the
+// occurrence before, so it may meet this one). False when there is none within
+// k_max_obligation_days.
+bool owe_next(const procedure& p, const calendar* cal, const obligation_def& o, const std::string& rule, instant settled,
+              std::optional<instant> carried, instant now, case_state* c, std::vector<event>* out) {
+  const auto due = next_occurrence(cal, o, settled);
+  if (!due) return false;
+  event e = system_event(p, *c, event_kind::deadline_set, now);
+  e.data = deadline_data({rule, k_obligation, *due, ""});
+  e.data["window_start"] = format_instant_utc(settled);
+  if (carried) e.data["met_at"] = format_instant_utc(*carried);
+  push(p, c, std::move(e), out);
+  return true;
+}
+
+// Brings each obligation of the current step in line: the first occurrence once the step is
+// entered; after one is met (deadline_cleared, reason `met`) or breached (its timer fired), the
+// next; an occurrence still owed moves only with the calendar.
+void settle_obligations(const procedure& p, const calendar* cal, instant now, case_state* c, std::vector<event>* out) {
+  const step_def* step = p.find_step(c->step);
+  if (!step || !step->is_open()) return;
+  for (const auto& o : step->obligations) {
+    const std::string rule = fmt::format("{}.{}", step->id, o.id);
+    for (int i = 0; i < k_max_obligation_days; ++i) {
+      const case_deadline* owed = c->find_deadline(rule);
+      if (!owed) {
+        if (!owe_next(p, cal, o, rule, c->step_entered_at, std::nullopt, now, c, out)) break;
+        continue;
+      }
+      const instant due = owed->due;
+      const std::optional<instant> met_at = owed->met_at;
+      if (met_at && *met_at <= due) {
+        event e = system_event(p, *c, event_kind::deadline_cleared, now);
+        e.data = {{"rule", rule}, {"reason", "met"}, {"due", format_instant_utc(due)},
+                  {"met_at", format_instant_utc(*met_at)}, {"action", o.met_by}};
+        push(p, c, std::move(e), out);
+        if (!owe_next(p, cal, o, rule, due, std::nullopt, now, c, out)) break;
+      } else if (owed->breached) {
+        if (!owe_next(p, cal, o, rule, due, met_at, now, c, out)) break;
+      } else {
+        const auto again = next_occurrence(cal, o, owed->window_start.value_or(c->step_entered_at));
+        if (again && (again->due != due || again->provisional != owed->provisional)) {
+          event e = system_event(p, *c, event_kind::deadline_changed, now);
+          e.data = deadline_data({rule, k_obligation, *again, ""});
+          e.data["old_due"] = format_instant_utc(due);
+          e.data["window_start"] = format_instant_utc(owed->window_start.value_or(c->step_entered_at));
+          if (met_at) e.data["met_at"] = format_instant_utc(*met_at);
+          push(p, c, std::move(e), out);
+        }
+        break;
+      }
+    }
+  }
+}
+
+bool is_obligation_of(const procedure& p, const case_state& c, const case_deadline& d) {
+  const step_def* step = p.find_step(c.step);
+  if (!step || !step->is_open() || d.kind != k_obligation) return false;
+  return std::any_of(step->obligations.begin(), step->obligations.end(),
+                     [&](const obligation_def& o) { return fmt::format("{}.{}", step->id, o.id) == d.rule; });
+}
+
 }  // namespace
 
 std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, const case_state& c, instant now) {
@@ -144,9 +223,9 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
   case_state next = c;
   for (const auto& existing : c.deadlines) {
     const bool still = std::any_of(want.begin(), want.end(), [&](const wanted& w) { return w.rule == existing.rule; });
-    if (still) continue;
+    if (still || is_obligation_of(p, c, existing)) continue;
     event e = system_event(p, next, event_kind::deadline_cleared, now);
-    e.data = {{"rule", existing.rule}, {"reason", existing.kind == k_limit ? "step left or condition no longer holds"
+    e.data = {{"rule", existing.rule}, {"reason", existing.kind == k_limit || existing.kind == k_obligation ? "step left or condition no longer holds"
                                                                           : "no longer applies"}};
     push(p, &next, std::move(e), &events);
   }
@@ -169,6 +248,7 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
     }
     push(p, &next, std::move(e), &events);
   }
+  settle_obligations(p, cal, now, &next, &events);
   return events;
 }
 
@@ -185,16 +265,8 @@ decision fire_timer(const procedure& p, const organisation& org, const calendar*
   const case_deadline* pending = c.find_deadline(rule);
   if (!pending || pending->breached || at.now < pending->due)
     return {{}, refusal{refusal_code::unknown_action, fmt::format("timer {} of case {} is not due", rule, c.id)}};
-  const timer_effects* effects = nullptr;
   const std::string kind = pending->kind;
-  if (kind == k_escalation) {
-    for (const auto& e : p.escalations)
-      if (e.id == rule) effects = &e.effects;
-  } else if (kind == k_limit) {
-    if (const step_def* step = p.find_step(c.step))
-      for (const auto& limit : step->limits)
-        if (fmt::format("{}.{}", step->id, limit.id) == rule) effects = &limit.on_breach;
-  }
+  const timer_effects* effects = p.find_timer_rule(kind, rule).effects;
   const escalation_def* escalation = nullptr;
   for (const auto& e : p.escalations)
     if (e.id == rule && kind == k_escalation) escalation = &e;

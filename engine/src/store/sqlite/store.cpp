@@ -516,7 +516,7 @@ std::vector<case_deadline> sqlite_store::case_timers(std::string_view id) {
   std::vector<case_deadline> timers;
   while (q.executeStep())
     timers.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), instant{q.getColumn(2).getInt64()},
-                      q.getColumn(3).getInt() != 0, q.getColumn(4).getString(), q.getColumn(5).getInt() != 0, "", std::nullopt});
+                      q.getColumn(3).getInt() != 0, q.getColumn(4).getString(), q.getColumn(5).getInt() != 0, "", std::nullopt, std::nullopt, std::nullopt});
   return timers;
 }
 
