@@ -128,21 +128,23 @@ TEST_CASE("identifiers: an explicit case id that looks like an existing one is r
 
 TEST_CASE("tick: one rule of a case fires at most 1,000 times in one tick, which says so; the next tick goes on") {
   scratch_dir dir;
-  // A property complaint opened on 2026-03-02 at 10:00 and never handled. daily_progress
-  // (after: end of day, every: 1d) is due at the end of each day from 2026-03-02; by
-  // 2029-03-10T10:00 that is every day from 2026-03-02 to 2029-03-09: 3 years of 365 days plus
-  // 2028-02-29, plus 7 days, plus the first = 1096 + 7 + 1 = 1104 firings. Besides it, the
-  // dispatch limit (5m) and escalate_to_supervisor (24h) fire once each.
+  // A property complaint opened on 2026-03-02 at 10:00, dispatched at once and never handled.
+  // Its daily progress reply (an obligation of handling, every day before 17:00) is breached
+  // every day from 2026-03-02; by 2029-03-10T10:00 that is every day from 2026-03-02 to
+  // 2029-03-09: 3 years of 365 days plus 2028-02-29, plus 7 days, plus the first = 1096 + 7 + 1 =
+  // 1104 firings. Besides it, the two limits of handling (12h, 24h) and escalate_to_supervisor
+  // (24h) fire once each.
   REQUIRE(hostile_must(dir, k_processes, {"--as", "jiang.tao", "start", "property_complaint", "--set", "owner=业主",
                                           "--set", "unit=1-101", "--set", "channel=phone", "--set", "complaint=噪音"}) ==
           "WY-20260302-001\n");
+  hostile_must(dir, k_processes, {"--as", "jiang.tao", "do", "WY-20260302-001", "dispatch", "--set", "department=engineering"});
   const std::string later = "2029-03-10T10:00+08:00";
   const run_result first = run_caseflow({"--procedures", k_processes, "--db", dir.db(), "--now", later, "tick"}, dir);
   INFO("stderr: ", first.err);
   REQUIRE(first.exit_code == 0);
-  // 1000 of daily_progress and the two single ones; the rule stops at the bound and says so.
-  CHECK(contains(first.out, "\nfired 1002 timers; skipped 0\n"
-                            "WY-20260302-001: daily_progress fired 1000 times, the most one tick fires for one rule of "
+  // 1000 of daily_progress and the three single ones; the rule stops at the bound and says so.
+  CHECK(contains(first.out, "\nfired 1003 timers; skipped 0\n"
+                            "WY-20260302-001: handling.daily_progress fired 1000 times, the most one tick fires for one rule of "
                             "a case; the next tick goes on\n"));
   // The next tick fires the other 104 and is not bounded.
   const run_result second =
@@ -153,7 +155,7 @@ TEST_CASE("tick: one rule of a case fires at most 1,000 times in one tick, which
   CHECK(report["capped"] == nlohmann::json::array());
   std::size_t daily = 0;
   for (const auto& e : report["events"])
-    if (e["kind"] == "timer_fired" && e["data"]["rule"] == "daily_progress") ++daily;
+    if (e["kind"] == "timer_fired" && e["data"]["rule"] == "handling.daily_progress") ++daily;
   CHECK(daily == 104);
 }
 

@@ -49,7 +49,8 @@ TEST_CASE("property_complaint: dispatch within 5 minutes of the first report") {
   property_session s;
   const std::string id = s.open(k_opened);
   const nlohmann::json list = s.deadlines(id, "2026-05-18T09:13+08:00");
-  CHECK(rules_of(list) == strings{"reception.dispatch", "escalate_to_supervisor", "daily_progress"});
+  // The daily progress reply is owed only once a department has the complaint (handling).
+  CHECK(rules_of(list) == strings{"reception.dispatch", "escalate_to_supervisor"});
   CHECK(deadline(list, "reception.dispatch")["due"] == "2026-05-18T09:17:00+08:00");
   CHECK(s.tick("2026-05-18T09:16+08:00")["fired"] == 0);
   const nlohmann::json fired = s.tick("2026-05-18T09:17+08:00");
@@ -110,20 +111,49 @@ TEST_CASE("property_complaint: escalate to the supervisor at 24 hours") {
 TEST_CASE("property_complaint: departments report progress every day before 17:00") {
   property_session s;
   const std::string id = s.dispatched(k_opened, k_dispatched);
-  CHECK(deadline(s.deadlines(id, "2026-05-18T09:16+08:00"), "daily_progress")["due"] == "2026-05-18T17:00:00+08:00");
+  // An obligation of the handling step from dispatch (Mon 09:15): first due Mon 17:00.
+  const nlohmann::json owed = deadline(s.deadlines(id, "2026-05-18T09:16+08:00"), "handling.daily_progress");
+  CHECK(owed["due"] == "2026-05-18T17:00:00+08:00");
+  CHECK(owed["kind"] == "obligation");
   CHECK(s.tick("2026-05-18T16:59+08:00")["fired"] == 0);
+  // No reply on Monday: breached at 17:00, Tuesday's reply is owed.
   const nlohmann::json day1 = s.tick("2026-05-18T17:00+08:00");
-  CHECK(kinds(day1["events"]) ==
-        strings{"timer_fired daily_progress", "deadline_set daily_progress", "notification_requested daily_progress"});
-  CHECK(day1["events"][2]["data"]["to"] == nlohmann::json{"property_handler", "property_front_desk"});
-  CHECK(day1["events"][1]["data"]["due"] == "2026-05-19T09:00:00Z");  // 17:00 the next day
-  // A complaint reported after 17:00 is first due at 17:00 the next day.
-  const std::string evening = s.open("2026-05-18T19:30+08:00");
-  CHECK(deadline(s.deadlines(evening, "2026-05-18T19:31+08:00"), "daily_progress")["due"] ==
+  CHECK(kinds(day1["events"]) == strings{"timer_fired handling.daily_progress",
+                                         "notification_requested handling.daily_progress",
+                                         "deadline_set handling.daily_progress"});
+  CHECK(day1["events"][1]["data"]["to"] == nlohmann::json{"property_handler", "property_front_desk"});
+  CHECK(day1["events"][2]["data"]["due"] == "2026-05-19T09:00:00Z");  // 17:00 on Tuesday
+  // Tuesday 10:00 the department replies: Tuesday's occurrence is met, and the case moves on to
+  // in_progress, whose own daily reply is first due Tuesday 17:00.
+  const std::size_t before = s.history(id).size();
+  s.act("xie.jun", "2026-05-19T10:00+08:00", id, "report_progress", {"progress=待配件"}, "已告知业户");
+  nlohmann::json replied = nlohmann::json::array();
+  for (const auto& e : s.history(id))
+    if (e["seq"].get<std::size_t>() > before) replied.push_back(e);
+  CHECK(kinds(replied) == strings{"action_taken", "deadline_cleared handling.done_within_12_hours",
+                                  "deadline_cleared handling.progress_within_24_hours",
+                                  "deadline_cleared handling.daily_progress", "deadline_set in_progress.daily_progress"});
+  CHECK(replied[3]["data"]["reason"] == "met");
+  CHECK(replied[3]["data"]["met_at"] == "2026-05-19T02:00:00Z");
+  CHECK(deadline(s.deadlines(id, "2026-05-19T10:01+08:00"), "in_progress.daily_progress")["due"] ==
         "2026-05-19T17:00:00+08:00");
-  // Once handled the daily call stops.
-  s.act("xie.jun", "2026-05-19T10:00+08:00", id, "done", {"result=已修复"});
-  CHECK(deadline(s.deadlines(id, "2026-05-19T10:01+08:00"), "daily_progress") == nullptr);
+  // Two replies on Tuesday still meet only Tuesday: Wednesday's is owed from Tuesday 17:00.
+  s.act("xie.jun", "2026-05-19T11:00+08:00", id, "report_progress", {"progress=配件已到"}, "明早安装");
+  s.act("xie.jun", "2026-05-19T12:00+08:00", id, "report_progress", {"progress=已约业户"}, "明早九点");
+  CHECK(deadline(s.deadlines(id, "2026-05-19T12:01+08:00"), "in_progress.daily_progress")["due"] ==
+        "2026-05-20T17:00:00+08:00");
+  // A complaint dispatched after 17:00 is first due at 17:00 the next day.
+  const std::string evening = s.dispatched("2026-05-18T19:30+08:00", "2026-05-18T19:32+08:00");
+  CHECK(deadline(s.deadlines(evening, "2026-05-18T19:33+08:00"), "handling.daily_progress")["due"] ==
+        "2026-05-19T17:00:00+08:00");
+  // Once handled the duty ends; the audit lists each day's outcome.
+  s.act("xie.jun", "2026-05-20T10:00+08:00", id, "done", {"result=已修复"});
+  CHECK(deadline(s.deadlines(id, "2026-05-20T10:01+08:00"), "in_progress.daily_progress") == nullptr);
+  const nlohmann::json audit = s.json_at("2026-05-20T10:02+08:00", {"audit", id});
+  std::vector<std::string> days;
+  for (const auto& v : audit["visits"])
+    for (const auto& o : v["obligations"]) days.push_back(o["due"].get<std::string>() + " " + o["outcome"].get<std::string>());
+  CHECK(days == strings{"2026-05-18T09:00:00Z breached", "2026-05-19T09:00:00Z met", "2026-05-19T09:00:00Z met"});
 }
 
 TEST_CASE("property_complaint: same-day return visit after the department head's check") {

@@ -125,7 +125,8 @@ struct limit_def {
 // whose due time falls after the step was entered; an action `met_by` meets the first unmet
 // occurrence whose window (the previous occurrence's due time, this one's] contains it
 // (DESIGN.md "Met and breached"). An occurrence not met by its due time is breached: its
-// `on_breach` runs, and the next occurrence is owed.
+// `on_breach` runs, and the next occurrence is owed. Leaving the step ends the duty; when the
+// action that leaves is `met_by`, in its window, the occurrence counts as met.
 //   obligations:
 //     - { rule: daily_progress, every: working day, before: "17:00", met_by: report_progress,
 //         on_breach: { notify: [cs_manager], message: "no progress report today" } }

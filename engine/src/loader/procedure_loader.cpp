@@ -526,12 +526,9 @@ class procedure_reader {
                                             "not '{}'", what, before));
     else o.before_minute = hours * 60 + minutes;
     o.met_by = in_.scalar(node["met_by"], "met_by").value_or("");
-    if (const action_def* action = step->find_action(o.met_by); !action)
+    if (!step->find_action(o.met_by))
       in_.error(node["met_by"], fmt::format("{}: '{}' is not an action of step '{}'{}", what, o.met_by, step->id,
                                             did_you_mean(o.met_by, ids_of(step->actions))));
-    else if (action->to != step->id)
-      in_.error(node["met_by"], fmt::format("{}: '{}' leads out of step '{}'; an obligation is met by an action the "
-                                            "case stays in the step with (to: {})", what, o.met_by, step->id, step->id));
     if (node["on_breach"] && in_.expect_map(node["on_breach"], "on_breach")) {
       in_.check_keys(node["on_breach"], "on_breach", {"notify", "message", "raise", "set", "action", "run"});
       o.on_breach = read_effects(node["on_breach"], p, step, what);

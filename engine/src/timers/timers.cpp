@@ -150,6 +150,14 @@ void push(const procedure& p, case_state* c, event e, std::vector<event>* out) {
   out->push_back(std::move(e));
 }
 
+// An obligation's occurrence its action met (DESIGN.md "Met and breached").
+bool is_met(const case_deadline& d) { return d.kind == k_obligation && d.met_at && *d.met_at <= d.due; }
+
+// The data of the deadline_cleared that records a met occurrence (reason `met`).
+nlohmann::json met_data(const case_deadline& d) {
+  return {{"rule", d.rule}, {"reason", "met"}, {"due", format_instant_utc(d.due)}, {"met_at", format_instant_utc(*d.met_at)}};
+}
+
 // The occurrence owed after `settled` (the step's entry, or the occurrence just met or
 // breached) as a deadline_set; `carried` is an action taken after `settled` (late for the
 // occurrence before, so it may meet this one). False when there is none within
@@ -182,10 +190,9 @@ void settle_obligations(const procedure& p, const calendar* cal, instant now, ca
       }
       const instant due = owed->due;
       const std::optional<instant> met_at = owed->met_at;
-      if (met_at && *met_at <= due) {
+      if (is_met(*owed)) {
         event e = system_event(p, *c, event_kind::deadline_cleared, now);
-        e.data = {{"rule", rule}, {"reason", "met"}, {"due", format_instant_utc(due)},
-                  {"met_at", format_instant_utc(*met_at)}, {"action", o.met_by}};
+        e.data = met_data(*owed);
         push(p, c, std::move(e), out);
         if (!owe_next(p, cal, o, rule, due, std::nullopt, now, c, out)) break;
       } else if (owed->breached) {
@@ -225,8 +232,14 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
     const bool still = std::any_of(want.begin(), want.end(), [&](const wanted& w) { return w.rule == existing.rule; });
     if (still || is_obligation_of(p, c, existing)) continue;
     event e = system_event(p, next, event_kind::deadline_cleared, now);
-    e.data = {{"rule", existing.rule}, {"reason", existing.kind == k_limit || existing.kind == k_obligation ? "step left or condition no longer holds"
-                                                                          : "no longer applies"}};
+    if (is_met(existing)) {
+      e.data = met_data(existing);  // its action met it, and left the step
+    } else {
+      e.data = {{"rule", existing.rule},
+                {"reason", existing.kind == k_limit || existing.kind == k_obligation
+                               ? "step left or condition no longer holds"
+                               : "no longer applies"}};
+    }
     push(p, &next, std::move(e), &events);
   }
   for (const auto& w : want) {
