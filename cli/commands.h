@@ -24,6 +24,7 @@ void setup_calendar(CLI::App& app, const global_options& options, int* exit);
 void setup_import(CLI::App& app, const global_options& options, int* exit);
 void setup_tick(CLI::App& app, const global_options& options, int* exit);
 void setup_run(CLI::App& app, const global_options& options, int* exit);
+void setup_schedule(CLI::App& app, const global_options& options, int* exit);
 void setup_dispatch(CLI::App& app, const global_options& options, int* exit);
 void setup_outbox(CLI::App& app, const global_options& options, int* exit);
 void setup_replay(CLI::App& app, const global_options& options, int* exit);
@@ -43,7 +44,7 @@ void print_dispatch(const dispatch_report& report);
 inline std::vector<command_setup> all_commands() {
   return {setup_validate, setup_procedures, setup_start, setup_do,     setup_assign, setup_note,    setup_show,
           setup_list,     setup_history,    setup_org,   setup_verify, setup_graph,  setup_calendar,
-          setup_import,   setup_tick,       setup_run,  setup_dispatch, setup_outbox,
+          setup_import,   setup_tick,       setup_run,  setup_schedule, setup_dispatch, setup_outbox,
           setup_replay,   setup_audit,      setup_attach, setup_attachments, setup_export,
           setup_report,   setup_erase,      setup_admin,  setup_deploy};
 }

@@ -161,6 +161,7 @@ int report_outcome(const outcome& result) {
       std::cerr << "caseflow: " << terminal_text(result.message, /*keep_newlines=*/true) << '\n';
       return k_exit_refused;
     case outcome::status::conflict:
+    case outcome::status::already_opened:
       std::cerr << "caseflow: " << terminal_text(result.message, /*keep_newlines=*/true) << '\n';
       return k_exit_conflict;
   }

@@ -132,6 +132,9 @@ class lazy_store final : public store {
   std::optional<std::string> deployed_text(std::string_view hash) override {
     return exists() ? open().deployed_text(hash) : std::nullopt;
   }
+  std::optional<schedule_opening> last_opening(std::string_view procedure, std::string_view schedule) override {
+    return exists() ? open().last_opening(procedure, schedule) : std::nullopt;
+  }
   deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override {
     return open().record_deployment(std::move(entry), files);
   }

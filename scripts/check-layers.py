@@ -36,6 +36,7 @@ OWNER = {
     "audit": ["replay.h", "conformance.h", "approvals.h", "export.h", "audit.h", "verify.h"],
     "reports": ["reports.h"],
     "deployment": ["deployment.h"],
+    "schedules": ["schedules.h"],
 }
 
 # folder -> the folders it may include (besides itself). The pure part (base to core) does
@@ -61,6 +62,7 @@ ALLOWED = {
                       "erasure"],
     "reports": MODEL + ["core", "timers", "store", "runtime", "audit"],
     "deployment": MODEL + ["core", "handlers", "loader", "store", "chain"],
+    "schedules": MODEL + ["core", "store", "runtime", "reports"],
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -115,6 +115,9 @@ struct limit_def {
   std::optional<duration> within;
   std::optional<date_offset> at;    // a date/datetime field (an offset only for a date field)
   bool whichever_later = false;     // with both: the later of the two (default: the earlier)
+  // `roll: next working day`: a date field's day (with its offset) that is not a working day of
+  // the calendar moves to the next one that is (Civil Code art. 203).
+  bool roll_to_working_day = false;
   std::optional<expression> when;
   int remind_percent = 0;           // 0 = no reminder
   timer_effects on_breach;
@@ -136,6 +139,37 @@ struct obligation_def {
   int before_minute = 0;      // minute of the local day the occurrence is due at, 1..1439
   std::string met_by;         // an action of the step
   timer_effects on_breach;
+};
+
+// A periodic duty (DESIGN.md "Periodic duties"): one case of the procedure for each period,
+// opened by `caseflow tick` / `run` at a stated time, exactly once per (procedure, schedule,
+// period). The case's fields `period` (text: 2026-W48, 2026-11-H1, 2026-11, 2026-Q4, 2026),
+// and, where the procedure declares them, `period_start` and `period_end` (dates) are filled
+// from the period; its limits fall due at days of the period through them
+// (`at: period_end + 3d, roll: next working day`).
+//   schedules:
+//     - schedule: monthly
+//       every: month              # week (Monday to Sunday) | half month | month | quarter | year
+//       opens: after              # after (default): the day after the period ends; start: its first day
+//       on: monday                # week: the weekday of that week it opens on (default monday)
+//       in: january               # year: the month it opens in (default january)
+//       at: "09:00"               # the local time it opens (default 00:00)
+//       case_id: "CR-M-{period}"  # the id names the period
+//       report: monthly           # the `caseflow report` of the period, attached when it opens
+//       report_procedure: complaint
+//       set: { kind: monthly }    # further fields, as with --set
+struct schedule_def {
+  enum class every { week, half_month, month, quarter, year };
+  std::string id;
+  every period = every::month;
+  bool opens_at_start = false;
+  int weekday = 0;                 // 0 = Monday .. 6 = Sunday
+  int month = 1;                   // 1..12
+  int at_minute = 0;               // minute of the local day
+  std::string case_id;             // with {period}
+  std::string report;              // "" = none
+  std::string report_procedure = "complaint";
+  std::vector<std::pair<std::string, std::string>> sets;
 };
 
 // An escalation of the whole case, whatever its step, counted from when it was opened (time
@@ -253,6 +287,7 @@ struct procedure {
   std::vector<step_def> steps;
   std::vector<escalation_def> escalations;
   std::optional<similar_def> similar;
+  std::vector<schedule_def> schedules;
 
   std::string file;              // where it was loaded from
   std::string source_text;       // the exact YAML text

@@ -29,7 +29,7 @@
 // "tables": {table key: [{column key: value, …}, …]}}. Numbers are JSON numbers; shares
 // are numbers in [0, 1] (null when the denominator is 0); absent values are null.
 // Tables by report (columns in order):
-//   daily, half-month (one block of rows per period: the day, or each half):
+//   daily, weekly, half-month (one block of rows per period: the day, the week, or each half):
 //     summary        period, from, to, received, completed, open
 //     by_category    period, category, received, completed, open
 //     by_sub_type    period, category, sub_type, received, completed, open
@@ -86,6 +86,8 @@ struct date_range {
 std::optional<date_range> parse_month(std::string_view text, int half = 0);
 // "2026Q4" → the quarter; nullopt when malformed.
 std::optional<date_range> parse_quarter(std::string_view text);
+// "2026-W48" → the ISO week, Monday to Sunday; nullopt when malformed.
+std::optional<date_range> parse_week(std::string_view text);
 // The month before `month` (a parse_month result).
 date_range previous_month(const date_range& month);
 // One day.
@@ -125,7 +127,7 @@ struct report_figure {
 };
 
 struct report_document {
-  std::string kind;  // daily, half-month, monthly, closure-rate, sla, legal-review-misses
+  std::string kind;  // daily, weekly, half-month, monthly, closure-rate, sla, legal-review-misses
   std::string title;
   std::string procedure;  // "" = every procedure
   date_range period;
@@ -164,6 +166,8 @@ report_document daily_report(report_source& source, civil_date day, const report
 // `halves`: the half-month periods to report (one or both halves of one month), in order.
 report_document half_month_report(report_source& source, const std::vector<date_range>& halves,
                                   const report_options& options);
+// One week (a parse_week result, or any 7 days): the tables of the daily report for the week.
+report_document weekly_report(report_source& source, const date_range& week, const report_options& options);
 report_document monthly_report(report_source& source, const date_range& month, const report_options& options);
 report_document closure_rate_report(report_source& source, const date_range& quarter, const report_options& options);
 // `procedure` "" = every procedure.
@@ -171,6 +175,13 @@ report_document sla_report(report_source& source, const date_range& month, std::
                            const report_options& options);
 report_document legal_review_misses_report(report_source& source, const date_range& month,
                                            const report_options& options);
+
+// The report `name` of `period` — weekly, half-month (one half), monthly, closure-rate (a
+// quarter), sla or legal-review-misses (a month) — as `caseflow report NAME` gives it for that
+// period; the schedules attach these. nullopt for another name. For sla, options.procedure is
+// the procedure reported ("" = every one).
+std::optional<report_document> report_for_period(report_source& source, std::string_view name,
+                                                 const date_range& period, const report_options& options);
 
 // Renderings. Text: aligned columns (East Asian characters count two columns). CSV and JSON
 // as described at the top. HTML: one self-contained page (inline CSS and SVG; no script,

@@ -34,7 +34,7 @@ class calendar;
 class calendar_set;
 
 struct outcome {
-  enum class status { done, refused, conflict, not_found };
+  enum class status { done, refused, conflict, not_found, already_opened };
   status result = status::done;
   std::string case_id;
   std::vector<event> events;  // as stored, when done
@@ -61,6 +61,22 @@ class runtime {
   // Opens a case of `procedure_id`; `id` overrides the procedure's id pattern, and is refused
   // unless it follows the rule of identifier.h and looks like no existing case's id.
   outcome start(std::string_view procedure_id, command cmd, instant now, std::string id = "");
+  // A case a schedule opens for one period (schedules.h): by `system`, with `sets` (the period's
+  // fields), its case_started data naming {schedule, period}, and `report` attached in the same
+  // transaction, which also claims the period (store.h schedule_opening): status
+  // already_opened, nothing written, when another tick opened it first.
+  struct scheduled_case {
+    std::string id;  // the schedule's case_id with the period filled in
+    schedule_opening key;
+    std::vector<std::pair<std::string, std::string>> sets;
+    struct evidence {
+      std::string name;
+      std::string bytes;
+      std::string note;
+    };
+    std::optional<evidence> report;
+  };
+  outcome start_scheduled(const procedure& p, scheduled_case opening, instant now);
   // Performs an act/assign/note command on an existing case.
   outcome execute(std::string_view case_id, command cmd, instant now);
 
@@ -124,8 +140,9 @@ class runtime {
   void fire_due(instant now, std::size_t limit, firing_counts* counts, tick_report* report);
   // Fires one due timer, counting it in `report` as fired, skipped, refused or capped.
   void fire_one(const timer_ref& timer, instant now, firing_counts* counts, tick_report* report);
-  outcome commit(const procedure& p, const case_state& current,
-                 decision decided, std::string id_pattern, civil_date local_day);
+  outcome commit(const procedure& p, const case_state& current, decision decided, std::string id_pattern,
+                 civil_date local_day, std::optional<schedule_opening> opening = std::nullopt,
+                 std::vector<blob> blobs = {});
   // The requests of one transaction: a case's change and those it causes (sub-cases, parents).
   struct batch {
     std::vector<commit_request> requests;

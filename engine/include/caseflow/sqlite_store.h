@@ -14,7 +14,7 @@
 namespace caseflow {
 
 // The schema this build writes; older databases are migrated forward when opened for writing.
-inline constexpr int k_schema_version = 6;
+inline constexpr int k_schema_version = 7;
 
 // A migration done while opening: from version `from` to `to`, after a copy to `backup`.
 struct schema_migration {
@@ -62,6 +62,7 @@ class sqlite_store final : public store {
   std::optional<deployment_record> current_deployment() override;
   std::vector<deployment_record> deployments() override;
   std::optional<std::string> deployed_text(std::string_view hash) override;
+  std::optional<schedule_opening> last_opening(std::string_view procedure, std::string_view schedule) override;
   deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override;
   // outbox_store
   std::vector<outbox_entry> outbox_entries(const outbox_query& query) override;

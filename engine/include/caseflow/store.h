@@ -76,6 +76,17 @@ struct similar_check {
 // recorded the kind are real-clock ones.
 enum class database_clock { real, virtual_time };
 
+// A period a schedule opened a case for (DESIGN.md "Periodic duties"): (procedure, schedule,
+// period) is a unique key, so a period opens once whatever the number of ticks racing.
+struct schedule_opening {
+  std::string procedure;
+  std::string schedule;
+  std::string period;        // its label, e.g. "2026-11"
+  civil_date period_start;   // orders the periods of a schedule
+  std::string case_id;       // the case opened (filled by the store on commit)
+  instant opened_at;
+};
+
 struct commit_request {
   const procedure* definition = nullptr;  // stored by hash the first time a case uses it
   std::int64_t expected_seq = 0;          // the case's seq when decided; 0 for a new case
@@ -97,12 +108,16 @@ struct commit_request {
   // recording who (`erased_by`) and when (the first event's time). See erasure.h.
   std::vector<std::string> erase_personal_fields;
   std::string erased_by;
+  // A new case a schedule opens: the period is claimed in the same transaction; when it was
+  // already claimed nothing is written (commit_status::already_opened).
+  std::optional<schedule_opening> opening;
 };
 
 enum class commit_status {
   committed,
   conflict,      // the case changed since it was read (or the database stayed busy)
   id_taken,      // a new case's explicit id already exists
+  already_opened,  // the schedule's period was already opened (commit_request::opening)
 };
 
 struct commit_result {
@@ -323,6 +338,14 @@ class deployment_log {
   virtual deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) = 0;
 };
 
+// The periods schedules opened.
+class schedule_log {
+ public:
+  virtual ~schedule_log() = default;
+  // The latest period (by period_start) `schedule` of `procedure` opened; nullopt when none.
+  virtual std::optional<schedule_opening> last_opening(std::string_view procedure, std::string_view schedule) = 0;
+};
+
 // A whole store: every role, for the callers that truly need them all (the runtime). Backends
 // derive from it. Implementations are handles: non-copyable.
 class store : public case_store,
@@ -333,6 +356,7 @@ class store : public case_store,
               public personal_data,
               public similar_index,
               public database_admin,
-              public deployment_log {};
+              public deployment_log,
+              public schedule_log {};
 
 }  // namespace caseflow

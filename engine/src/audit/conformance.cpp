@@ -58,7 +58,9 @@ std::optional<command> command_of(const procedure& p, const event& e) {
   if (e.kind == event_kind::case_started) {
     cmd.type = command::kind::start;
     cmd.sets = sets_of(p, e);
-    cmd.automatic = e.actor == k_system_actor && !e.data.value("parent", "").empty();  // a sub-case
+    // A sub-case, or the case of a schedule's period.
+    cmd.automatic = e.actor == k_system_actor &&
+                    (!e.data.value("parent", "").empty() || !e.data.value("schedule", "").empty());
   } else if (e.kind == event_kind::action_taken) {
     cmd.type = command::kind::act;
     cmd.action = e.action;
@@ -71,6 +73,7 @@ std::optional<command> command_of(const procedure& p, const event& e) {
     cmd.type = command::kind::note;
   } else if (e.kind == event_kind::attachment_added) {
     cmd.type = command::kind::attach;
+    cmd.automatic = e.actor == k_system_actor;  // a schedule's report
     cmd.comment = e.data.value("note", "");
     cmd.attachment = {e.data.value("name", ""), e.data.value("size", std::int64_t{0}), e.data.value("digest", "")};
   } else {
@@ -123,6 +126,7 @@ class checker {
     else if (auto cmd = command_of(p_, e)) redecide(e, *cmd, in_terminal);
     else check_engine_event(e);
     if (e.kind == event_kind::timer_fired) last_timer_ = e;
+    if (e.kind == event_kind::case_started) scheduled_ = !e.data.value("schedule", "").empty();
     if (e.kind == event_kind::subcase_finished) last_subcase_finished_ = e;
     state_ = apply(p_, std::move(state_), e);
   }
@@ -159,7 +163,15 @@ class checker {
 
   void redecide(const event& e, const command& cmd, bool in_terminal) {
     if (cmd.automatic && cmd.type == command::kind::start) {
-      // a sub-case opened by its parent's handler: checked by its fields and start step below
+      // a sub-case opened by its parent's handler, or a schedule's case: checked by its fields
+      // and start step below
+      const std::string schedule = e.data.value("schedule", "");
+      if (!schedule.empty() && std::none_of(p_.schedules.begin(), p_.schedules.end(),
+                                            [&](const schedule_def& s) { return s.id == schedule; }))
+        add(e, "role", fmt::format("`system` opened the case for schedule '{}', which {} does not have", schedule, p_.id));
+    } else if (cmd.automatic && cmd.type == command::kind::attach) {
+      if (!scheduled_ || e.at != state_.opened_at)
+        add(e, "role", "`system` attached evidence, which it does only for the report of a schedule's case as it opens");
     } else if (cmd.automatic && after_subcases_now(e)) {
       // the parent's step takes this action when its last sub-case finished
     } else if (cmd.automatic) {
@@ -305,6 +317,7 @@ class checker {
   // The extension the last re-decided action makes (extension_def), if it makes one.
   std::optional<event> extension_;
   std::optional<event> last_subcase_finished_;
+  bool scheduled_ = false;  // the case was opened by a schedule (case_started data `schedule`)
   std::vector<finding> findings_;
 };
 

@@ -330,10 +330,11 @@ decision decide_note(const procedure& p, const organisation& org, const case_sta
   return {{std::move(e)}, std::nullopt};
 }
 
-// Evidence may be attached by any person in org.yaml, in any step (a closed case too).
+// Evidence may be attached by any person in org.yaml, in any step (a closed case too), and by
+// `system` (automatic) for the report a schedule attaches to the case it opens.
 decision decide_attach(const procedure& p, const organisation& org, const case_state& c, const command& cmd,
                        const moment& at) {
-  if (!org.find(cmd.actor))
+  if (!cmd.automatic && !org.find(cmd.actor))
     return {{}, refuse(refusal_code::unknown_person, fmt::format("'{}' is not a person in org.yaml", cmd.actor))};
   event e = base_event(p, c, cmd, event_kind::attachment_added, at.now);
   e.data = {{"name", cmd.attachment.name}, {"size", cmd.attachment.size}, {"digest", cmd.attachment.digest},

@@ -1,5 +1,6 @@
 // Loading and checking procedure YAML. See caseflow/loader.h for the contract.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -108,6 +109,18 @@ std::pair<int, int> guard_position(const YAML::Node& node, std::size_t offset) {
   return {line, column + static_cast<int>(offset) + (quoted ? 1 : 0)};
 }
 
+// "HH:MM" (00:00 to 23:59) as the minute of the day; nullopt otherwise.
+std::optional<int> local_time_of_day(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':' || !std::isdigit(static_cast<unsigned char>(text[0])) ||
+      !std::isdigit(static_cast<unsigned char>(text[1])) || !std::isdigit(static_cast<unsigned char>(text[3])) ||
+      !std::isdigit(static_cast<unsigned char>(text[4])))
+    return std::nullopt;
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
 class procedure_reader {
  public:
   procedure_reader(yaml_reader& in, diagnostics* out) : in_(in), out_(out) {}
@@ -116,7 +129,7 @@ class procedure_reader {
     if (!in_.expect_map(root, "a procedure file")) return std::nullopt;
     in_.check_keys(root, "the procedure",
                    {"procedure", "name", "version", "calendar", "case_id", "roles", "fields", "start", "steps",
-                    "escalations", "similar"});
+                    "escalations", "similar", "schedules"});
     procedure p;
     p.file = in_.file();
     p.source_text = text;
@@ -145,6 +158,7 @@ class procedure_reader {
     check_steps(root["steps"], p);
     read_escalations(root["escalations"], &p);
     if (root["similar"]) detail::read_similar(in_, root["similar"], &p);
+    if (root["schedules"]) read_schedules(root["schedules"], &p);
     if (has_errors(*out_)) return std::nullopt;
     return p;
   }
@@ -461,7 +475,7 @@ class procedure_reader {
   void read_limit(const YAML::Node& node, const procedure& p, step_def* step) {
     const std::string where = fmt::format("a limit of step '{}'", step->id);
     if (!in_.expect_map(node, where)) return;
-    in_.check_keys(node, where, {"rule", "within", "at", "whichever", "when", "remind_at", "on_breach"});
+    in_.check_keys(node, where, {"rule", "within", "at", "whichever", "roll", "when", "remind_at", "on_breach"});
     limit_def limit;
     if (!node["rule"] || (!node["within"] && !node["at"])) {
       in_.error(node, fmt::format("{} needs 'rule:' (its name) and 'within:' (e.g. 30m working) or 'at:' (a date or "
@@ -480,6 +494,19 @@ class procedure_reader {
         in_.error(node["whichever"], fmt::format("limit '{}': 'whichever' chooses between 'within:' and 'at:'; "
                                                  "give both", limit.id));
       limit.whichever_later = which == "later";
+    }
+    if (node["roll"]) {
+      const auto roll = in_.scalar(node["roll"], "roll").value_or("");
+      const field_def* f = limit.at ? p.find_field(limit.at->field) : nullptr;
+      if (roll != "next working day")
+        in_.error(node["roll"], fmt::format("limit '{}': roll must be 'next working day', not '{}'", limit.id, roll));
+      else if (!f || f->type != field_type::date)
+        in_.error(node["roll"], fmt::format("limit '{}': 'roll' moves the day of a date field's 'at:'; give 'at:' a "
+                                            "date field", limit.id));
+      else if (p.calendar.empty())
+        in_.error(node["roll"], fmt::format("limit '{}': 'roll' needs the procedure's calendar (calendar:) to know "
+                                            "the working days", limit.id));
+      limit.roll_to_working_day = roll == "next working day";
     }
     if (node["when"]) limit.when = compile(node["when"], p.limit_names(), fmt::format("condition of limit '{}'", limit.id));
     if (node["remind_at"]) {
@@ -518,13 +545,11 @@ class procedure_reader {
       in_.error(node["every"], fmt::format("{}: every must be 'day' or 'working day', not '{}'", what, every));
     o.working_days = every == "working day";
     const auto before = in_.scalar(node["before"], "before").value_or("");
-    int hours = -1, minutes = -1;
-    char tail = 0;
-    if (before.size() != 5 || std::sscanf(before.c_str(), "%2d:%2d%c", &hours, &minutes, &tail) != 2 || hours < 0 ||
-        hours > 23 || minutes < 0 || minutes > 59 || hours * 60 + minutes == 0)
+    const auto minute = local_time_of_day(before);
+    if (!minute || *minute == 0)
       in_.error(node["before"], fmt::format("{}: before must be a local time HH:MM after 00:00, e.g. \"17:00\", "
                                             "not '{}'", what, before));
-    else o.before_minute = hours * 60 + minutes;
+    else o.before_minute = *minute;
     o.met_by = in_.scalar(node["met_by"], "met_by").value_or("");
     if (!step->find_action(o.met_by))
       in_.error(node["met_by"], fmt::format("{}: '{}' is not an action of step '{}'{}", what, o.met_by, step->id,
@@ -538,6 +563,125 @@ class procedure_reader {
     for (const auto& other : step->obligations)
       if (other.id == o.id) in_.error(node["rule"], fmt::format("step '{}' has two obligations named '{}'", step->id, o.id));
     step->obligations.push_back(std::move(o));
+  }
+
+  // `schedules:` (procedure.h schedule_def).
+  void read_schedules(const YAML::Node& node, procedure* p) {
+    if (!in_.expect_sequence(node, "schedules")) return;
+    const field_def* period = p->find_field("period");
+    if (!period || period->type != field_type::text) {
+      in_.error(node, "a procedure with schedules needs a text field 'period' (filled with the period each case is "
+                      "for, e.g. 2026-11)");
+      return;
+    }
+    for (const char* name : {"period_start", "period_end"})
+      if (const field_def* f = p->find_field(name); f && f->type != field_type::date)
+        in_.error(node, fmt::format("field '{}' of a procedure with schedules is filled with a date; declare it "
+                                    "'type: date'", name));
+    for (const auto& entry : node) {
+      if (!in_.expect_map(entry, "a schedule")) continue;
+      in_.check_keys(entry, "a schedule", {"schedule", "every", "opens", "on", "in", "at", "case_id", "report",
+                                           "report_procedure", "set"});
+      schedule_def s;
+      if (!entry["schedule"] || !entry["every"] || !entry["case_id"]) {
+        in_.error(entry, "a schedule needs 'schedule:' (its name), 'every:' (week, half month, month, quarter or "
+                         "year) and 'case_id:' (naming the period with {period})");
+        continue;
+      }
+      s.id = in_.scalar(entry["schedule"], "schedule").value_or("");
+      const std::string what = fmt::format("schedule '{}'", s.id);
+      const auto every = in_.scalar(entry["every"], "every").value_or("");
+      static const std::vector<std::pair<std::string, schedule_def::every>> periods{
+          {"week", schedule_def::every::week},   {"half month", schedule_def::every::half_month},
+          {"month", schedule_def::every::month}, {"quarter", schedule_def::every::quarter},
+          {"year", schedule_def::every::year}};
+      auto known = std::find_if(periods.begin(), periods.end(), [&](const auto& e) { return e.first == every; });
+      if (known == periods.end())
+        in_.error(entry["every"], fmt::format("{}: every must be week, half month, month, quarter or year, not '{}'",
+                                              what, every));
+      else s.period = known->second;
+      if (entry["opens"]) {
+        const auto opens = in_.scalar(entry["opens"], "opens").value_or("");
+        if (opens != "after" && opens != "start")
+          in_.error(entry["opens"], fmt::format("{}: opens must be 'after' (the day after the period ends) or "
+                                                "'start' (its first day), not '{}'", what, opens));
+        s.opens_at_start = opens == "start";
+      }
+      if (entry["on"]) {
+        static const std::vector<std::string> days{"monday", "tuesday", "wednesday", "thursday", "friday",
+                                                   "saturday", "sunday"};
+        const auto on = in_.scalar(entry["on"], "on").value_or("");
+        const auto it = std::find(days.begin(), days.end(), on);
+        if (s.period != schedule_def::every::week)
+          in_.error(entry["on"], fmt::format("{}: 'on:' (a weekday) is for a weekly schedule", what));
+        else if (it == days.end())
+          in_.error(entry["on"], fmt::format("{}: on must be a weekday (monday … sunday), not '{}'{}", what, on,
+                                             did_you_mean(on, days)));
+        else s.weekday = static_cast<int>(it - days.begin());
+      }
+      if (entry["in"]) {
+        static const std::vector<std::string> months{"january", "february", "march",     "april",   "may",      "june",
+                                                     "july",    "august",   "september", "october", "november", "december"};
+        const auto in = in_.scalar(entry["in"], "in").value_or("");
+        const auto it = std::find(months.begin(), months.end(), in);
+        if (s.period != schedule_def::every::year)
+          in_.error(entry["in"], fmt::format("{}: 'in:' (a month) is for a yearly schedule", what));
+        else if (it == months.end())
+          in_.error(entry["in"], fmt::format("{}: in must be a month (january … december), not '{}'{}", what, in,
+                                             did_you_mean(in, months)));
+        else s.month = static_cast<int>(it - months.begin()) + 1;
+      }
+      if (entry["at"]) {
+        const auto at = in_.scalar(entry["at"], "at").value_or("");
+        const auto minute = local_time_of_day(at);
+        if (!minute) in_.error(entry["at"], fmt::format("{}: at must be a local time HH:MM, e.g. \"09:00\", not '{}'", what, at));
+        else s.at_minute = *minute;
+      }
+      s.case_id = in_.scalar(entry["case_id"], "case_id").value_or("");
+      if (s.case_id.find("{period}") == std::string::npos)
+        in_.error(entry["case_id"], fmt::format("{}: case_id '{}' must name the period with {{period}} (e.g. "
+                                                "\"CR-{{period}}\"), so each period's case has its own id", what, s.case_id));
+      if (entry["report"]) {
+        s.report = in_.scalar(entry["report"], "report").value_or("");
+        if (!report_fits(s.report, s.period))
+          in_.error(entry["report"], fmt::format("{}: a {} schedule can carry the report {}, not '{}'", what, every,
+                                                 reports_for(s.period), s.report));
+      }
+      if (entry["report_procedure"]) s.report_procedure = in_.scalar(entry["report_procedure"], "report_procedure").value_or("");
+      if (entry["set"] && in_.expect_map(entry["set"], "set"))
+        for (const auto& kv : entry["set"]) {
+          const std::string name = kv.first.Scalar();
+          if (!p->find_field(name))
+            in_.error(kv.first, fmt::format("{}: unknown field '{}'{}", what, name, did_you_mean(name, ids_of(p->fields))));
+          s.sets.emplace_back(name, in_.scalar(kv.second, "set").value_or(""));
+        }
+      for (const auto& other : p->schedules)
+        if (other.id == s.id) in_.error(entry["schedule"], fmt::format("two schedules are named '{}'", s.id));
+      p->schedules.push_back(std::move(s));
+    }
+  }
+
+  // Which `caseflow report` describes a period of each length.
+  static std::vector<std::string> report_names(schedule_def::every e) {
+    switch (e) {
+      case schedule_def::every::week: return {"weekly"};
+      case schedule_def::every::half_month: return {"half-month"};
+      case schedule_def::every::month: return {"monthly", "sla", "legal-review-misses"};
+      case schedule_def::every::quarter: return {"closure-rate"};
+      case schedule_def::every::year: return {};
+    }
+    return {};
+  }
+  static bool report_fits(const std::string& report, schedule_def::every e) {
+    const auto names = report_names(e);
+    return std::find(names.begin(), names.end(), report) != names.end();
+  }
+  static std::string reports_for(schedule_def::every e) {
+    const auto names = report_names(e);
+    if (names.empty()) return "none";
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : " or ") + n;
+    return out;
   }
 
   void read_escalations(const YAML::Node& node, procedure* p) {

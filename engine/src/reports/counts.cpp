@@ -260,11 +260,14 @@ void add_headline(report_document& doc, const period_figures& f, std::size_t ope
 
 }  // namespace
 
-report_document daily_report(report_source& source, civil_date day, const report_options& options) {
-  counter c({day_range(day)}, options);
+namespace {
+
+// The daily and the weekly report: one period's tables.
+report_document one_period_report(report_source& source, const char* kind, const char* title, const date_range& range,
+                                  const report_options& options) {
+  counter c({range}, options);
   c.run(source);
-  report_document doc =
-      detail::new_document("daily", "Daily case report", options.procedure, day_range(day), options.now);
+  report_document doc = detail::new_document(kind, title, options.procedure, range, options.now);
   add_headline(doc, c.figures().back(), c.open_serious().size());
   add_period_tables(doc, source.current_definition(options.procedure), c.figures());
   doc.tables.push_back(closed_serious_table(c.figures()));
@@ -272,6 +275,16 @@ report_document daily_report(report_source& source, civil_date day, const report
   doc.charts = {{"By category", "by_category", {"category"}, {"received", "completed", "open"}, false, ""},
                 {"By severity", "by_severity", {"severity"}, {"received", "completed", "open"}, false, ""}};
   return doc;
+}
+
+}  // namespace
+
+report_document daily_report(report_source& source, civil_date day, const report_options& options) {
+  return one_period_report(source, "daily", "Daily case report", day_range(day), options);
+}
+
+report_document weekly_report(report_source& source, const date_range& week, const report_options& options) {
+  return one_period_report(source, "weekly", "Weekly case report", week, options);
 }
 
 report_document half_month_report(report_source& source, const std::vector<date_range>& halves,

@@ -46,6 +46,23 @@ std::optional<date_range> parse_quarter(std::string_view text) {
                     fmt::format("{}Q{}", *year, *quarter)};
 }
 
+std::optional<date_range> parse_week(std::string_view text) {
+  if (text.size() != 8 || text[4] != '-' || (text[5] != 'W' && text[5] != 'w')) return std::nullopt;
+  const auto year = number(text.substr(0, 4));
+  const auto week = number(text.substr(6, 2));
+  if (!year || !week || *year < 1970 || *week < 1 || *week > 53) return std::nullopt;
+  // Week 1 holds 4 January; weeks run Monday to Sunday (1970-01-01 was a Thursday).
+  const civil_date jan4 = make_date(*year, 1, 4);
+  const int weekday = static_cast<int>(((jan4.days % 7) + 7 + 3) % 7);
+  const civil_date monday{jan4.days - weekday + 7 * (*week - 1)};
+  const civil_date thursday{monday.days + 3};
+  int y = 0;
+  unsigned m = 0, d = 0;
+  split_date(thursday, &y, &m, &d);
+  if (y != *year) return std::nullopt;  // week 53 of a year that has 52
+  return date_range{monday, civil_date{monday.days + 6}, fmt::format("{:04}-W{:02}", *year, *week)};
+}
+
 date_range previous_month(const date_range& month) {
   int y = 0;
   unsigned m = 0, d = 0;

@@ -53,7 +53,8 @@ outcome attach_evidence(runtime& rt, std::string_view case_id, const std::string
     case commit_status::conflict:
       return {outcome::status::conflict, current.id, {}, stored.message + "; nothing was written, safe to retry",
               std::nullopt};
-    case commit_status::id_taken: break;
+    case commit_status::id_taken:
+    case commit_status::already_opened: break;
   }
   return {outcome::status::refused, current.id, {}, stored.message, refusal_code::invalid_value};
 }

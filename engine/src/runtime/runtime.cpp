@@ -118,6 +118,43 @@ outcome runtime::start(std::string_view procedure_id, command cmd, instant now, 
   }
 }
 
+outcome runtime::start_scheduled(const procedure& p, scheduled_case opening, instant now) {
+  if (std::string why = explicit_id_problem(opening.id); !why.empty())
+    return {outcome::status::refused, "", {}, why, refusal_code::invalid_value};
+  command cmd;
+  cmd.type = command::kind::start;
+  cmd.actor = k_system_actor;
+  cmd.automatic = true;
+  cmd.sets = std::move(opening.sets);
+  case_state fresh;
+  fresh.id = opening.id;
+  const moment at = moment_for(p, now);
+  decision decided = decide(p, org_, fresh, cmd, at);
+  if (!decided) return {outcome::status::refused, opening.id, {}, decided.refused->message, decided.refused->code};
+  decided.events.front().data["schedule"] = opening.key.schedule;
+  decided.events.front().data["period"] = opening.key.period;
+  std::vector<blob> blobs;
+  if (opening.report) {
+    // The period's report, attached by `system` as the case opens (attachments.h).
+    case_state opened = fresh;
+    for (const auto& e : decided.events) opened = apply(p, std::move(opened), e);
+    command attach;
+    attach.type = command::kind::attach;
+    attach.actor = k_system_actor;
+    attach.automatic = true;
+    attach.comment = opening.report->note;
+    attach.attachment = {opening.report->name, static_cast<std::int64_t>(opening.report->bytes.size()),
+                         sha256_hex(opening.report->bytes)};
+    decision attached = decide(p, org_, opened, attach, at);
+    if (!attached) return {outcome::status::refused, opening.id, {}, attached.refused->message, attached.refused->code};
+    for (auto& e : attached.events) decided.events.push_back(std::move(e));
+    blobs.push_back({attach.attachment.digest, std::move(opening.report->bytes)});
+  }
+  opening.key.case_id = opening.id;
+  opening.key.opened_at = now;
+  return commit(p, fresh, std::move(decided), p.case_id_pattern, at.today, std::move(opening.key), std::move(blobs));
+}
+
 outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
   auto loaded = load(case_id);
   if (!loaded)
@@ -151,7 +188,8 @@ std::vector<commit_result> runtime::write_batch(std::vector<commit_request> requ
 }
 
 outcome runtime::commit(const procedure& p, const case_state& current,
-                        decision decided, std::string id_pattern, civil_date local_day) {
+                        decision decided, std::string id_pattern, civil_date local_day,
+                        std::optional<schedule_opening> opening, std::vector<blob> blobs) {
   if (!decided)
     return {outcome::status::refused, current.id, {}, decided.refused->message, decided.refused->code};
   batch changes;
@@ -160,6 +198,8 @@ outcome runtime::commit(const procedure& p, const case_state& current,
     return {outcome::status::refused, current.id, {}, changes.error, refusal_code::invalid_value};
   // A case that joins a similar-cases group is counted with it in this same transaction; a new
   // case by its placeholder id, which the store replaces by the id it allocates.
+  changes.requests.front().opening = std::move(opening);
+  for (auto& b : blobs) changes.requests.front().blobs.push_back(std::move(b));
   if (joins_similar_group(p, current, changes.requests.front().resulting_state))
     add_similar_raises(p, &changes.requests);
   std::vector<commit_result> stored = write_batch(std::move(changes.requests));
@@ -171,6 +211,8 @@ outcome runtime::commit(const procedure& p, const case_state& current,
                 std::nullopt};
       case commit_status::id_taken:
         return {outcome::status::refused, current.id, {}, result.message, refusal_code::invalid_value};
+      case commit_status::already_opened:
+        return {outcome::status::already_opened, current.id, {}, result.message, std::nullopt};
     }
   }
   return {outcome::status::done, stored.front().case_id, std::move(stored.front().events), "", std::nullopt};

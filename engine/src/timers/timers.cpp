@@ -15,7 +15,7 @@ constexpr std::string_view k_limit = "limit";
 constexpr std::string_view k_reminder = "reminder";
 constexpr std::string_view k_escalation = "escalation";
 constexpr std::string_view k_obligation = "obligation";
-// How far ahead an obligation's next occurrence is looked for (a calendar of holidays only).
+// How far ahead a working day is looked for (an obligation's next occurrence, a rolled day).
 constexpr int k_max_obligation_days = 400;
 
 // Durations measured in wall-clock time (a reminder before them is a share of wall-clock time).
@@ -28,13 +28,23 @@ bool is_plain(const duration& d) {
 // offset) at the end of the day it designates — local midnight, or the close of a working day
 // for a working offset (calendar::due). nullopt while the field has no value, and for a working
 // offset without a calendar.
-std::optional<deadline> due_at_field(const calendar* cal, const field_values& fields, const date_offset& at) {
+std::optional<deadline> due_at_field(const calendar* cal, const field_values& fields, const date_offset& at,
+                                     bool roll_to_working_day = false) {
   const auto v = fields.find(at.field);
   if (v == fields.end()) return std::nullopt;
   const std::string version = cal ? cal->version() : "";
   if (const auto* t = std::get_if<instant>(&v->second)) return deadline{*t, false, version};
   const auto* day = std::get_if<civil_date>(&v->second);
   if (!day) return std::nullopt;
+  if (cal && roll_to_working_day) {
+    // The day the offset designates, moved to the next working day when it is not one; due at
+    // the end of that day (the close, for a working offset), as calendar::due.
+    civil_date rolled = cal->resolve(*day, at);
+    for (int i = 0; i < k_max_obligation_days && !cal->is_working_day(rolled); ++i) rolled = civil_date{rolled.days + 1};
+    const deadline plain = cal->due(*day, at);
+    const instant due = at.working ? cal->local_time(rolled, cal->hours().back().end_minute) : end_of_day(cal, rolled);
+    return deadline{due, plain.provisional || !cal->covers(rolled), version};
+  }
   if (cal) return cal->due(*day, at);
   if (at.working) return std::nullopt;
   return deadline{end_of_day(nullptr, plain_offset(*day, at)), false, ""};
@@ -44,7 +54,7 @@ std::optional<deadline> due_at_field(const calendar* cal, const field_values& fi
 // earlier (or later) of the two where both are known. *by_within says which one it is.
 std::optional<deadline> limit_due(const calendar* cal, const case_state& c, const limit_def& limit, bool* by_within) {
   std::optional<deadline> after = limit.within ? due_in(cal, c.step_entered_at, *limit.within) : std::nullopt;
-  std::optional<deadline> at = limit.at ? due_at_field(cal, c.fields, *limit.at) : std::nullopt;
+  std::optional<deadline> at = limit.at ? due_at_field(cal, c.fields, *limit.at, limit.roll_to_working_day) : std::nullopt;
   *by_within = after && (!at || (after->due < at->due) != limit.whichever_later);
   return *by_within ? after : at;
 }

@@ -46,6 +46,10 @@ const std::vector<migration_step>& migration_steps() {
        "reason TEXT NOT NULL, source TEXT NOT NULL, manifest TEXT NOT NULL, prev_hash TEXT NOT NULL, "
        "hash TEXT NOT NULL);\n"
        "CREATE TABLE deployed_files(hash TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL);"},
+      {6, "the periods schedules opened, one case each (periodic duties)",
+       "CREATE TABLE schedule_openings(procedure TEXT NOT NULL, schedule TEXT NOT NULL, period TEXT NOT NULL, "
+       "period_start TEXT NOT NULL, case_id TEXT NOT NULL, opened_at TEXT NOT NULL, "
+       "PRIMARY KEY(procedure, schedule, period)) WITHOUT ROWID;"},
   };
   return steps;
 }

@@ -60,6 +60,9 @@ CREATE TABLE deployments(
   id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, reason TEXT NOT NULL,
   source TEXT NOT NULL, manifest TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE deployed_files(hash TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE schedule_openings(
+  procedure TEXT NOT NULL, schedule TEXT NOT NULL, period TEXT NOT NULL, period_start TEXT NOT NULL,
+  case_id TEXT NOT NULL, opened_at TEXT NOT NULL, PRIMARY KEY(procedure, schedule, period)) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES ('similar_secret', lower(hex(randomblob(32))));
 )sql";
 

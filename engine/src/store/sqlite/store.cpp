@@ -312,6 +312,23 @@ commit_result sqlite_store::impl::write(commit_request& request) {
       return result;
     }
   }
+  if (request.opening && opening) {
+    // The period's unique key: a second tick that decided the same period writes nothing.
+    const schedule_opening& o = *request.opening;
+    SQLite::Statement claim(db, "INSERT INTO schedule_openings(procedure, schedule, period, period_start, case_id, "
+                                "opened_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    claim.bind(1, o.procedure);
+    claim.bind(2, o.schedule);
+    claim.bind(3, o.period);
+    claim.bind(4, format_value(o.period_start));
+    claim.bind(5, case_id);
+    claim.bind(6, format_instant_utc(o.opened_at));
+    if (claim.exec() == 0) {
+      result.status = commit_status::already_opened;
+      result.message = fmt::format("period {} of schedule '{}' of {} was already opened", o.period, o.schedule, o.procedure);
+      return result;
+    }
+  }
   if (!known_definitions.count(p.hash)) {
     insert_definition.bind(1, p.hash);
     insert_definition.bind(2, p.id);
@@ -518,6 +535,24 @@ std::vector<case_deadline> sqlite_store::case_timers(std::string_view id) {
     timers.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), instant{q.getColumn(2).getInt64()},
                       q.getColumn(3).getInt() != 0, q.getColumn(4).getString(), q.getColumn(5).getInt() != 0, "", std::nullopt, std::nullopt, std::nullopt});
   return timers;
+}
+
+std::optional<schedule_opening> sqlite_store::last_opening(std::string_view procedure, std::string_view schedule) {
+  if (!impl_->db.tableExists("schedule_openings")) return std::nullopt;  // an older database, read only
+  SQLite::Statement q(impl_->db, "SELECT period, period_start, case_id, opened_at FROM schedule_openings "
+                                 "WHERE procedure = ? AND schedule = ? ORDER BY period_start DESC LIMIT 1");
+  q.bind(1, std::string(procedure));
+  q.bind(2, std::string(schedule));
+  if (!q.executeStep()) return std::nullopt;
+  schedule_opening o;
+  o.procedure = procedure;
+  o.schedule = schedule;
+  o.period = q.getColumn(0).getString();
+  if (auto start = parse_value(field_type::date, q.getColumn(1).getString(), nullptr))
+    o.period_start = std::get<civil_date>(*start);
+  o.case_id = q.getColumn(2).getString();
+  o.opened_at = parse_instant(q.getColumn(3).getString()).value_or(instant{});
+  return o;
 }
 
 // A database created before evidence was kept has no attachments table: it holds none.

@@ -113,6 +113,9 @@ class racing_store final : public store {
   std::optional<deployment_record> current_deployment() override { return inner_.current_deployment(); }
   std::vector<deployment_record> deployments() override { return inner_.deployments(); }
   std::optional<std::string> deployed_text(std::string_view hash) override { return inner_.deployed_text(hash); }
+  std::optional<schedule_opening> last_opening(std::string_view procedure, std::string_view schedule) override {
+    return inner_.last_opening(procedure, schedule);
+  }
   deployment_record record_deployment(deployment_record entry, const std::vector<deployed_file>& files) override {
     return inner_.record_deployment(std::move(entry), files);
   }
