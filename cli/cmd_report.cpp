@@ -1,4 +1,4 @@
-// caseflow report daily|half-month|monthly|closure-rate|sla|legal-review-misses — the
+// caseflow report daily|weekly|half-month|monthly|closure-rate|sla|legal-review-misses — the
 // periodic reports of PROCEDURES.md §1 and §6 (caseflow/reports.h), as aligned text, CSV,
 // JSON or a self-contained HTML page, on stdout or into --out FILE. Reports open the
 // database read-only and never write to it; a missing database is an error.
@@ -24,6 +24,8 @@ struct report_cli_options {
   std::string month;
   int half = 0;
   std::string quarter;
+  std::string week;
+  std::string by;
 };
 
 // The reports' own read-only view of the database, with a runtime for definitions and calendars.
@@ -99,6 +101,16 @@ report_document build_daily(context& ctx, report_source& source, const report_cl
   return daily_report(source, day, options);
 }
 
+report_document build_weekly(context& ctx, report_source& source, const report_cli_options& opts,
+                             const report_options& options) {
+  check_procedure(ctx, opts.procedure);
+  const auto week = parse_week(opts.week);
+  if (!week)
+    throw command_failure{k_exit_usage, fmt::format("--week '{}' is not an ISO week written YYYY-Www, e.g. 2026-W48",
+                                                    opts.week)};
+  return weekly_report(source, *week, options);
+}
+
 report_document build_half_month(context& ctx, report_source& source, const report_cli_options& opts,
                                  const report_options& options) {
   check_procedure(ctx, opts.procedure);
@@ -135,12 +147,31 @@ report_document build_legal(context&, report_source& source, const report_cli_op
   return legal_review_misses_report(source, month_of(opts.month), options);
 }
 
+// `--by FIELD` must name a field of the reported procedure (of some procedure, for sla over all).
+void check_by(context& ctx, const report_cli_options& opts) {
+  if (opts.by.empty()) return;
+  std::vector<std::string> fields;
+  for (const procedure* p : ctx.library().all()) {
+    if (!opts.procedure.empty() && p->id != opts.procedure) continue;
+    for (const auto& f : p->fields) {
+      if (f.id == opts.by) return;
+      fields.push_back(f.id);
+    }
+  }
+  throw command_failure{k_exit_usage,
+                        fmt::format("--by '{}' is not a field of {}{}", opts.by,
+                                    opts.procedure.empty() ? "any procedure" : "procedure " + opts.procedure,
+                                    did_you_mean(opts.by, fields))};
+}
+
 int run_report(context& ctx, const report_cli_options& opts, builder build) {
+  check_by(ctx, opts);
   report_reader reader(ctx);
   report_source source = reader.source();
   report_options options;
   options.procedure = opts.procedure;
   options.specialist_role = opts.role;
+  options.by = opts.by;
   options.now = ctx.now();
   emit(ctx, opts, build(ctx, source, opts, options));
   return k_exit_done;
@@ -154,6 +185,8 @@ CLI::App* add_report(CLI::App& parent, const global_options& options, int* exit,
       ->check(CLI::IsMember({"text", "csv", "json", "html"}))
       ->capture_default_str();
   sub->add_option("--out", opts->out, "write the report to this file instead of stdout");
+  if (std::string_view(name) != "legal-review-misses")  // that one is per department already
+    sub->add_option("--by", opts->by, "also group the figures by this field, e.g. --by department");
   sub->callback([&options, opts, exit, build] {
     *exit = guarded(options, [&](context& ctx) { return run_report(ctx, *opts, build); });
   });
@@ -164,7 +197,7 @@ CLI::App* add_report(CLI::App& parent, const global_options& options, int* exit,
 
 void setup_report(CLI::App& app, const global_options& options, int* exit) {
   auto* sub =
-      app.add_subcommand("report", "periodic reports: daily, half-month, monthly, closure rate, SLA, legal review");
+      app.add_subcommand("report", "periodic reports: daily, weekly, half-month, monthly, closure rate, SLA, legal review");
   sub->fallthrough();
   sub->require_subcommand(1);
 
@@ -173,6 +206,12 @@ void setup_report(CLI::App& app, const global_options& options, int* exit) {
       add_report(*sub, options, exit, "daily", "cases received, completed and open on one day", build_daily, daily);
   d->add_option("--date", daily->date, "the local date, YYYY-MM-DD (default: today)");
   d->add_option("--procedure", daily->procedure, "the procedure reported")->capture_default_str();
+
+  auto weekly = std::make_shared<report_cli_options>();
+  auto* w = add_report(*sub, options, exit, "weekly", "cases received, completed and open in one week (Monday to Sunday)",
+                       build_weekly, weekly);
+  w->add_option("--week", weekly->week, "the ISO week, YYYY-Www, e.g. 2026-W48")->required();
+  w->add_option("--procedure", weekly->procedure, "the procedure reported")->capture_default_str();
 
   auto half = std::make_shared<report_cli_options>();
   auto* h = add_report(*sub, options, exit, "half-month", "the 1st–15th and 16th–last of a month (both unless --half)",

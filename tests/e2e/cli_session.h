@@ -9,11 +9,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <source_location>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include "e2e/cli_runner.h"
 
@@ -21,7 +24,36 @@ namespace caseflow::test {
 
 using strings = std::vector<std::string>;
 
-inline const std::string k_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+// The shipped procedures folder, as deployed.
+inline const std::string k_shipped_processes = std::string(CASEFLOW_SOURCE_DIR) + "/processes";
+
+// The shipped folder as the tests of its procedures drive it: a copy without the periodic
+// duties (the procedures that declare `schedules:`), made once per test program and removed at
+// its end, so that a tick's exact firings in a test of one procedure are that procedure's, not
+// those of the report cases the duties open. The duties are tested on k_shipped_processes.
+inline std::string processes_without_duties() {
+  struct folder {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("caseflow-processes-" + std::to_string(::getpid()));
+    folder() {
+      std::filesystem::remove_all(path);
+      std::filesystem::copy(k_shipped_processes, path, std::filesystem::copy_options::recursive);
+      for (const auto& entry : std::filesystem::directory_iterator(path)) {
+        if (entry.path().extension() != ".yaml") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find("\nschedules:") != std::string::npos) std::filesystem::remove(entry.path());
+      }
+    }
+    ~folder() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const folder copy;
+  return copy.path.string();
+}
+inline const std::string k_processes = processes_without_duties();
 
 // Makes `folder` a procedures folder holding the shipped org.yaml and calendars/ and only the
 // procedures given (file name -> YAML text), so a test depends on nothing else in processes/.
@@ -50,8 +82,10 @@ void check_refused(const std::string& db_path, Run run, const std::string& messa
 // Every call passes --procedures (the shipped processes/) and --db (a fresh database).
 class cli_session {
  public:
-  // On the shipped processes/.
+  // On the shipped processes/ without the periodic duties (k_processes).
   cli_session() = default;
+  // On the procedures folder `folder` (k_shipped_processes: with the duties).
+  explicit cli_session(std::string folder) : procedures_(std::move(folder)) {}
   // On a procedures folder of its own holding only `procedures` (make_procedures_folder).
   explicit cli_session(const std::vector<std::pair<std::string, std::string>>& procedures)
       : procedures_(dir_.file("processes")) {

@@ -151,7 +151,7 @@ struct obligation_def {
 //     - schedule: monthly
 //       every: month              # week (Monday to Sunday) | half month | month | quarter | year
 //       opens: after              # after (default): the day after the period ends; start: its first day
-//       on: monday                # week: the weekday of that week it opens on (default monday)
+//       weekday: monday           # week: the weekday of the week after it opens on (default monday)
 //       in: january               # year: the month it opens in (default january)
 //       at: "09:00"               # the local time it opens (default 00:00)
 //       case_id: "CR-M-{period}"  # the id names the period

@@ -159,6 +159,10 @@ struct report_options {
   // closure-rate: a case is credited to the last person who opened it or took an action in
   // this role (up to its closing, or the quarter's end while open; else its assignee).
   std::string specialist_role = "cs_specialist";
+  // `--by FIELD`: one more table, `by_FIELD`, grouping the report's figures by that field's
+  // value (at the period's end; unset reads "(none)"): received/completed/open for the count
+  // reports, met/breached for sla, handled/closed on time for closure-rate. "" = none.
+  std::string by;
   instant now;
 };
 

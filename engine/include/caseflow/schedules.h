@@ -6,7 +6,7 @@
 // Sunday (label 2026-W48, the ISO week), a half month the 1st–15th or the 16th–last
 // (2026-11-H1, 2026-11-H2), a month (2026-11), a quarter (2026-Q4), a year (2026). A period
 // opens at the schedule's `at:` on the day after it ends (`opens: after`) or on its first day
-// (`opens: start`) — for a week, the `on:` weekday of that week; for a year, the 1st of the
+// (`opens: start`) — for a week, its `weekday:` of the week after; for a year, the 1st of the
 // `in:` month of that year. Pure functions, except open_due_periods.
 #pragma once
 

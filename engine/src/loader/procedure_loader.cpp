@@ -580,7 +580,7 @@ class procedure_reader {
                                     "'type: date'", name));
     for (const auto& entry : node) {
       if (!in_.expect_map(entry, "a schedule")) continue;
-      in_.check_keys(entry, "a schedule", {"schedule", "every", "opens", "on", "in", "at", "case_id", "report",
+      in_.check_keys(entry, "a schedule", {"schedule", "every", "opens", "weekday", "in", "at", "case_id", "report",
                                            "report_procedure", "set"});
       schedule_def s;
       if (!entry["schedule"] || !entry["every"] || !entry["case_id"]) {
@@ -607,15 +607,15 @@ class procedure_reader {
                                                 "'start' (its first day), not '{}'", what, opens));
         s.opens_at_start = opens == "start";
       }
-      if (entry["on"]) {
+      if (entry["weekday"]) {
         static const std::vector<std::string> days{"monday", "tuesday", "wednesday", "thursday", "friday",
                                                    "saturday", "sunday"};
-        const auto on = in_.scalar(entry["on"], "on").value_or("");
+        const auto on = in_.scalar(entry["weekday"], "weekday").value_or("");
         const auto it = std::find(days.begin(), days.end(), on);
         if (s.period != schedule_def::every::week)
-          in_.error(entry["on"], fmt::format("{}: 'on:' (a weekday) is for a weekly schedule", what));
+          in_.error(entry["weekday"], fmt::format("{}: 'weekday:' is for a weekly schedule", what));
         else if (it == days.end())
-          in_.error(entry["on"], fmt::format("{}: on must be a weekday (monday … sunday), not '{}'{}", what, on,
+          in_.error(entry["weekday"], fmt::format("{}: weekday must be monday … sunday, not '{}'{}", what, on,
                                              did_you_mean(on, days)));
         else s.weekday = static_cast<int>(it - days.begin());
       }

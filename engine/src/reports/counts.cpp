@@ -39,6 +39,7 @@ struct period_figures {
   std::map<std::string, counts> by_category;
   std::map<std::pair<std::string, std::string>, counts> by_sub_type;
   std::map<std::string, counts> by_severity;
+  std::map<std::string, counts> by_field;  // report_options::by ("" = none)
   std::vector<closed_case> closed_serious;
 };
 
@@ -77,7 +78,7 @@ open_case progress_of(const procedure& p, const calendar* cal, const case_histor
 class counter {
  public:
   counter(std::vector<date_range> periods, const report_options& options) : options_(options) {
-    for (auto& r : periods) figures_.push_back({std::move(r), {}, {}, {}, {}, {}});
+    for (auto& r : periods) figures_.push_back({std::move(r), {}, {}, {}, {}, {}, {}});
   }
 
   void run(report_source& source) {
@@ -109,9 +110,11 @@ class counter {
       period_figures& f = figures_[i];
       const std::string category = or_none(detail::field_text(s, "category"));
       const std::string severity = or_none(detail::field_text(s, "severity"));
+      counts* grouped = options_.by.empty() ? nullptr : &f.by_field[or_none(detail::field_text(s, options_.by))];
       for (counts* c :
            {&f.total, &f.by_category[category], &f.by_sub_type[{category, or_none(detail::field_text(s, "sub_type"))}],
-            &f.by_severity[severity]}) {
+            &f.by_severity[severity], grouped}) {
+        if (!c) continue;
         c->received += delta.received;
         c->completed += delta.completed;
         c->open += delta.open;
@@ -195,7 +198,8 @@ report_table open_serious_table(const std::vector<open_case>& cases, const date_
 }
 
 // Tables with a `period` column: one block of rows per period.
-void add_period_tables(report_document& doc, const procedure* p, const std::vector<period_figures>& figures) {
+void add_period_tables(report_document& doc, const procedure* p, const std::vector<period_figures>& figures,
+                       const std::string& by) {
   report_table summary{"summary",
                        "Cases received, completed and open",
                        detail::columns({{"period", "period"},
@@ -247,6 +251,19 @@ void add_period_tables(report_document& doc, const procedure* p, const std::vect
   doc.tables.push_back(std::move(category));
   doc.tables.push_back(std::move(sub_type));
   doc.tables.push_back(std::move(severity));
+  if (by.empty()) return;
+  report_table grouped{"by_" + by,
+                       "By " + by,
+                       detail::columns({{"period", "period"},
+                                        {by, by},
+                                        {"received", "received"},
+                                        {"completed", "completed"},
+                                        {"open", "open at end"}}),
+                       {},
+                       ""};
+  for (const auto& f : figures)
+    for (const auto& k : ordered_keys(p, by, f.by_field)) grouped.rows.push_back(row(f.by_field.at(k), f.range.label, k));
+  doc.tables.push_back(std::move(grouped));
 }
 
 std::string signed_number(std::int64_t n) { return n > 0 ? fmt::format("+{}", n) : fmt::format("{}", n); }
@@ -269,7 +286,7 @@ report_document one_period_report(report_source& source, const char* kind, const
   c.run(source);
   report_document doc = detail::new_document(kind, title, options.procedure, range, options.now);
   add_headline(doc, c.figures().back(), c.open_serious().size());
-  add_period_tables(doc, source.current_definition(options.procedure), c.figures());
+  add_period_tables(doc, source.current_definition(options.procedure), c.figures(), options.by);
   doc.tables.push_back(closed_serious_table(c.figures()));
   doc.tables.push_back(open_serious_table(c.open_serious(), doc.period));
   doc.charts = {{"By category", "by_category", {"category"}, {"received", "completed", "open"}, false, ""},
@@ -296,7 +313,7 @@ report_document half_month_report(report_source& source, const std::vector<date_
   report_document doc =
       detail::new_document("half-month", "Half-month case report", options.procedure, period, options.now);
   add_headline(doc, c.figures().back(), c.open_serious().size());
-  add_period_tables(doc, source.current_definition(options.procedure), c.figures());
+  add_period_tables(doc, source.current_definition(options.procedure), c.figures(), options.by);
   doc.tables.push_back(closed_serious_table(c.figures()));
   doc.tables.push_back(open_serious_table(c.open_serious(), halves.back()));
   doc.charts = {
@@ -328,8 +345,8 @@ report_document monthly_report(report_source& source, const date_range& month, c
     summary.rows.push_back({name, now.total.*member, last.total.*member, now.total.*member - last.total.*member});
   doc.tables.push_back(std::move(summary));
 
-  auto compared = [&](const char* key, const char* title, const char* field, const auto& current_map,
-                      const auto& previous_map) {
+  auto compared = [&](const std::string& key, const std::string& title, const std::string& field,
+                      const auto& current_map, const auto& previous_map) {
     report_table t{key,
                    title,
                    detail::columns({{field, field},
@@ -362,6 +379,8 @@ report_document monthly_report(report_source& source, const date_range& month, c
   for (const auto& [k, c2] : now.by_sub_type) sub_type.rows.push_back(row(c2, k.first, k.second));
   doc.tables.push_back(std::move(sub_type));
   doc.tables.push_back(compared("by_severity", "By severity", "severity", now.by_severity, last.by_severity));
+  if (!options.by.empty())
+    doc.tables.push_back(compared("by_" + options.by, "By " + options.by, options.by, now.by_field, last.by_field));
   doc.tables.push_back(closed_serious_table({now}));
   doc.tables.push_back(open_serious_table(c.open_serious(), month));
 

@@ -21,6 +21,12 @@ std::string percent(std::int64_t part, std::int64_t whole) {
   return whole == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
+// The value of `field` that groups case `s` in a `--by` table: "(none)" when unset.
+std::string group_of(const case_state& s, const std::string& field) {
+  const std::string value = detail::field_text(s, field);
+  return value.empty() ? "(none)" : value;
+}
+
 // Reads every case of `procedure` that may have been active in `r`, folded with the
 // period's end as the one checkpoint; `visit` gets the bounds in the case's calendar.
 template <typename Visit>
@@ -42,19 +48,24 @@ report_document closure_rate_report(report_source& source, const date_range& qua
     std::int64_t closed = 0, on_time = 0, open = 0;
   };
   std::map<std::string, tally> by_person;
+  std::map<std::string, tally> by_field;  // options.by
   for_each_history(source, options.procedure, quarter, options.specialist_role,
                    [&](const procedure&, const detail::period_bounds& b, const case_history& h) {
                      const case_state& s = h.states[0];
                      if (!s.exists()) return;
+                     tally* grouped = options.by.empty() ? nullptr : &by_field[group_of(s, options.by)];
                      if (s.open) {
                        by_person[h.credited[0].empty() ? s.assignee : h.credited[0]].open += 1;
+                       if (grouped) grouped->open += 1;
                        return;
                      }
                      const detail::case_closing* closing = h.last_closing_before(b.to);
                      if (!closing || closing->at < b.from) return;  // closed before the quarter
-                     tally& t = by_person[closing->credited.empty() ? closing->actor : closing->credited];
-                     t.closed += 1;
-                     t.on_time += closing->on_time ? 1 : 0;
+                     for (tally* t : {&by_person[closing->credited.empty() ? closing->actor : closing->credited], grouped}) {
+                       if (!t) continue;
+                       t->closed += 1;
+                       t->on_time += closing->on_time ? 1 : 0;
+                     }
                    });
   report_document doc =
       detail::new_document("closure-rate", "Closure rate per specialist", options.procedure, quarter, options.now);
@@ -84,6 +95,21 @@ report_document closure_rate_report(report_source& source, const date_range& qua
                   {"open at end", std::to_string(all.open), ""},
                   {"specialists", std::to_string(by_person.size()), ""}};
   doc.tables.push_back(std::move(t));
+  if (!options.by.empty()) {
+    report_table g{"by_" + options.by,
+                   "By " + options.by,
+                   detail::columns({{options.by, options.by},
+                                    {"total", "handled"},
+                                    {"closed", "closed"},
+                                    {"closed_on_time", "closed on time"},
+                                    {"open", "open at end"},
+                                    {"rate", "closure rate"}}),
+                   {},
+                   ""};
+    for (const auto& [value, x] : by_field)
+      g.rows.push_back({value, x.closed + x.open, x.closed, x.on_time, x.open, share(x.on_time, x.closed + x.open)});
+    doc.tables.push_back(std::move(g));
+  }
   doc.charts = {
       {"Handled and closed on time", "by_specialist", {"specialist"}, {"total", "closed_on_time"}, false, "all"}};
   return doc;
@@ -100,6 +126,7 @@ report_document sla_report(report_source& source, const date_range& month, std::
   };
   std::map<std::tuple<std::string, std::string, std::string>, tally> by_step;
   std::map<std::string, tally> by_procedure;
+  std::map<std::string, tally> by_field;  // options.by
   for_each_history(source, procedure, month, "",
                    [&](const caseflow::procedure& p, const detail::period_bounds& b, const case_history& h) {
                      const instant as_of = std::min(b.to, options.now);
@@ -108,6 +135,7 @@ report_document sla_report(report_source& source, const date_range& month, std::
                        if (!decided || *decided < b.from || !(*decided < b.to)) continue;
                        by_step[{p.id, l.step, l.rule.substr(l.rule.find('.') + 1)}].add(l, as_of);
                        by_procedure[p.id].add(l, as_of);
+                       if (!options.by.empty()) by_field[group_of(h.states[0], options.by)].add(l, as_of);
                      }
                    });
   report_document doc =
@@ -148,6 +176,17 @@ report_document sla_report(report_source& source, const date_range& month, std::
                   {"limits breached", std::to_string(all.breached), ""}};
   doc.tables.push_back(std::move(procedures));
   doc.tables.push_back(std::move(steps));
+  if (!options.by.empty()) {
+    report_table g{"by_" + options.by,
+                   "By " + options.by,
+                   detail::columns({{options.by, options.by}, {"met", "met"}, {"met_after_extension", "met after extension"},
+                                    {"breached", "breached"}, {"compliance", "compliance"}}),
+                   {},
+                   "the value when the month ended"};
+    for (const auto& [value, x] : by_field)
+      g.rows.push_back({value, x.met, x.extended, x.breached, share(x.met + x.extended, x.total())});
+    doc.tables.push_back(std::move(g));
+  }
   doc.charts = {{"Compliance by procedure", "by_procedure", {"procedure"}, {"met", "breached"}, true, ""},
                 {"Compliance by step limit", "by_step", {"step", "rule"}, {"met", "breached"}, true, ""}};
   return doc;

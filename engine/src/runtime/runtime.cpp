@@ -119,8 +119,18 @@ outcome runtime::start(std::string_view procedure_id, command cmd, instant now, 
 }
 
 outcome runtime::start_scheduled(const procedure& p, scheduled_case opening, instant now) {
-  if (std::string why = explicit_id_problem(opening.id); !why.empty())
+  // Another tick may have opened this period (and so its id) since the caller looked.
+  auto opened_elsewhere = [&] {
+    const auto last = store_.last_opening(p.id, opening.key.schedule);
+    return last && last->period_start >= opening.key.period_start;
+  };
+  if (opened_elsewhere())
+    return {outcome::status::already_opened, opening.id, {}, "opened by another tick", std::nullopt};
+  if (std::string why = explicit_id_problem(opening.id); !why.empty()) {
+    if (opened_elsewhere())
+      return {outcome::status::already_opened, opening.id, {}, "opened by another tick", std::nullopt};
     return {outcome::status::refused, "", {}, why, refusal_code::invalid_value};
+  }
   command cmd;
   cmd.type = command::kind::start;
   cmd.actor = k_system_actor;

@@ -284,6 +284,24 @@ commit_result sqlite_store::impl::write(commit_request& request) {
   std::string case_id = request.events.empty() ? state.id : request.events.front().case_id;
   const bool opening = request.expected_seq == 0;
   if (opening && case_id.empty()) case_id = allocate_id(request);
+  if (request.opening && opening) {
+    // The period's unique key, claimed first: a second tick that decided the same period writes
+    // nothing (and is not told that the case's id is taken).
+    const schedule_opening& o = *request.opening;
+    SQLite::Statement claim(db, "INSERT INTO schedule_openings(procedure, schedule, period, period_start, case_id, "
+                                "opened_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    claim.bind(1, o.procedure);
+    claim.bind(2, o.schedule);
+    claim.bind(3, o.period);
+    claim.bind(4, format_value(o.period_start));
+    claim.bind(5, case_id);
+    claim.bind(6, format_instant_utc(o.opened_at));
+    if (claim.exec() == 0) {
+      result.status = commit_status::already_opened;
+      result.message = fmt::format("period {} of schedule '{}' of {} was already opened", o.period, o.schedule, o.procedure);
+      return result;
+    }
+  }
   select_case.bind(1, case_id);
   const std::int64_t current_seq = select_case.executeStep() ? select_case.getColumn(6).getInt64() : -1;
   select_case.reset();
@@ -309,23 +327,6 @@ commit_result sqlite_store::impl::write(commit_request& request) {
       result.message = opening ? fmt::format("the cases similar to a new {} case changed while this command was "
                                              "being decided", p.id)
                                : fmt::format("the cases similar to {} changed while this command was being decided", case_id);
-      return result;
-    }
-  }
-  if (request.opening && opening) {
-    // The period's unique key: a second tick that decided the same period writes nothing.
-    const schedule_opening& o = *request.opening;
-    SQLite::Statement claim(db, "INSERT INTO schedule_openings(procedure, schedule, period, period_start, case_id, "
-                                "opened_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    claim.bind(1, o.procedure);
-    claim.bind(2, o.schedule);
-    claim.bind(3, o.period);
-    claim.bind(4, format_value(o.period_start));
-    claim.bind(5, case_id);
-    claim.bind(6, format_instant_utc(o.opened_at));
-    if (claim.exec() == 0) {
-      result.status = commit_status::already_opened;
-      result.message = fmt::format("period {} of schedule '{}' of {} was already opened", o.period, o.schedule, o.procedure);
       return result;
     }
   }
