@@ -1034,6 +1034,64 @@ TEST_CASE("report cli: SLA compliance per step limit counts limits met and breac
                                       {"compliance", 1.0}}}));
 }
 
+TEST_CASE("report cli: --by department groups every report by the department at the period's end") {
+  report_session s;
+  build_complaints(s);
+  // November by department (enum order, then unset): engineering received N1 and N2 and closed
+  // them (October: O1); property management closed O2 (received in October); sales N3, design N4
+  // and the unset N5 are open.
+  const nlohmann::json monthly = s.report_json({"monthly", "--month", "2026-11", "--by", "department"});
+  auto month_row = [](const char* d, int received, int completed, int open, int previous, int change) {
+    return nlohmann::json{{"department", d}, {"received", received}, {"completed", completed}, {"open", open},
+                          {"previous_received", previous}, {"change", change}};
+  };
+  CHECK(monthly["tables"]["by_department"] ==
+        nlohmann::json::array({month_row("engineering", 2, 2, 0, 1, 1), month_row("property_management", 0, 1, 0, 1, -1),
+                               month_row("sales", 1, 0, 1, 0, 1), month_row("design", 1, 0, 1, 0, 1),
+                               month_row("(none)", 1, 0, 1, 0, 1)}));
+  // SLA: N1 met both limits, N2 missed intake; N3 met intake and missed the written answer; N4
+  // met both; N5 is past its intake limit.
+  const nlohmann::json sla = s.report_json({"sla", "--month", "2026-11", "--by", "department"});
+  auto sla_row = [](const char* d, int met, int breached) {
+    return nlohmann::json{{"department", d}, {"met", met}, {"met_after_extension", 0}, {"breached", breached},
+                          {"compliance", static_cast<double>(met) / (met + breached)}};
+  };
+  CHECK(sla["tables"]["by_department"] == nlohmann::json::array({sla_row("(none)", 0, 1), sla_row("design", 2, 0),
+                                                                 sla_row("engineering", 3, 1), sla_row("sales", 1, 1)}));
+  // Closure rate in Q4: engineering closed O1, N1 on time and N2 late; property management O2.
+  const nlohmann::json closure = s.report_json({"closure-rate", "--quarter", "2026Q4", "--by", "department"});
+  auto closure_row = [](const char* d, int total, int closed, int on_time, int open) {
+    return nlohmann::json{{"department", d},  {"total", total}, {"closed", closed}, {"closed_on_time", on_time},
+                          {"open", open},     {"rate", static_cast<double>(on_time) / total}};
+  };
+  CHECK(closure["tables"]["by_department"] ==
+        nlohmann::json::array({closure_row("(none)", 1, 0, 0, 1), closure_row("design", 1, 0, 0, 1),
+                               closure_row("engineering", 3, 3, 2, 0), closure_row("property_management", 1, 1, 1, 0),
+                               closure_row("sales", 1, 0, 0, 1)}));
+  // A field the procedure does not have is a usage error.
+  const run_result wrong = s.report({"monthly", "--month", "2026-11", "--by", "departmnet"});
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.err == "caseflow: --by 'departmnet' is not a field of procedure complaint; did you mean 'department'?\n");
+}
+
+TEST_CASE("report cli: the weekly report counts one ISO week, Monday to Sunday") {
+  report_session s;
+  build_complaints(s);
+  // Week 47 is 11-16..11-22: N3 and N4 were received and are open at its end; nothing closed.
+  const nlohmann::json weekly = s.report_json({"weekly", "--week", "2026-W47", "--by", "department"});
+  CHECK(weekly["report"] == "weekly");
+  CHECK(weekly["period"] == nlohmann::json{{"from", "2026-11-16"}, {"to", "2026-11-22"}, {"label", "2026-W47"}});
+  CHECK(weekly["tables"]["summary"] ==
+        nlohmann::json::array({{{"period", "2026-W47"}, {"from", "2026-11-16"}, {"to", "2026-11-22"}, {"received", 2},
+                                {"completed", 0}, {"open", 2}}}));
+  CHECK(weekly["tables"]["by_department"] ==
+        nlohmann::json::array({{{"period", "2026-W47"}, {"department", "sales"}, {"received", 1}, {"completed", 0}, {"open", 1}},
+                               {{"period", "2026-W47"}, {"department", "design"}, {"received", 1}, {"completed", 0}, {"open", 1}}}));
+  const run_result bad = s.report({"weekly", "--week", "2026-W54"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "caseflow: --week '2026-W54' is not an ISO week written YYYY-Www, e.g. 2026-W48\n");
+}
+
 TEST_CASE("report cli: legal review misses per department, in every format") {
   report_session s;
   auto review = [&](const std::string& now, const std::string& department, bool preregistered) {
