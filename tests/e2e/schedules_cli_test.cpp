@@ -37,7 +37,7 @@ TEST_CASE("schedules: the first tick opens the latest period of each schedule, o
   // their periods' starts.
   const nlohmann::json first = s.tick("2026-12-01T09:00+08:00");
   CHECK(opened_ids(first) == strings{"CRW-2026-W48", "CRH-2026-11-H2", "CRM-2026-11", "CRQ-2026-Q3", "SF-2026-12",
-                                     "MYJH-2026"});
+                                     "WYTJ-2026-12", "MYJH-2026"});
   const nlohmann::json monthly = s.show("CRM-2026-11", "2026-12-01T09:01+08:00");
   CHECK(monthly["fields"]["period"] == "2026-11");
   CHECK(monthly["fields"]["period_start"] == "2026-11-01");
@@ -53,7 +53,7 @@ TEST_CASE("schedules: the first tick opens the latest period of each schedule, o
   // The same moment again, and a day later: nothing more to open.
   CHECK(opened_ids(s.tick("2026-12-01T09:00+08:00")).empty());
   CHECK(opened_ids(s.tick("2026-12-02T10:00+08:00")).empty());
-  CHECK(stored_openings(s).size() == 6);
+  CHECK(stored_openings(s).size() == 7);
   CHECK(s.cf({"verify"}).exit_code == 0);
 }
 
@@ -66,16 +66,18 @@ TEST_CASE("schedules: a tick a quarter late opens each missed period once, acros
   const std::set<std::string> got(opened.begin(), opened.end());
   for (const char* id : {"CRM-2026-12", "CRM-2027-01", "CRM-2027-02", "CRQ-2026-Q4", "CRH-2026-12-H1", "CRH-2026-12-H2",
                          "CRH-2027-01-H1", "CRH-2027-01-H2", "CRH-2027-02-H1", "CRH-2027-02-H2", "SF-2027-01",
-                         "SF-2027-02", "SF-2027-03", "MYJH-2027", "CRW-2026-W53", "CRW-2027-W01", "CRW-2027-W08"}) {
+                         "SF-2027-02", "SF-2027-03", "WYTJ-2027-03", "MYJH-2027", "CRW-2026-W53", "CRW-2027-W01",
+                         "CRW-2027-W08"}) {
     CAPTURE(id);
     CHECK(got.count(id) == 1);
   }
-  // Weeks 49 to 53 of 2026 and 1 to 8 of 2027: 13 weekly cases; 27 in all.
-  CHECK(opened.size() == 27);
+  // Weeks 49 to 53 of 2026 and 1 to 8 of 2027: 13 weekly cases; with three months of the
+  // property analysis (January to March), 30 in all.
+  CHECK(opened.size() == 30);
   CHECK(got.size() == opened.size());
   CHECK(got.count("CRM-2027-03") == 0);  // March opens on 1 April
   CHECK(opened_ids(s.tick("2027-03-02T10:00+08:00")).empty());
-  CHECK(stored_openings(s).size() == 33);
+  CHECK(stored_openings(s).size() == 37);
 }
 
 TEST_CASE("schedules: two ticks racing open each period once") {
@@ -92,10 +94,10 @@ TEST_CASE("schedules: two ticks racing open each period once") {
     for (const auto& id : opened_ids(report)) opened.insert(id);
     already += report["already_opened"].get<std::size_t>();
   }
-  // November, its second half and December's fee slips are due at 1 December 09:00: opened by
+  // November, its second half, December's fee slips and property analysis are due at 1 December 09:00: opened by
   // one racer each; the other was told they were already opened.
-  CHECK(opened == std::multiset<std::string>{"CRH-2026-11-H2", "CRM-2026-11", "SF-2026-12"});
-  CHECK(already <= 3);
+  CHECK(opened == std::multiset<std::string>{"CRH-2026-11-H2", "CRM-2026-11", "SF-2026-12", "WYTJ-2026-12"});
+  CHECK(already <= 4);
   const auto ids = stored_openings(s);
   CHECK(ids.count("CRM-2026-11") == 1);
   CHECK(s.cf({"verify"}).exit_code == 0);
@@ -158,7 +160,7 @@ TEST_CASE("schedules: caseflow schedule lists each schedule with its last and ne
   CHECK(monthly["next_period"] == "2026-12");
   CHECK(monthly["next_opens"] == "2027-01-01T09:00:00+08:00");
   CHECK(monthly["due"] == false);
-  CHECK(listed.size() == 6);
+  CHECK(listed.size() == 7);
   const run_result text = s.at("2026-12-01T10:00+08:00", {"schedule"});
   CHECK(contains(text.out, "2026-11 (CRM-2026-11)"));
 }

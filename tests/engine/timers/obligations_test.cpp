@@ -51,17 +51,7 @@ const procedure& progress() {
   return p;
 }
 
-const organisation& progress_org() {
-  static const organisation o = [] {
-    organisation built;
-    built.add(person{"ann", "Ann", {"agent"}, "", ""});
-    built.add(person{"lee", "Lee", {"lead"}, "", ""});
-    return built;
-  }();
-  return o;
-}
-
-test::sim progress_case() { return test::sim(&cn(), progress(), progress_org()); }
+test::sim progress_case() { return test::sim(&cn(), progress(), test::agent_and_lead()); }
 
 TEST_CASE("obligations: the first occurrence is the first due time after the step is entered") {
   struct row {

@@ -11,10 +11,22 @@
 
 #include "caseflow/calendar.h"
 #include "caseflow/core.h"
+#include "caseflow/org.h"
 #include "caseflow/timers.h"
 #include "engine/test_support.h"
 
 namespace caseflow::test {
+
+// The people of the timer tests: ann (role agent) and lee (role lead).
+inline const organisation& agent_and_lead() {
+  static const organisation o = [] {
+    organisation built;
+    built.add(person{"ann", "Ann", {"agent"}, "", ""});
+    built.add(person{"lee", "Lee", {"lead"}, "", ""});
+    return built;
+  }();
+  return o;
+}
 
 // The instant `iso` names; text that does not parse fails the test.
 inline instant timers_at(const char* iso) {

@@ -87,21 +87,11 @@ const procedure& ticket() {
   return p;
 }
 
-const organisation& ticket_org() {
-  static const organisation o = [] {
-    organisation built;
-    built.add(person{"ann", "Ann", {"agent"}, "", ""});
-    built.add(person{"lee", "Lee", {"lead"}, "", ""});
-    return built;
-  }();
-  return o;
-}
-
 // The ticket procedure of these tests, driven by test::sim.
 class sim : public test::sim {
  public:
-  sim() : test::sim(&cn(), ticket(), ticket_org()) {}
-  sim(const calendar* cal, const procedure& p) : test::sim(cal, p, ticket_org()) {}
+  sim() : test::sim(&cn(), ticket(), test::agent_and_lead()) {}
+  sim(const calendar* cal, const procedure& p) : test::sim(cal, p, test::agent_and_lead()) {}
 };
 
 bool ok(const decision& d) { return static_cast<bool>(d); }
@@ -657,7 +647,7 @@ TEST_CASE("timers: a datetime that is not one is refused, naming the calendar's 
   cmd.action = "agree";
   cmd.sets = {{"agreed_time", "2026-03-05 25:00"}};
   const moment at{timers_at("2026-03-03T11:00+08:00"), make_date(2026, 3, 3), &cn()};
-  decision bad = decide(repair(), ticket_org(), s.c(), cmd, at);
+  decision bad = decide(repair(), test::agent_and_lead(), s.c(), cmd, at);
   REQUIRE(bad.refused);
   CHECK(bad.refused->message ==
         "field 'agreed_time': '2026-03-05 25:00' is not a date and time (e.g. 2026-02-13T17:50 in Asia/Shanghai, or "
