@@ -20,13 +20,14 @@ std::string os_login() {
   return entry && entry->pw_name ? entry->pw_name : "";
 }
 
-std::string bound_actor(const organisation& org, const std::string& login, const std::string& as) {
+std::string bound_actor(const organisation& org, const std::string& login, const std::string& as, std::string* self_id) {
   const person* self = org.find_by_os_user(login);
   if (!self)
     throw command_failure{k_exit_refused,
                           fmt::format("acting users are bound to OS users, and no person in org.yaml has "
                                       "`os_user: {}` (the OS user running caseflow)",
                                       login)};
+  *self_id = self->id;
   if (as.empty() || as == self->id) return self->id;
   if (!self->holds(k_impersonation_role))
     throw command_failure{k_exit_refused,

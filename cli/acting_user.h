@@ -13,6 +13,7 @@ std::string os_login();
 
 // The person the OS user `login` is in `org` (their `os_user:`), or, given `as`, that person
 // when `as` is them or they hold the `admin` role. Throws command_failure (exit 1) otherwise.
-std::string bound_actor(const organisation& org, const std::string& login, const std::string& as);
+// *self is set to the OS user's own person (who entered the command).
+std::string bound_actor(const organisation& org, const std::string& login, const std::string& as, std::string* self);
 
 }  // namespace caseflow::cli

@@ -99,10 +99,18 @@ civil_date context::today() const {
   return civil_date{static_cast<std::int32_t>(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)};
 }
 
-std::string context::user() { return user_in(org()); }
+std::string context::user() {
+  std::string self;
+  const std::string actor = user_in(org(), &self);
+  // An admin acting as someone else: every event written for them records who entered it.
+  if (!self.empty() && self != actor) runtime().set_entered_by(self);
+  return actor;
+}
 
-std::string context::user_in(const organisation& org) const {
-  if (options_.bind_os_user || org.binds_os_user()) return bound_actor(org, os_login(), options_.as);
+std::string context::user_in(const organisation& org, std::string* self) const {
+  std::string ignored;
+  if (options_.bind_os_user || org.binds_os_user())
+    return bound_actor(org, os_login(), options_.as, self ? self : &ignored);
   if (options_.as.empty())
     throw command_failure{k_exit_usage, "who is acting? give --as USER or set CASEFLOW_USER"};
   return options_.as;

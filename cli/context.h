@@ -79,9 +79,12 @@ class context {
   civil_date today() const;
   // --as / CASEFLOW_USER; fails with a usage error when not given. When acting users are bound
   // to OS users (bind_os_user, or org.yaml `bind_os_user: true`), see acting_user.h.
+  // An admin bound to the OS user acting `--as` someone else is recorded on each event too
+  // (runtime::set_entered_by).
   std::string user();
-  // The same, for an organisation other than the one the command runs (deploy's).
-  std::string user_in(const organisation& org) const;
+  // The same, for an organisation other than the one the command runs (deploy's); *self (when
+  // given) is set to the OS user's own person when users are bound.
+  std::string user_in(const organisation& org, std::string* self = nullptr) const;
   // The folder's files validated whole (for deploy and validate); a problem fails the command
   // with the diagnostics.
   folder_contents read_folder(const std::string& dir);

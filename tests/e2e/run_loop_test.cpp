@@ -14,6 +14,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "caseflow/calendar.h"
+#include "caseflow/schedules.h"
 #include "caseflow/value.h"
 #include "e2e/cli_runner.h"
 #include "e2e/cli_session.h"
@@ -112,6 +114,60 @@ TEST_CASE("run: fires timers as they fall due, notices new ones, and stops clean
 }
 
 TEST_CASE("run: stops cleanly on SIGTERM") { run_until_signal(SIGTERM); }
+
+// A weekly duty that opens at the start of its week (UTC: no calendar), so the current week's
+// case is due whenever the test runs.
+constexpr const char* k_weekly_procedure = R"(procedure: weekly
+name: { zh: 周报, en: Weekly duty }
+roles:
+  cs_specialist: { zh: 客服专员, en: Customer-service specialist }
+fields:
+  period: { type: text, required: true }
+schedules:
+  - { schedule: weekly, every: week, opens: start, case_id: "WK-{period}" }
+start: open
+steps:
+  open:
+    role: cs_specialist
+    actions: { done: closed }
+  closed: { terminal: true }
+)";
+
+TEST_CASE("run: opens a schedule's period once, however many passes it makes") {
+  scratch_dir dir;
+  make_procedures_folder(dir.file("processes"), {{"weekly.yaml", k_weekly_procedure}});
+  schedule_def week;
+  week.period = schedule_def::every::week;
+  week.opens_at_start = true;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const std::string expected =
+      "WK-" + period_containing(week, nullptr, local_day(nullptr, instant{now.count()})).label;
+  const std::vector<std::string> base{"--procedures", dir.file("processes"), "--db", dir.db()};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--as", "zhang.wei", "run", "--poll", "0.2"});
+  child loop(CASEFLOW_BINARY, args, {}, dir.path());
+  auto openings = [&] {
+    if (!std::filesystem::exists(dir.db())) return -1;
+    SQLite::Database db(dir.db());
+    if (!db.tableExists("schedule_openings")) return -1;
+    return db.execAndGet("SELECT count(*) FROM schedule_openings").getInt();
+  };
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (openings() < 1 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several more passes
+  loop.send_signal(SIGTERM);
+  const run_result stopped = loop.wait();
+  INFO("stderr: ", stopped.err);
+  CHECK(stopped.exit_code == 0);
+  CHECK(openings() == 1);
+  CHECK(contains(stopped.out, expected + " opened: schedule weekly of weekly for "));
+  SQLite::Database db(dir.db());
+  CHECK(db.execAndGet("SELECT case_id FROM schedule_openings").getString() == expected);
+  std::vector<std::string> verify = base;
+  verify.push_back("verify");
+  CHECK(run_caseflow(verify, dir).exit_code == 0);
+}
 
 TEST_CASE("run: refuses virtual time, which is tick's") {
   run_desk d;

@@ -149,9 +149,23 @@ TEST_CASE("security: an admin bound to the OS user may act as someone else; an u
   const run_result r = security_cf(dir, as_other, {}, procedures);
   INFO("stderr: ", r.err);
   CHECK(r.exit_code == 0);
-  CHECK(nlohmann::json::parse(
-            security_cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures).out)["events"][0]["actor"] ==
-        "li.na");
+  const nlohmann::json opened =
+      nlohmann::json::parse(security_cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures).out)["events"][0];
+  CHECK(opened["actor"] == "li.na");
+  // Both are recorded: the person acted for, and the admin who entered it.
+  CHECK(opened["data"]["entered_by"] == "wang.fang");
+  // A note the admin adds as li.na too; one as themselves records no entered_by.
+  REQUIRE(security_cf(dir, {"--as", "li.na", "note", "TS-2026-00001", "代录"}, {}, procedures).exit_code == 0);
+  REQUIRE(security_cf(dir, {"note", "TS-2026-00001", "本人"}, {}, procedures).exit_code == 0);
+  const nlohmann::json events =
+      nlohmann::json::parse(security_cf(dir, {"--json", "history", "TS-2026-00001"}, {}, procedures).out)["events"];
+  std::vector<std::string> notes;
+  for (const auto& e : events)
+    if (e["kind"] == "note_added")
+      notes.push_back(e["actor"].get<std::string>() + " " +
+                      (e["data"].is_object() ? e["data"].value("entered_by", "-") : std::string("-")));
+  CHECK(notes == std::vector<std::string>{"li.na wang.fang", "wang.fang -"});
+  CHECK(security_cf(dir, {"verify"}, {}, procedures).exit_code == 0);
 
   scratch_dir unmapped;
   const run_result nobody = security_cf(unmapped, {"--bind-os-user", "--as", "zhang.wei", "start", "complaint"});

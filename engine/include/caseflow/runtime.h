@@ -123,8 +123,14 @@ class runtime {
   // The procedure's calendar, or null when it names none (or an unknown one).
   const calendar* calendar_for(const procedure& p) const;
 
+  // The person who enters the commands when it is not the acting user (an admin acting as
+  // someone else, README "Who is acting"): each event a person makes then records it in data
+  // `entered_by`. "" = the acting user themselves (the default).
+  void set_entered_by(std::string person) { entered_by_ = std::move(person); }
+
   // Writes through the store (store::commit, commit_batch), recording on every event the
-  // organisation version it was decided under (org().version()). Every write goes through these.
+  // organisation version it was decided under (org().version()), and `entered_by` when set.
+  // Every write goes through these.
   commit_result write(commit_request request);
   std::vector<commit_result> write_batch(std::vector<commit_request> requests);
 
@@ -133,6 +139,8 @@ class runtime {
   const procedure_library& library() const { return library_; }
 
  private:
+  // Records on `e` the organisation version and entered_by_ (write, write_batch).
+  void stamp(event* e) const;
   // Why an id given to start() is refused ("" when it is not).
   std::string explicit_id_problem(const std::string& id);
   // How often each (case, rule) fired in the tick under way.
@@ -164,6 +172,7 @@ class runtime {
 
   store& store_;
   const procedure_library& library_;
+  std::string entered_by_;
   const organisation& org_;
   const calendar_set* calendars_;
   const handler_registry* handlers_ = nullptr;

@@ -186,14 +186,21 @@ bool is_placeholder(std::string_view id) { return !id.empty() && id.front() == '
 
 }  // namespace
 
+void runtime::stamp(event* e) const {
+  e->org_version = org_.version();
+  if (entered_by_.empty() || e->actor == k_system_actor || e->actor == entered_by_) return;
+  if (e->data.is_null()) e->data = nlohmann::json::object();
+  if (e->data.is_object()) e->data["entered_by"] = entered_by_;
+}
+
 commit_result runtime::write(commit_request request) {
-  for (event& e : request.events) e.org_version = org_.version();
+  for (event& e : request.events) stamp(&e);
   return store_.commit(std::move(request));
 }
 
 std::vector<commit_result> runtime::write_batch(std::vector<commit_request> requests) {
   for (commit_request& request : requests)
-    for (event& e : request.events) e.org_version = org_.version();
+    for (event& e : request.events) stamp(&e);
   return store_.commit_batch(std::move(requests));
 }
 
