@@ -53,7 +53,7 @@ class notify_handler final : public action_handler {
                                     {{"kind", "notification"}, {"case_id", ctx.state.id},
                                      {"procedure", ctx.definition.id}, {"step", ctx.state.step}, {"rule", rule},
                                      {"message", text}, {"to", args.value("to", nlohmann::json::array())},
-                                     {"recipients", who}, {"event_id", ctx.trigger.id},
+                                     {"recipients", who}, {"event_id", ctx.trigger.id}, {"event_seq", ctx.trigger.seq},
                                      {"at", format_instant_utc(ctx.trigger.at)}, {"urgent", urgent}},
                                     not_before});
       } else if (channel == "email") {

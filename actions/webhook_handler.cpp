@@ -42,7 +42,7 @@ class webhook_handler final : public action_handler {
     effects.messages.push_back({"webhook", "",
                                 {{"kind", "webhook"}, {"event", args.value("event", "")}, {"case_id", ctx.state.id},
                                  {"procedure", ctx.definition.id}, {"step", ctx.state.step},
-                                 {"body", render_body(args["body"], ctx)}, {"event_id", ctx.trigger.id},
+                                 {"body", render_body(args["body"], ctx)}, {"event_id", ctx.trigger.id}, {"event_seq", ctx.trigger.seq},
                                  {"at", format_instant_utc(ctx.trigger.at)}},
                                 {}});
     return effects;

@@ -140,7 +140,22 @@ TEST_CASE("handlers: an on_enter notify and an action's webhook reach the local 
   CHECK(docs[2]["event"] == "crm_ticket");
   CHECK(docs[2]["body"] == nlohmann::json::parse(R"({"ticket": "CR-2026-001", "where": "幸福里 3-201"})"));
   CHECK_FALSE(docs[2]["idempotency_key"].get<std::string>().empty());
+  // Each document names the event that triggered it by its id in the log (not 0): the case's
+  // opening for the on_enter notices, the forward for the webhook.
+  const nlohmann::json history = s.json("2026-03-02T10:06+08:00", {"history", id})["events"];
+  auto first_of = [&](const std::string& kind) {
+    for (const auto& e : history)
+      if (e["kind"] == kind) return e;
+    return nlohmann::json();
+  };
+  const nlohmann::json forward = first_of("action_taken");
+  REQUIRE(forward.is_object());
+  CHECK(docs[2]["event_id"] == forward["id"]);
+  CHECK(docs[2]["event_seq"] == forward["seq"]);
+  CHECK(docs[0]["event_id"] == first_of("case_started")["id"]);
+  CHECK(docs[0]["event_id"].get<std::int64_t>() > 0);
   CHECK(s.events_of(id, "notification_delivered").size() == 3);
+  CHECK(s.must("2026-03-02T10:07+08:00", {"verify"}).find("verified:") != std::string::npos);
 }
 
 TEST_CASE("handlers: set and escalate are recorded as events, and verify and replay stay green") {

@@ -276,6 +276,27 @@ std::string sqlite_store::impl::allocate_id(const commit_request& request) {
   return case_id;
 }
 
+namespace {
+
+// A handler decides its messages before its trigger has a log id: a payload naming its trigger
+// by `event_seq` (outbox.h) gets the trigger's `event_id` here, before the event is hashed, so
+// the event, the outbox row and the delivered document agree. REQUIRES: the trigger precedes
+// `e` in `events` and has its id.
+void fill_trigger_ids(const std::vector<event>& events, event* e) {
+  auto messages = e->data.find("messages");
+  if (messages == e->data.end() || !messages->is_array()) return;
+  for (auto& m : *messages) {
+    auto payload = m.find("payload");
+    if (payload == m.end() || !payload->is_object() || !payload->contains("event_seq")) continue;
+    if (payload->value("event_id", std::int64_t{0}) != 0) continue;
+    const std::int64_t seq = payload->value("event_seq", std::int64_t{0});
+    for (const auto& trigger : events)
+      if (trigger.seq == seq && trigger.id != 0) (*payload)["event_id"] = trigger.id;
+  }
+}
+
+}  // namespace
+
 // Writes one request inside the caller's transaction. A request that cannot be applied
 // (stale version, taken id) writes nothing and says why.
 commit_result sqlite_store::impl::write(commit_request& request) {
@@ -344,6 +365,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     e.case_id = case_id;
     e.id = ++head_id;
     e.prev_hash = head_hash;
+    if (e.kind == event_kind::messages_requested) fill_trigger_ids(request.events, &e);
     event stored = e;
     if (auto fields = stored.data.find("fields"); fields != stored.data.end())
       *fields = separate_personal(p, case_id, *fields);
