@@ -47,6 +47,15 @@ class notify_handler final : public action_handler {
     nlohmann::json who = nlohmann::json::array();
     for (const person* p : people) who.push_back({{"id", p->id}, {"name", p->name}, {"email", p->email}});
     const std::string subject = fmt::format("[{}] {}", ctx.state.id, ctx.definition.name.preferred(ctx.definition.id));
+    if (config_.channels().empty()) {
+      // Nowhere to send it: one dead-letter row says so (outbox.h, k_no_channel).
+      effects.messages.push_back({std::string(k_no_channel), "",
+                                  {{"kind", "notification"}, {"case_id", ctx.state.id}, {"rule", rule},
+                                   {"message", text}, {"to", args.value("to", nlohmann::json::array())},
+                                   {"recipients", who}, {"event_id", ctx.trigger.id}, {"event_seq", ctx.trigger.seq},
+                                   {"at", format_instant_utc(ctx.trigger.at)}},
+                                  {}});
+    }
     for (const auto& channel : config_.channels()) {
       if (channel == "webhook") {
         effects.messages.push_back({channel, "",
@@ -112,6 +121,9 @@ outbox_router make_notification_router(const handler_registry& registry, const o
       if (!h->validate(e.data).empty()) continue;
       for (auto& m : h->run(ctx, e.data).messages) messages.push_back(std::move(m));
     }
+    // A plug-in channel that takes it leaves no dead letter behind.
+    if (std::any_of(messages.begin(), messages.end(), [](const outbound_message& m) { return m.channel != k_no_channel; }))
+      std::erase_if(messages, [](const outbound_message& m) { return m.channel == k_no_channel; });
     return messages;
   };
 }

@@ -53,7 +53,7 @@ nlohmann::json entry_view(const outbox_entry& m) {
   return {{"id", m.id},           {"case_id", m.case_id},   {"event_id", m.event_id},
           {"channel", m.channel}, {"recipient", m.recipient}, {"idempotency_key", m.idempotency_key},
           {"state", m.state},     {"attempts", m.attempts},  {"next_attempt", format_instant_utc(m.next_attempt)},
-          {"last_error", m.last_error}, {"created_at", format_instant_utc(m.created_at)}};
+          {"last_error", m.last_error}, {"created_at", format_instant_utc(m.created_at)}, {"payload", m.payload}};
 }
 
 int run_outbox(context& ctx, const outbox_options& opts) {

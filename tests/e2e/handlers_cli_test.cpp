@@ -158,6 +158,23 @@ TEST_CASE("handlers: an on_enter notify and an action's webhook reach the local 
   CHECK(s.must("2026-03-02T10:07+08:00", {"verify"}).find("verified:") != std::string::npos);
 }
 
+TEST_CASE("handlers: a notify hook with no channel configured records its notice as a dead letter") {
+  hook_session s({});
+  const std::string id = s.open("2026-03-02T10:00+08:00");
+  // The on_enter notices of the intake step: recorded, each one dead row of channel none.
+  const auto requested = s.events_of(id, "messages_requested");
+  REQUIRE(requested.size() == 2);
+  CHECK(requested[0]["data"]["messages"][0]["channel"] == "none");
+  const nlohmann::json rows = s.json("2026-03-02T10:01+08:00", {"outbox"})["messages"];
+  REQUIRE(rows.size() == 2);
+  for (const auto& r : rows) {
+    CHECK(r["state"] == "dead");
+    CHECK(r["last_error"] == "no channel configured");
+  }
+  CHECK(rows[0]["payload"]["message"] == "案件 CR-2026-001 已受理：幸福里 3-201");
+  CHECK(s.must("2026-03-02T10:02+08:00", {"verify"}).find("verified:") != std::string::npos);
+}
+
 TEST_CASE("handlers: set and escalate are recorded as events, and verify and replay stay green") {
   hook_session s({});
   const std::string id = s.open("2026-03-02T10:00+08:00");

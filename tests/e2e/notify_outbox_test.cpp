@@ -245,6 +245,37 @@ TEST_CASE("notify: the complaint's escalation notices reach a webhook and an SMT
   }
 }
 
+TEST_CASE("notify: with no channel configured a notice is a dead letter that says so, never lost in silence") {
+  notify_session s({});  // no CASEFLOW_WEBHOOK_URL, CASEFLOW_SMTP_URL or CASEFLOW_NOTIFY_LOG
+  const std::string id = s.open_complaint("2026-03-02T10:00+08:00");
+  // The intake limit (30 working minutes) reminds the assignee at 80% (10:24) and, breached at
+  // 10:30, notifies the manager: two notices, each a dead letter.
+  s.must("2026-03-02T10:31+08:00", {"tick"});
+  const nlohmann::json all = s.json("2026-03-02T10:32+08:00", {"outbox"})["messages"];
+  REQUIRE(all.size() == 2);
+  std::vector<std::string> rules;
+  for (const auto& m : all) {
+    CHECK(m["case_id"] == id);
+    CHECK(m["channel"] == "none");
+    CHECK(m["state"] == "dead");
+    CHECK(m["attempts"] == 0);
+    CHECK(m["last_error"] == "no channel configured");
+    rules.push_back(m["payload"]["rule"]);
+  }
+  CHECK(rules == std::vector<std::string>{"intake.forward_phone_email.reminder", "intake.forward_phone_email"});
+  const nlohmann::json messages = nlohmann::json::array({all[1]});
+  CHECK(messages[0]["payload"]["recipients"][0]["id"] == "wang.fang");
+  // Nothing to send, and it cannot be requeued; the log still verifies.
+  CHECK(s.must("2026-03-02T10:33+08:00", {"dispatch"}).find("delivered 0") != std::string::npos);
+  const std::string row = std::to_string(messages[0]["id"].get<std::int64_t>());
+  const run_result retry = s.cf("2026-03-02T10:34+08:00", {"--as", "yang.guang", "outbox", "retry", row});
+  CHECK(retry.exit_code == 1);
+  CHECK(retry.err == "caseflow: outbox message " + row +
+                         " was requested while no channel was configured (CASEFLOW_WEBHOOK_URL, CASEFLOW_SMTP_URL or "
+                         "CASEFLOW_NOTIFY_LOG): it has nowhere to go and cannot be requeued\n");
+  CHECK(s.cf("", {"verify"}).exit_code == 0);
+}
+
 TEST_CASE("notify: a webhook that fails twice is retried with backoff and delivered once it answers") {
   webhook_server hook;
   hook.fail_first = 2;

@@ -16,8 +16,11 @@
 //   3. At-least-once: a crash after a send but before its outcome is recorded sends the
 //      message again on the next pass. Every message carries an idempotency key
 //      (sha256 of the event hash, channel and recipient) so the receiver can drop the copy.
-// One dispatcher per database at a time is assumed; two concurrent dispatchers may both send
-// a message (the idempotency key again makes that harmless).
+//   4. Nowhere to go: a notification requested while no channel is configured is still one row,
+//      of channel k_no_channel, written `dead` with last_error k_no_channel_error, so `caseflow
+//      outbox` shows it; it is never sent and cannot be requeued.
+// Concurrent dispatchers claim each row before sending it (store.h, lease), so without a crash
+// between no message is sent twice.
 //
 // Values here are plain data: intentionally copyable. channel_sender is an interface that
 // plug-ins may implement; a sender is used from one thread at a time.
@@ -46,9 +49,13 @@ inline constexpr std::string_view notification_dead = "notification_dead";
 inline constexpr std::string_view notification_requeued = "notification_requeued";
 }  // namespace event_kind
 
+// The channel of a notification requested while no channel was configured, and its row's error.
+inline constexpr std::string_view k_no_channel = "none";
+inline constexpr std::string_view k_no_channel_error = "no channel configured";
+
 // A message a handler wants sent. `not_before` delays it (quiet hours); {} = at once.
 struct outbound_message {
-  std::string channel;    // "webhook", "email", "log", or a plug-in's channel name
+  std::string channel;    // "webhook", "email", "log", a plug-in's channel name, or k_no_channel
   std::string recipient;  // channel-specific: an e-mail address, a person id, "" for a webhook
   nlohmann::json payload = nlohmann::json::object();
   instant not_before;

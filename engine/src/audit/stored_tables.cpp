@@ -97,7 +97,9 @@ std::vector<finding> check_stored_tables(const case_record& record, const case_s
                                   "recipient was changed",
                                   row.id, e.seq));
     }
-    const row_fold f = folded.count(row.id) ? folded[row.id] : row_fold{};
+    // A notification with no channel is dead from the start (outbox.h, k_no_channel).
+    const row_fold initial = row.channel == k_no_channel ? row_fold{"dead", 0} : row_fold{};
+    const row_fold f = folded.count(row.id) ? folded[row.id] : initial;
     if (row.state != f.state || row.attempts != f.attempts)
       add("outbox", fmt::format("outbox row {} is {} after {} attempt{}; its log gives {} after {}", row.id, row.state,
                                 row.attempts, row.attempts == 1 ? "" : "s", f.state, f.attempts));

@@ -98,6 +98,10 @@ std::string requeue_outbox(runtime& rt, std::int64_t outbox_id, std::string_view
   if (!m) return fmt::format("no outbox message {}", outbox_id);
   if (m->state == "delivered") return fmt::format("outbox message {} was already delivered", outbox_id);
   if (m->state == "pending" && m->attempts == 0) return fmt::format("outbox message {} has not failed", outbox_id);
+  if (m->channel == k_no_channel)
+    return fmt::format("outbox message {} was requested while no channel was configured (CASEFLOW_WEBHOOK_URL, "
+                       "CASEFLOW_SMTP_URL or CASEFLOW_NOTIFY_LOG): it has nowhere to go and cannot be requeued",
+                       outbox_id);
   auto recorded = record(rt, m->case_id, event_kind::notification_requeued,
                          {{"outbox_id", outbox_id}, {"by", std::string(by)}}, now);
   return recorded ? "" : fmt::format("could not record the requeue on case {}; try again", m->case_id);

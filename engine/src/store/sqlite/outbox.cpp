@@ -39,7 +39,7 @@ void insert_messages(SQLite::Database& db, const outbox_router& router, const pr
   // OR IGNORE: the same event, channel and recipient is one message.
   SQLite::Statement insert(db, "INSERT OR IGNORE INTO outbox(case_id, event_id, channel, recipient, idempotency_key, "
                                "payload, state, attempts, next_attempt_seconds, last_error, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, '', ?)");
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)");
   for (const auto& m : messages) {
     insert.bind(1, e.case_id);
     insert.bind(2, e.id);
@@ -47,8 +47,11 @@ void insert_messages(SQLite::Database& db, const outbox_router& router, const pr
     insert.bind(4, m.recipient);
     insert.bind(5, outbox_idempotency_key(e.hash, m.channel, m.recipient));
     insert.bind(6, m.payload.dump());
-    insert.bind(7, std::max(m.not_before.seconds, e.at.seconds));
-    insert.bind(8, format_instant_utc(e.at));
+    const bool nowhere = m.channel == k_no_channel;  // a dead letter from the start (outbox.h)
+    insert.bind(7, nowhere ? "dead" : "pending");
+    insert.bind(8, std::max(m.not_before.seconds, e.at.seconds));
+    insert.bind(9, nowhere ? std::string(k_no_channel_error) : std::string());
+    insert.bind(10, format_instant_utc(e.at));
     insert.exec();
     insert.reset();
   }
