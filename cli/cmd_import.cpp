@@ -1,10 +1,11 @@
 // caseflow import FILE [--batch N] — imports historical cases from JSON Lines (one case a
-// line; format in caseflow/importer.h). Every line is checked first; one bad line and
-// nothing is written.
+// line; format in caseflow/importer.h), as an admin. Every line is checked first; one bad line
+// and nothing is written; then the cases are written in batches of N.
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "caseflow/erasure.h"
 #include "caseflow/importer.h"
 #include "commands.h"
 
@@ -17,7 +18,16 @@ struct import_cli_options {
   std::size_t batch = import_options{}.batch_size;
 };
 
+// Importing writes other people's actions into the log: only an admin may, and every imported
+// event records who imported it (data `imported_by`).
 int run_import(context& ctx, const import_cli_options& opts) {
+  const std::string importer = ctx.user();
+  const person* who = ctx.org().find(importer);
+  if (!who || !who->holds(k_erasure_role))
+    throw command_failure{k_exit_refused, fmt::format("{} may not import: importing history needs the '{}' role; "
+                                                      "nothing was imported",
+                                                      importer, k_erasure_role)};
+  ctx.runtime().set_imported_by(importer);
   import_options options;
   options.batch_size = opts.batch;
   const import_report report = import_cases(ctx.runtime(), opts.file, options);
@@ -46,7 +56,7 @@ int run_import(context& ctx, const import_cli_options& opts) {
 
 void setup_import(CLI::App& app, const global_options& options, int* exit) {
   auto opts = std::make_shared<import_cli_options>();
-  auto* sub = app.add_subcommand("import", "import historical cases from a JSON Lines file (all or nothing)");
+  auto* sub = app.add_subcommand("import", "import historical cases from a JSON Lines file (admin only; checked whole first, written in batches)");
   sub->fallthrough();
   sub->add_option("file", opts->file, "JSONL file: one case a line")->required()->check(CLI::ExistingFile);
   sub->add_option("--batch", opts->batch, "cases per transaction")->capture_default_str()->check(CLI::PositiveNumber);

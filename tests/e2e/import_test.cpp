@@ -38,9 +38,9 @@ std::string write_lines(const scratch_dir& dir, const std::string& name, const s
   return path;
 }
 
-// `caseflow args...` with the shipped procedures and the database in `dir`.
+// `caseflow args...` with the shipped procedures and the database in `dir`, as the admin yang.guang.
 run_result import_cf(const scratch_dir& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), {"--procedures", k_processes, "--db", dir.db()});
+  args.insert(args.begin(), {"--procedures", k_processes, "--db", dir.db(), "--as", "yang.guang"});
   return run_caseflow(args, dir);
 }
 
@@ -79,6 +79,10 @@ TEST_CASE("import: three complaints become verifiable history") {
   CHECK(report["events"] == stored_events(dir));
   SQLite::Database db(dir.db());
   CHECK(db.execAndGet("SELECT count(*) FROM events WHERE actor <> 'system'").getInt() == 7);
+  // Every person's imported event records the admin who imported it.
+  CHECK(db.execAndGet("SELECT count(*) FROM events WHERE actor <> 'system' AND "
+                      "json_extract(data, '$.imported_by') = 'yang.guang'").getInt() == 7);
+  CHECK(events[2]["data"]["imported_by"] == "yang.guang");
 }
 
 TEST_CASE("import: one bad line and nothing is written") {

@@ -49,7 +49,7 @@ TEST_CASE("read-only: every writing command is refused and writes nothing, by fl
       {"--as", "zhang.wei", "attach", id, s.dir().file("photo.jpg")},
       {"--as", "liu.yang", "do", id, "answer", "--set", "cause=防水层破损", "--comment", "已回复"},
       {"--as", "yang.guang", "erase", "--case", id, "--field", "phone"},
-      {"--as", "zhang.wei", "import", s.dir().file("old.jsonl")},
+      {"--as", "yang.guang", "import", s.dir().file("old.jsonl")},
       {"tick"},  // at 20 March the complaint's one-week escalation is due
   };
   const std::string later = "2026-03-20T10:00+08:00";

@@ -197,7 +197,7 @@ class crash_run {
           line["actions"] = actions;
           out << line.dump() << '\n';
         }
-        return {"import", file, "--now", c.now};
+        return {"--as", "yang.guang", "import", file, "--now", c.now};  // importing needs an admin
       }
     }
     return {};

@@ -127,6 +127,9 @@ class runtime {
   // someone else, README "Who is acting"): each event a person makes then records it in data
   // `entered_by`. "" = the acting user themselves (the default).
   void set_entered_by(std::string person) { entered_by_ = std::move(person); }
+  // The admin importing history (importer.h): each event a person makes then records it in data
+  // `imported_by`, the admin's own included. "" = not an import (the default).
+  void set_imported_by(std::string person) { imported_by_ = std::move(person); }
 
   // Writes through the store (store::commit, commit_batch), recording on every event the
   // organisation version it was decided under (org().version()), and `entered_by` when set.
@@ -139,7 +142,7 @@ class runtime {
   const procedure_library& library() const { return library_; }
 
  private:
-  // Records on `e` the organisation version and entered_by_ (write, write_batch).
+  // Records on `e` the organisation version, entered_by_ and imported_by_ (write, write_batch).
   void stamp(event* e) const;
   // Why an id given to start() is refused ("" when it is not).
   std::string explicit_id_problem(const std::string& id);
@@ -173,6 +176,7 @@ class runtime {
   store& store_;
   const procedure_library& library_;
   std::string entered_by_;
+  std::string imported_by_;
   const organisation& org_;
   const calendar_set* calendars_;
   const handler_registry* handlers_ = nullptr;

@@ -188,9 +188,13 @@ bool is_placeholder(std::string_view id) { return !id.empty() && id.front() == '
 
 void runtime::stamp(event* e) const {
   e->org_version = org_.version();
-  if (entered_by_.empty() || e->actor == k_system_actor || e->actor == entered_by_) return;
-  if (e->data.is_null()) e->data = nlohmann::json::object();
-  if (e->data.is_object()) e->data["entered_by"] = entered_by_;
+  if (e->actor == k_system_actor) return;
+  auto record = [&](const char* key, const std::string& person) {
+    if (e->data.is_null()) e->data = nlohmann::json::object();
+    if (e->data.is_object()) e->data[key] = person;
+  };
+  if (!entered_by_.empty() && e->actor != entered_by_) record("entered_by", entered_by_);
+  if (!imported_by_.empty()) record("imported_by", imported_by_);
 }
 
 commit_result runtime::write(commit_request request) {
