@@ -217,10 +217,11 @@ outcome runtime::commit(const procedure& p, const case_state& current,
   prepare(p, current, std::move(decided.events), std::move(id_pattern), local_day, 0, &changes);
   if (!changes.error.empty())
     return {outcome::status::refused, current.id, {}, changes.error, refusal_code::invalid_value};
-  // A case that joins a similar-cases group is counted with it in this same transaction; a new
-  // case by its placeholder id, which the store replaces by the id it allocates.
+  // A schedule's period is claimed, and its report stored, with the case's first events.
   changes.requests.front().opening = std::move(opening);
   for (auto& b : blobs) changes.requests.front().blobs.push_back(std::move(b));
+  // A case that joins a similar-cases group is counted with it in this same transaction; a new
+  // case by its placeholder id, which the store replaces by the id it allocates.
   if (joins_similar_group(p, current, changes.requests.front().resulting_state))
     add_similar_raises(p, &changes.requests);
   std::vector<commit_result> stored = write_batch(std::move(changes.requests));
