@@ -163,6 +163,8 @@ std::optional<deadline> due_in(const calendar* cal, instant start, const duratio
 // The end of local day `d` (24:00, i.e. 00:00 of the next day) in `cal`'s zone, or in UTC
 // without a calendar: when something due "on" that date falls due.
 instant end_of_day(const calendar* cal, civil_date d);
+// The day of the week of `d`: 0 = Monday … 6 = Sunday.
+int weekday_of(civil_date d);
 // The local day `t` falls on in `cal`'s zone, or in UTC without a calendar.
 civil_date local_day(const calendar* cal, instant t);
 // Minute `minute` (0 = its start) of local day `d` in `cal`'s zone, or in UTC without a calendar.

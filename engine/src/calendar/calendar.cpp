@@ -248,6 +248,8 @@ std::optional<deadline> due_in(const calendar* cal, instant start, const duratio
 
 instant end_of_day(const calendar* cal, civil_date d) { return local_minute(cal, next_day(d), 0); }
 
+int weekday_of(civil_date d) { return static_cast<int>((d.days % 7 + 7 + 3) % 7); }  // 1970-01-01 was a Thursday
+
 civil_date local_day(const calendar* cal, instant t) {
   if (cal) return cal->local_date(t);
   return civil_date{static_cast<std::int32_t>(t.seconds >= 0 ? t.seconds / 86400 : (t.seconds - 86399) / 86400)};

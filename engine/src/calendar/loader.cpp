@@ -193,7 +193,7 @@ class calendar_builder {
         continue;
       }
       const bool own = entry >= spec.workdays.data() && entry < spec.workdays.data() + spec.workdays.size();
-      const auto weekday = static_cast<std::size_t>((day.days % 7 + 7 + 3) % 7);  // 1970-01-01 was a Thursday
+      const auto weekday = static_cast<std::size_t>(weekday_of(day));
       if (own && data.week[weekday]) {
         error(entry->where, fmt::format("make-up working day {} is a {}, already a working day of the week",
                                         format_date(day), k_day_names[weekday]));

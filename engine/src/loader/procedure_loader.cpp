@@ -607,30 +607,28 @@ class procedure_reader {
                                                 "'start' (its first day), not '{}'", what, opens));
         s.opens_at_start = opens == "start";
       }
-      if (entry["weekday"]) {
-        static const std::vector<std::string> days{"monday", "tuesday", "wednesday", "thursday", "friday",
-                                                   "saturday", "sunday"};
-        const auto on = in_.scalar(entry["weekday"], "weekday").value_or("");
-        const auto it = std::find(days.begin(), days.end(), on);
-        if (s.period != schedule_def::every::week)
-          in_.error(entry["weekday"], fmt::format("{}: 'weekday:' is for a weekly schedule", what));
-        else if (it == days.end())
-          in_.error(entry["weekday"], fmt::format("{}: weekday must be monday … sunday, not '{}'{}", what, on,
-                                             did_you_mean(on, days)));
-        else s.weekday = static_cast<int>(it - days.begin());
-      }
-      if (entry["in"]) {
-        static const std::vector<std::string> months{"january", "february", "march",     "april",   "may",      "june",
-                                                     "july",    "august",   "september", "october", "november", "december"};
-        const auto in = in_.scalar(entry["in"], "in").value_or("");
-        const auto it = std::find(months.begin(), months.end(), in);
-        if (s.period != schedule_def::every::year)
-          in_.error(entry["in"], fmt::format("{}: 'in:' (a month) is for a yearly schedule", what));
-        else if (it == months.end())
-          in_.error(entry["in"], fmt::format("{}: in must be a month (january … december), not '{}'{}", what, in,
-                                             did_you_mean(in, months)));
-        else s.month = static_cast<int>(it - months.begin()) + 1;
-      }
+      static const std::vector<std::string> days{"monday", "tuesday", "wednesday", "thursday", "friday",
+                                                 "saturday", "sunday"};
+      static const std::vector<std::string> months{"january", "february", "march",     "april",   "may",      "june",
+                                                   "july",    "august",   "september", "october", "november", "december"};
+      // `key:` names one of `names`, only for a schedule every `period`: its index, else nullopt.
+      auto named = [&](const char* key, const std::vector<std::string>& names, schedule_def::every period,
+                       const std::string& only_for, const std::string& expected) -> std::optional<int> {
+        if (!entry[key]) return std::nullopt;
+        const auto name = in_.scalar(entry[key], key).value_or("");
+        const auto it = std::find(names.begin(), names.end(), name);
+        if (s.period != period) in_.error(entry[key], fmt::format("{}: {}", what, only_for));
+        else if (it == names.end())
+          in_.error(entry[key], fmt::format("{}: {}, not '{}'{}", what, expected, name, did_you_mean(name, names)));
+        else return static_cast<int>(it - names.begin());
+        return std::nullopt;
+      };
+      if (auto day = named("weekday", days, schedule_def::every::week, "'weekday:' is for a weekly schedule",
+                           "weekday must be monday … sunday"))
+        s.weekday = *day;
+      if (auto month = named("in", months, schedule_def::every::year, "'in:' (a month) is for a yearly schedule",
+                             "in must be a month (january … december)"))
+        s.month = *month + 1;
       if (entry["at"]) {
         const auto at = in_.scalar(entry["at"], "at").value_or("");
         const auto minute = local_time_of_day(at);

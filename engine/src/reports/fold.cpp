@@ -51,10 +51,9 @@ std::optional<date_range> parse_week(std::string_view text) {
   const auto year = number(text.substr(0, 4));
   const auto week = number(text.substr(6, 2));
   if (!year || !week || *year < 1970 || *week < 1 || *week > 53) return std::nullopt;
-  // Week 1 holds 4 January; weeks run Monday to Sunday (1970-01-01 was a Thursday).
+  // Week 1 holds 4 January; weeks run Monday to Sunday.
   const civil_date jan4 = make_date(*year, 1, 4);
-  const int weekday = static_cast<int>(((jan4.days % 7) + 7 + 3) % 7);
-  const civil_date monday{jan4.days - weekday + 7 * (*week - 1)};
+  const civil_date monday{jan4.days - weekday_of(jan4) + 7 * (*week - 1)};
   const civil_date thursday{monday.days + 3};
   int y = 0;
   unsigned m = 0, d = 0;

@@ -7,9 +7,6 @@ namespace caseflow {
 
 namespace {
 
-// 0 = Monday (1970-01-01 was a Thursday).
-int weekday_of(civil_date d) { return static_cast<int>(((d.days % 7) + 7 + 3) % 7); }
-
 civil_date plus_days(civil_date d, int n) { return civil_date{d.days + n}; }
 
 civil_date last_of_month(int y, unsigned m) {
