@@ -1,5 +1,7 @@
 // caseflow erase --case ID --field F | --person VALUE — erases personal values (see caseflow/erasure.h).
+#include <filesystem>
 #include <iostream>
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,6 +20,24 @@ struct erase_options {
   bool person_given = false;
 };
 
+// The migration backups of the database at `db` (written before a schema migration, named
+// DB.vN-backup), which an erasure does not reach.
+std::vector<std::string> migration_backups(const std::string& db) {
+  namespace fs = std::filesystem;
+  const fs::path path(db);
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const std::string prefix = path.filename().string() + ".v";
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name.size() > 7 && name.compare(name.size() - 7, 7, "-backup") == 0)
+      found.push_back(it->path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 int run_erase(context& ctx, const erase_options& opts) {
   const bool by_case = !opts.case_id.empty() || !opts.field.empty();
   if (by_case == opts.person_given)
@@ -30,14 +50,25 @@ int run_erase(context& ctx, const erase_options& opts) {
   const erasure_result done =
       erase_personal_data(ctx.runtime(), {actor, opts.case_id, opts.field, opts.person}, ctx.now());
   if (!done.ok) throw command_failure{done.conflict ? k_exit_conflict : k_exit_refused, done.message};
+  std::vector<std::string> near;
+  for (const auto& [id, field] : done.near_matches) near.push_back(fmt::format("{} {}", id, field));
   if (ctx.options().json) {
     nlohmann::json cases = nlohmann::json::array();
     for (const auto& [id, fields] : done.erased) cases.push_back({{"id", id}, {"erased", fields}});
-    print_json({{"actor", actor}, {"cases", cases}});
+    nlohmann::json near_json = nlohmann::json::array();
+    for (const auto& [id, field] : done.near_matches) near_json.push_back({{"id", id}, {"field", field}});
+    print_json({{"actor", actor}, {"cases", cases}, {"near_matches", near_json}});
   } else {
     for (const auto& [id, fields] : done.erased)
       print_line(fmt::format("{}: erased {} ({} as {})", id, fmt::join(fields, ", "), actor, k_erasure_role));
+    if (!near.empty())
+      print_line(fmt::format("near matches, left alone (erase one with --case and --field if it is the same person): {}",
+                             fmt::join(near, ", ")));
   }
+  for (const auto& backup : migration_backups(ctx.options().db))
+    std::cerr << fmt::format("caseflow erase: {} is a copy taken before a schema migration and still holds the erased "
+                             "values: delete it once the migrated database is verified\n",
+                             backup);
   return k_exit_done;
 }
 
@@ -51,6 +82,9 @@ void setup_erase(CLI::App& app, const global_options& options, int* exit) {
   sub->add_option("--field", opts->field, "the personal field to erase");
   sub->add_option("--person", opts->person, "erase every personal field, in every case, that holds this value")
       ->each([opts](const std::string&) { opts->person_given = true; });
+  sub->footer("--person compares values after Unicode NFKC normalisation, trimmed; values that only look close "
+              "(case, spacing, punctuation, one character) are listed as near matches and left alone. A value "
+              "copied into a sub-case is erased there too.");
   sub->callback([&options, opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_erase(ctx, *opts); }); });
 }
 

@@ -74,6 +74,9 @@ class lazy_store final : public store {
   std::vector<event> case_events(std::string_view id) override {
     return exists() ? open().case_events(id) : std::vector<event>{};
   }
+  std::vector<event> stored_case_events(std::string_view id) override {
+    return exists() ? open().stored_case_events(id) : std::vector<event>{};
+  }
   void scan_events(const std::function<bool(const event&)>& visit) override {
     if (exists()) open().scan_events(visit);
   }
@@ -120,8 +123,11 @@ class lazy_store final : public store {
   void scan_attachments(const std::function<bool(const blob&)>& visit) override {
     if (exists()) open().scan_attachments(visit);
   }
-  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override {
-    return exists() ? open().personal_value_holders(value) : std::vector<std::pair<std::string, std::string>>{};
+  void scan_personal_values(const std::function<bool(const personal_value&)>& visit) override {
+    if (exists()) open().scan_personal_values(visit);
+  }
+  std::vector<personal_value> case_personal_values(const std::string& case_id) override {
+    return exists() ? open().case_personal_values(case_id) : std::vector<personal_value>{};
   }
   std::optional<deployment_record> current_deployment() override {
     return exists() ? open().current_deployment() : std::nullopt;

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make ninja-build pkg-config ccache
   libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev libcli11-dev doctest-dev
-  nlohmann-json3-dev libssl-dev libcctz-dev tzdata libbenchmark-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libssl-dev libicu-dev libcctz-dev tzdata libbenchmark-dev libcurl4-openssl-dev
   sqlite3 graphviz
   python3-jsonschema python3-yaml  # validating procedure files against processes/schema (tests)
   chromium  # headless rendering of the HTML reports in tests (tests/e2e/reports_cli_test.cpp)

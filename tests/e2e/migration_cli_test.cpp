@@ -94,11 +94,32 @@ void make_v1_copy(const std::string& current, const std::string& old) {
   // others, and hash them again as version 1 did (chain format 1).
   db.exec("INSERT INTO events SELECT id, case_id, seq, at, actor, role, on_behalf_of, kind, action, from_step, "
           "to_step, data, comment, definition_hash, prev_hash, hash FROM current.events");
+  // Before version 8 a personal value's digest was SHA-256 of "salt\ncase\nfield\nvalue": digest
+  // each value so, with its key as the salt, in personal_data and in the events that hold it.
+  db.exec("INSERT INTO personal_data SELECT digest, case_id, field, value, digest_key, erased_at "
+          "FROM current.personal_data");
+  {
+    SQLite::Statement rows(db, "SELECT digest, case_id, field, value, salt FROM personal_data");
+    std::vector<std::pair<std::string, std::string>> renamed;
+    while (rows.executeStep())
+      renamed.emplace_back(rows.getColumn(0).getString(),
+                           sha256_hex(rows.getColumn(4).getString() + "\n" + rows.getColumn(1).getString() + "\n" +
+                                      rows.getColumn(2).getString() + "\n" + rows.getColumn(3).getString()));
+    for (const auto& [from, to] : renamed) {
+      SQLite::Statement row(db, "UPDATE personal_data SET digest = ? WHERE digest = ?");
+      row.bind(1, to);
+      row.bind(2, from);
+      row.exec();
+      SQLite::Statement events(db, "UPDATE events SET data = replace(data, ?, ?)");
+      events.bind(1, from);
+      events.bind(2, to);
+      events.exec();
+    }
+  }
   rechain_in_format_1(db);
   // Version 4 added the lease columns of the outbox: copy the others.
   db.exec("INSERT INTO outbox SELECT id, case_id, event_id, channel, recipient, idempotency_key, payload, state, "
           "attempts, next_attempt_seconds, last_error, created_at FROM current.outbox");
-  db.exec("INSERT INTO personal_data SELECT digest, case_id, field, value, salt, erased_at FROM current.personal_data");
   db.exec("DETACH DATABASE current");
 }
 

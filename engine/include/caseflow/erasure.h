@@ -1,11 +1,17 @@
 // caseflow/erasure.h — erasing personal values (the right to deletion) without breaking the log.
 //
-// Events hold a salted digest of each `personal: true` value; the value itself lives apart
-// (the store's personal_data). Erasing a field of a case deletes every value that field held
-// in that case, rewrites the case projection without it, and appends a `personal_data_erased`
-// event ({erased: [fields]}: who and when, never the value) in one transaction. The hash chain
-// is untouched, so `verify` and `replay` still pass; readers show k_erased_marker instead.
+// Events hold a keyed digest of each `personal: true` value; the value and the digest's key live
+// apart (the store's personal_data, caseflow/store.h). Erasing a field of a case deletes every
+// value that field held in that case together with its key (so nothing left confirms a guess of
+// it), rewrites the case projection without it, and appends a `personal_data_erased` event
+// ({erased: [fields]}: who and when, never the value) in one transaction. The hash chain is
+// untouched, so `verify` and `replay` still pass; readers show k_erased_marker instead.
 // Only a person holding k_erasure_role in the organisation may erase.
+//
+// The value follows the case into its sub-cases (start_case, runtime.h): every personal field of
+// a sub-case (and of its sub-cases) whose value contains an erased value is erased with it, in the
+// same transaction. `person_value` is compared as erasure/person_match.h says (NFKC, trimmed);
+// values that only look close are reported as near matches and left alone.
 //
 // Example:
 //   erasure_request r{.actor = "yang.guang", .case_id = "TS-2026-00001", .field = "phone"};
@@ -40,14 +46,16 @@ struct erasure_request {
 struct erasure_result {
   bool ok = false;
   std::string message;  // why, when refused
-  // What was erased: case id -> fields, in case order.
+  // What was erased: case id -> fields, in case order (sub-cases the value followed included).
   std::vector<std::pair<std::string, std::vector<std::string>>> erased;
+  // With person_value: (case id, field) of values near it but not the same, not erased; ordered.
+  std::vector<std::pair<std::string, std::string>> near_matches;
   // The database stayed busy or a case changed meanwhile (nothing written; safe to retry).
   bool conflict = false;
 };
 
 // Erases as described above; refuses (writing nothing) an actor without k_erasure_role, an
-// unknown case, a field that is not personal, or nothing to erase.
+// unknown case, a field that is not personal, or nothing to erase (naming the near matches).
 erasure_result erase_personal_data(runtime& rt, const erasure_request& request, instant now);
 
 // The fields a case's events say were erased.

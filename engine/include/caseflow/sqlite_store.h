@@ -14,7 +14,7 @@
 namespace caseflow {
 
 // The schema this build writes; older databases are migrated forward when opened for writing.
-inline constexpr int k_schema_version = 7;
+inline constexpr int k_schema_version = 8;
 
 // A migration done while opening: from version `from` to `to`, after a copy to `backup`.
 struct schema_migration {
@@ -51,6 +51,7 @@ class sqlite_store final : public store {
   std::vector<case_record> overdue_cases(instant now, const case_filter& filter) override;
   // event_log
   std::vector<event> case_events(std::string_view id) override;
+  std::vector<event> stored_case_events(std::string_view id) override;
   void scan_events(const std::function<bool(const event&)>& visit) override;
   std::optional<std::string> definition_text(std::string_view hash) override;
   // timer_queue
@@ -73,7 +74,8 @@ class sqlite_store final : public store {
   std::optional<std::string> attachment(std::string_view digest) override;
   void scan_attachments(const std::function<bool(const blob&)>& visit) override;
   // personal_data
-  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override;
+  void scan_personal_values(const std::function<bool(const personal_value&)>& visit) override;
+  std::vector<personal_value> case_personal_values(const std::string& case_id) override;
   // similar_index
   similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
   // database_admin

@@ -224,6 +224,8 @@ class event_log {
 
   // The case's events in order, personal values resolved (erased ones are null).
   virtual std::vector<event> case_events(std::string_view id) = 0;
+  // The case's events in order, as stored (personal values as digests, data_text the bytes kept).
+  virtual std::vector<event> stored_case_events(std::string_view id) = 0;
   // Every event in log order, as stored (personal values as digests), one at a time:
   // memory does not grow with the log. Stop early by returning false.
   virtual void scan_events(const std::function<bool(const event&)>& visit) = 0;
@@ -279,13 +281,40 @@ class attachment_store {
   virtual void scan_attachments(const std::function<bool(const blob&)>& visit) = 0;
 };
 
+// One personal value as a store keeps it, apart from the log: the event that recorded it holds
+// only `digest`, a keyed digest (personal_digest) whose key lives here and nowhere else. Erasing
+// the value deletes both the value and the key, so nothing left can confirm a guess of it.
+struct personal_value {
+  std::string digest;  // as the event's fields hold it: {"personal": digest}
+  std::string case_id;
+  std::string field;
+  std::optional<std::string> value;  // nullopt once erased
+  std::string scheme;                // k_personal_hmac, or k_personal_salted (values stored before schema 8)
+  std::string key;                   // the digest key (hex); empty once erased
+  std::string erased_at;             // UTC, "" while kept
+  std::string erased_by;
+};
+
+// The digest schemes: HMAC-SHA-256 under a random key per value of "case\nfield\nvalue", and
+// (values stored before schema 8) SHA-256 of "salt\ncase\nfield\nvalue", the salt being the key.
+inline constexpr std::string_view k_personal_hmac = "hmac-sha256";
+inline constexpr std::string_view k_personal_salted = "salted-sha256";
+
+// The digest of `value`, held by field `field` of case `case_id`, under `key` and `scheme`.
+// Throws std::invalid_argument for an unknown scheme.
+std::string personal_digest(std::string_view scheme, std::string_view key, std::string_view case_id,
+                            std::string_view field, std::string_view value);
+
 // Personal values, kept apart from the log (DESIGN.md "Personal data"; see erasure.h).
 class personal_data {
  public:
   virtual ~personal_data() = default;
 
-  // Every (case id, field) whose stored personal value equals `value` (not erased), ordered.
-  virtual std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) = 0;
+  // Every stored personal value that is not erased, ordered by case id, field and insertion, one
+  // at a time: `visit` returns false to stop.
+  virtual void scan_personal_values(const std::function<bool(const personal_value&)>& visit) = 0;
+  // Every personal value stored for case `case_id` (erased ones too), in insertion order.
+  virtual std::vector<personal_value> case_personal_values(const std::string& case_id) = 0;
 };
 
 // The similar-cases index (see similar.h), kept by each commit.

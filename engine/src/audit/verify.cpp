@@ -9,6 +9,7 @@
 #include "caseflow/attachments.h"
 #include "caseflow/conformance.h"
 #include "caseflow/replay.h"
+#include "audit/personal_values.h"
 #include "audit/stored_tables.h"
 
 namespace caseflow {
@@ -21,6 +22,7 @@ std::vector<finding> verify_cases(runtime& rt) {
   case_store& cases = rt.storage();
   event_log& log = rt.storage();
   timer_queue& timers = rt.storage();
+  personal_data& personal = rt.storage();
   std::map<std::string, std::vector<outbox_entry>> outbox_by_case;
   for (auto& row : static_cast<outbox_store&>(rt.storage()).outbox_entries(outbox_query{}))
     outbox_by_case[row.case_id].push_back(std::move(row));
@@ -39,6 +41,8 @@ std::vector<finding> verify_cases(runtime& rt) {
     auto rows = outbox_by_case.find(record.id);
     add_all(detail::check_stored_tables(record, replay_case(*p, events), events, timers.case_timers(record.id),
                                         rows == outbox_by_case.end() ? std::vector<outbox_entry>{} : rows->second));
+    add_all(detail::check_personal_values(record.id, log.stored_case_events(record.id),
+                                          personal.case_personal_values(record.id)));
     return true;
   });
   add_all(check_attachments(rt.storage(), log));

@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 namespace caseflow {
 
@@ -49,6 +51,22 @@ std::string sha256_hex(std::string_view data) {
       EVP_DigestFinal_ex(context.get(), digest, &length) != 1)
     throw std::runtime_error("SHA-256 is not available from libcrypto");
   return to_hex(digest, length);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), digest, &length))
+    throw std::runtime_error("HMAC-SHA-256 is not available from libcrypto");
+  return to_hex(digest, length);
+}
+
+std::string random_hex(std::size_t count) {
+  std::string bytes(count, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1)
+    throw std::runtime_error("no random bytes are available from the operating system");
+  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned>(count));
 }
 
 }  // namespace caseflow

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "erasure/person_match.h"
 
 namespace caseflow {
 
@@ -47,6 +51,47 @@ case_erasure plan(loaded_case loaded, const std::vector<std::string>& fields, co
   return out;
 }
 
+// The values of `fields` in case `c` (personal, set), in lookup form.
+std::vector<std::string> values_of(const case_state& c, const std::vector<std::string>& fields) {
+  std::vector<std::string> values;
+  for (const auto& name : fields)
+    if (auto it = c.fields.find(name); it != c.fields.end() && !is_null(it->second))
+      values.push_back(detail::lookup_form(format_value(it->second)));
+  return values;
+}
+
+// Adds to `targets` each personal field, in each sub-case (at any depth) of a target, whose value
+// contains one of the values erased in the case that opened it.
+void follow_into_subcases(runtime& rt, std::map<std::string, std::vector<std::string>>* targets) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> pending;  // a case, the values leaving it
+  for (const auto& [case_id, fields] : *targets)
+    if (auto loaded = rt.load(case_id)) pending.emplace_back(case_id, values_of(loaded->state, fields));
+  std::set<std::string> seen;
+  while (!pending.empty()) {
+    auto [case_id, values] = std::move(pending.back());
+    pending.pop_back();
+    if (values.empty() || !seen.insert(case_id).second) continue;
+    const auto parent = rt.load(case_id);
+    if (!parent) continue;
+    for (const auto& sub : parent->state.subcases) {
+      const auto child = rt.load(sub.id);
+      if (!child) continue;
+      bool carried = false;
+      for (const auto& f : child->definition->fields) {
+        auto it = child->state.fields.find(f.id);
+        if (!f.personal || it == child->state.fields.end() || is_null(it->second)) continue;
+        const std::string text = detail::lookup_form(format_value(it->second));
+        const auto contained = [&](const std::string& v) { return !v.empty() && text.find(v) != std::string::npos; };
+        if (std::none_of(values.begin(), values.end(), contained)) continue;
+        auto& fields = (*targets)[sub.id];
+        if (std::find(fields.begin(), fields.end(), f.id) == fields.end()) fields.push_back(f.id);
+        carried = true;
+      }
+      if (carried) pending.emplace_back(sub.id, values);
+    }
+  }
+}
+
 erasure_result refuse(std::string message) {
   erasure_result r;
   r.message = std::move(message);
@@ -62,17 +107,40 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
     return refuse(fmt::format("{} may not erase personal data: only a person holding the '{}' role in org.yaml may",
                               r.actor, k_erasure_role));
 
-  // Which fields of which cases.
-  personal_data& holders = rt.storage();
   event_log& log = rt.storage();
+  // Which fields of which cases.
   std::map<std::string, std::vector<std::string>> targets;
+  erasure_result done;
   if (!r.case_id.empty()) {
     targets[r.case_id].push_back(r.field);
   } else {
-    for (auto& [case_id, field] : holders.personal_value_holders(r.person_value))
-      targets[case_id].push_back(field);
-    if (targets.empty()) return refuse("no case holds that value in a personal field; nothing was erased");
+    personal_data& stored = rt.storage();
+    std::set<std::pair<std::string, std::string>> near;
+    stored.scan_personal_values([&](const personal_value& v) {
+      const detail::person_match m = detail::match_person(r.person_value, *v.value);
+      auto& fields = targets[v.case_id];
+      if (m == detail::person_match::same && std::find(fields.begin(), fields.end(), v.field) == fields.end())
+        fields.push_back(v.field);
+      if (m == detail::person_match::near) near.emplace(v.case_id, v.field);
+      if (fields.empty()) targets.erase(v.case_id);
+      return true;
+    });
+    for (const auto& [case_id, fields] : targets)
+      for (const auto& f : fields) near.erase({case_id, f});  // an older value near, the current one the same
+    done.near_matches.assign(near.begin(), near.end());
+    if (targets.empty()) {
+      std::string message = "no case holds that value in a personal field; nothing was erased";
+      if (!near.empty()) {
+        std::vector<std::string> named;
+        for (const auto& [case_id, field] : near) named.push_back(fmt::format("{} {}", case_id, field));
+        message += fmt::format(" (near matches, left alone: {}; erase one with --case and --field if it is the "
+                               "same person)",
+                               fmt::join(named, ", "));
+      }
+      return refuse(std::move(message));
+    }
   }
+  follow_into_subcases(rt, &targets);
 
   std::vector<case_erasure> plans;
   for (const auto& [case_id, fields] : targets) {
@@ -102,12 +170,12 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
   std::vector<commit_request> requests;
   for (auto& planned : plans) requests.push_back(std::move(planned.request));
   const auto results = rt.write_batch(std::move(requests));
-  erasure_result done;
   for (const auto& result : results)
     if (result.status != commit_status::committed) {
-      done.conflict = true;
-      done.message = result.message + "; nothing was erased";
-      return done;
+      erasure_result lost;
+      lost.conflict = true;
+      lost.message = result.message + "; nothing was erased";
+      return lost;
     }
   done.ok = true;
   for (const auto& [case_id, fields] : targets) done.erased.emplace_back(case_id, fields);

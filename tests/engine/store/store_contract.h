@@ -443,24 +443,57 @@ TEST_CASE_TEMPLATE_DEFINE("store contract: attached bytes are read back as store
 
 // ---- personal_data -----------------------------------------------------------------------------
 
-TEST_CASE_TEMPLATE_DEFINE("store contract: the holders of a personal value, by case and field, not erased ones",
-                          backend, store_contract_personal_value_holders) {
+TEST_CASE_TEMPLATE_DEFINE("store contract: personal values are kept apart under keyed digests; erasing one deletes "
+                          "its value and key",
+                          backend, store_contract_personal_values) {
   world w(backend::make());
   const std::string a = w.open("2026-03-01T09:00:00Z", "Zhang San");
   const std::string b = w.open("2026-03-01T09:05:00Z", "Li Si");
-  const std::string c = w.open("2026-03-01T09:10:00Z", "Zhang San");
-  w.act(a, "work", {{"phone", "Zhang San"}}, "2026-03-01T09:20:00Z");
+  w.act(a, "work", {{"phone", "13800138000"}}, "2026-03-01T09:20:00Z");
   personal_data& personal = w.db();
-  using holders = std::vector<std::pair<std::string, std::string>>;
-  CHECK(personal.personal_value_holders("Zhang San") == holders{{a, "customer"}, {a, "phone"}, {c, "customer"}});
-  CHECK(personal.personal_value_holders("Li Si") == holders{{b, "customer"}});
-  CHECK(personal.personal_value_holders("Wang Wu").empty());
-  CHECK(personal.personal_value_holders("Zhang").empty());  // the whole value, not a part
+  event_log& log = w.db();
 
-  const erasure_result erased = erase_personal_data(w.rt(), {"root", a, "customer", ""}, at("2026-03-01T09:30:00Z"));
+  std::vector<personal_value> kept;
+  personal.scan_personal_values([&](const personal_value& v) {
+    kept.push_back(v);
+    return true;
+  });
+  REQUIRE(kept.size() == 3);  // ordered by case, field
+  CHECK(kept[0].case_id == a);
+  CHECK(kept[0].field == "customer");
+  CHECK(kept[1].field == "phone");
+  CHECK(kept[2].case_id == b);
+  for (const auto& v : kept) {
+    REQUIRE(v.value.has_value());
+    CHECK(v.scheme == k_personal_hmac);
+    CHECK(v.key.size() == 64);
+    CHECK(v.digest == personal_digest(v.scheme, v.key, v.case_id, v.field, *v.value));
+    CHECK(v.erased_at.empty());
+  }
+  CHECK(kept[0].key != kept[2].key);  // a key per value
+  // The events hold the digests, not the values.
+  std::string stored_fields;
+  log.scan_events([&](const event& e) {
+    if (e.case_id == a) stored_fields += e.data_text;
+    return true;
+  });
+  CHECK(stored_fields.find("Zhang San") == std::string::npos);
+  CHECK(stored_fields.find(kept[0].digest) != std::string::npos);
+
+  const erasure_result erased = erase_personal_data(w.rt(), {"root", a, "phone", ""}, at("2026-03-01T09:30:00Z"));
   INFO(erased.message);
   REQUIRE(erased.ok);
-  CHECK(personal.personal_value_holders("Zhang San") == holders{{a, "phone"}, {c, "customer"}});
+  const auto rows = personal.case_personal_values(a);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].value == std::optional<std::string>("Zhang San"));
+  CHECK_FALSE(rows[1].value.has_value());
+  CHECK(rows[1].key.empty());  // nothing left to confirm a guess of the digest with
+  CHECK(rows[1].digest == kept[1].digest);
+  CHECK(rows[1].erased_by == "root");
+  CHECK(rows[1].erased_at == "2026-03-01T09:30:00Z");
+  std::size_t still_kept = 0;
+  personal.scan_personal_values([&](const personal_value&) { return ++still_kept < 1; });
+  CHECK(still_kept == 1);  // visit returning false stops the scan
 }
 
 // ---- database_admin ----------------------------------------------------------------------------
@@ -556,6 +589,6 @@ TEST_CASE_TEMPLATE_DEFINE("store contract: deployments are chained from 1, their
   TEST_CASE_TEMPLATE_INVOKE(store_contract_due_timers, backend);                                           \
   TEST_CASE_TEMPLATE_INVOKE(store_contract_outbox_claims, backend);                                        \
   TEST_CASE_TEMPLATE_INVOKE(store_contract_attachments, backend);                                          \
-  TEST_CASE_TEMPLATE_INVOKE(store_contract_personal_value_holders, backend);                               \
+  TEST_CASE_TEMPLATE_INVOKE(store_contract_personal_values, backend);                               \
   TEST_CASE_TEMPLATE_INVOKE(store_contract_clock, backend);                                                \
   TEST_CASE_TEMPLATE_INVOKE(store_contract_deployments, backend)

@@ -50,6 +50,19 @@ const std::vector<migration_step>& migration_steps() {
        "CREATE TABLE schedule_openings(procedure TEXT NOT NULL, schedule TEXT NOT NULL, period TEXT NOT NULL, "
        "period_start TEXT NOT NULL, case_id TEXT NOT NULL, opened_at TEXT NOT NULL, "
        "PRIMARY KEY(procedure, schedule, period)) WITHOUT ROWID;"},
+      // The salt of an erased value is dropped: without it the digest its event holds confirms no
+      // guess. Kept values keep their salt as the key of scheme salted-sha256 (the events' digests
+      // cannot change); values stored from now on get an HMAC key of their own. The index on the
+      // plain values goes: a person is found by scanning, normalised (erasure.h).
+      {7, "personal values are digested under a key of their own, destroyed when the value is erased",
+       "CREATE TABLE personal_data_v8(digest TEXT PRIMARY KEY, case_id TEXT NOT NULL, field TEXT NOT NULL, "
+       "value TEXT, scheme TEXT NOT NULL, digest_key TEXT, erased_at TEXT, erased_by TEXT);\n"
+       "INSERT INTO personal_data_v8(digest, case_id, field, value, scheme, digest_key, erased_at, erased_by) "
+       "SELECT digest, case_id, field, value, 'salted-sha256', CASE WHEN value IS NULL THEN NULL ELSE salt END, "
+       "erased_at, erased_by FROM personal_data ORDER BY rowid;\n"
+       "DROP TABLE personal_data;\n"
+       "ALTER TABLE personal_data_v8 RENAME TO personal_data;\n"
+       "CREATE INDEX personal_data_by_case ON personal_data(case_id, field);"},
   };
   return steps;
 }

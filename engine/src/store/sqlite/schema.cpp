@@ -34,10 +34,9 @@ CREATE INDEX cases_by_assignee ON cases(assignee, open);
 CREATE INDEX cases_open ON cases(open, procedure);
 CREATE TABLE case_serials(period TEXT PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE personal_data(
-  digest TEXT PRIMARY KEY, case_id TEXT NOT NULL, field TEXT NOT NULL,
-  value TEXT, salt TEXT NOT NULL, erased_at TEXT, erased_by TEXT);
+  digest TEXT PRIMARY KEY, case_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
+  scheme TEXT NOT NULL, digest_key TEXT, erased_at TEXT, erased_by TEXT);
 CREATE INDEX personal_data_by_case ON personal_data(case_id, field);
-CREATE INDEX personal_data_by_value ON personal_data(value) WHERE value IS NOT NULL;
 CREATE TABLE timers(
   case_id TEXT NOT NULL, rule TEXT NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL,
   due_seconds INTEGER NOT NULL, fired INTEGER NOT NULL, provisional INTEGER NOT NULL,

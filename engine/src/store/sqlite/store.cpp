@@ -13,7 +13,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
-#include <openssl/rand.h>
 
 #include "caseflow/case_id.h"
 #include "caseflow/chain.h"
@@ -22,16 +21,6 @@
 #include "store/sqlite/schema.h"
 
 namespace caseflow {
-
-namespace {
-
-std::string random_salt() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw store_error("no random bytes available for a personal-data salt");
-  return sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)).substr(0, 32);
-}
-
-}  // namespace
 
 struct sqlite_store::impl {
   // Set while opening `db` (declared before it, so initialised first).
@@ -68,7 +57,8 @@ struct sqlite_store::impl {
         next_serial(db, "INSERT INTO case_serials(period, last) VALUES (?, 1) "
                         "ON CONFLICT(period) DO UPDATE SET last = last + 1 RETURNING last"),
         bump_serial(db, "UPDATE case_serials SET last = ? WHERE period = ?"),
-        insert_personal(db, "INSERT INTO personal_data(digest, case_id, field, value, salt) VALUES (?, ?, ?, ?, ?)"),
+        insert_personal(db, "INSERT INTO personal_data(digest, case_id, field, value, scheme, digest_key) "
+                            "VALUES (?, ?, ?, ?, ?, ?)"),
         select_personal(db, "SELECT value FROM personal_data WHERE digest = ?"),
         select_case_events(db, std::string(detail::k_event_columns) + " WHERE case_id = ? ORDER BY seq") {}
 
@@ -99,6 +89,9 @@ struct sqlite_store::impl {
                             options.busy_timeout_ms);
         db.exec("PRAGMA foreign_keys = ON");
         db.exec("PRAGMA synchronous = NORMAL");
+        // Freed space is zeroed, so no old copy of a value (a rewritten case, a moved index
+        // cell, an erased row) lingers in the file's free areas.
+        db.exec("PRAGMA secure_delete = ON");
         // The schema is checked first: a file that is not ours is not switched to WAL.
         *migrated = detail::prepare_schema(db, path, options);
         if (!options.read_only && db.execAndGet("PRAGMA journal_mode").getString() != "wal")
@@ -115,19 +108,21 @@ struct sqlite_store::impl {
     }
   }
 
-  // Replaces each personal field value in `fields` by a salted digest kept apart.
+  // Replaces each personal field value in `fields` by its keyed digest, the value and a new
+  // random key kept apart (caseflow/store.h, personal_value).
   nlohmann::json separate_personal(const procedure& p, const std::string& case_id, nlohmann::json fields) {
     for (auto& [name, v] : fields.items()) {
       const field_def* field = p.find_field(name);
       if (!field || !field->personal || v.is_null()) continue;
       const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
-      const std::string salt = random_salt();
-      const std::string digest = sha256_hex(fmt::format("{}\n{}\n{}\n{}", salt, case_id, name, text));
+      const std::string key = random_hex(32);
+      const std::string digest = personal_digest(k_personal_hmac, key, case_id, name, text);
       insert_personal.bind(1, digest);
       insert_personal.bind(2, case_id);
       insert_personal.bind(3, name);
       insert_personal.bind(4, text);
-      insert_personal.bind(5, salt);
+      insert_personal.bind(5, std::string(k_personal_hmac));
+      insert_personal.bind(6, key);
       insert_personal.exec();
       insert_personal.reset();
       v = nlohmann::json{{"personal", digest}};
@@ -146,12 +141,11 @@ struct sqlite_store::impl {
   }
   void read_head();
   void reset_statements();
-  // Freed space is zeroed from here on (secure_delete), so the old values do not linger in the file.
+  // Deletes the values and their digest keys (freed space is zeroed: secure_delete is on).
   void erase_personal(const commit_request& request, const std::string& case_id) {
-    db.exec("PRAGMA secure_delete = ON");
     erased_in_transaction = true;
-    SQLite::Statement erase(db, "UPDATE personal_data SET value = NULL, erased_at = ?, erased_by = ? "
-                                "WHERE case_id = ? AND field = ? AND value IS NOT NULL");
+    SQLite::Statement erase(db, "UPDATE personal_data SET value = NULL, digest_key = NULL, erased_at = ?, "
+                                "erased_by = ? WHERE case_id = ? AND field = ? AND value IS NOT NULL");
     for (const auto& field : request.erase_personal_fields) {
       erase.bind(1, request.events.empty() ? "" : format_instant_utc(request.events.front().at));
       erase.bind(2, request.erased_by);
@@ -490,6 +484,15 @@ std::vector<event> sqlite_store::case_events(std::string_view id) {
   return events;
 }
 
+std::vector<event> sqlite_store::stored_case_events(std::string_view id) {
+  auto& q = impl_->select_case_events;
+  q.bind(1, std::string(id));
+  std::vector<event> events;
+  while (q.executeStep()) events.push_back(detail::read_event_row(q));
+  q.reset();
+  return events;
+}
+
 void sqlite_store::scan_events(const std::function<bool(const event&)>& visit) {
   SQLite::Statement q(impl_->db, std::string(detail::k_event_columns) + " ORDER BY id");
   while (q.executeStep())
@@ -599,13 +602,31 @@ void sqlite_store::scan_attachments(const std::function<bool(const blob&)>& visi
   }
 }
 
-std::vector<std::pair<std::string, std::string>> sqlite_store::personal_value_holders(std::string_view value) {
-  SQLite::Statement q(impl_->db, "SELECT DISTINCT case_id, field FROM personal_data WHERE value = ? "
-                                 "ORDER BY case_id, field");
-  q.bind(1, std::string(value));
-  std::vector<std::pair<std::string, std::string>> holders;
-  while (q.executeStep()) holders.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
-  return holders;
+namespace {
+constexpr const char* k_personal_columns =
+    "SELECT digest, case_id, field, value, scheme, digest_key, erased_at, erased_by FROM personal_data";
+
+personal_value read_personal_row(SQLite::Statement& q) {
+  personal_value v{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(), std::nullopt,
+                   q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString(),
+                   q.getColumn(7).getString()};
+  if (!q.getColumn(3).isNull()) v.value = q.getColumn(3).getString();
+  return v;
+}
+}  // namespace
+
+void sqlite_store::scan_personal_values(const std::function<bool(const personal_value&)>& visit) {
+  SQLite::Statement q(impl_->db, std::string(k_personal_columns) + " WHERE value IS NOT NULL ORDER BY case_id, field, rowid");
+  while (q.executeStep())
+    if (!visit(read_personal_row(q))) break;
+}
+
+std::vector<personal_value> sqlite_store::case_personal_values(const std::string& case_id) {
+  SQLite::Statement q(impl_->db, std::string(k_personal_columns) + " WHERE case_id = ? ORDER BY rowid");
+  q.bind(1, case_id);
+  std::vector<personal_value> rows;
+  while (q.executeStep()) rows.push_back(read_personal_row(q));
+  return rows;
 }
 
 std::vector<case_record> sqlite_store::list_cases(const case_filter& filter) {

@@ -53,6 +53,8 @@ std::string make_v1_database(const temp_folder& dir, const std::string& extra_sq
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(slurp(std::string(CASEFLOW_SOURCE_DIR) + "/tests/fixtures/schema_v1.sql"));
   db.exec("INSERT INTO personal_data(digest, case_id, field, value, salt) VALUES ('d1', 'TS-1', 'customer', '张三', 's')");
+  db.exec("INSERT INTO personal_data(digest, case_id, field, value, salt, erased_at) "
+          "VALUES ('d2', 'TS-1', 'phone', NULL, 'salt-of-an-erased-value', '2026-01-05T02:00:00Z')");
   if (!extra_sql.empty()) db.exec(extra_sql);
   return path;
 }
@@ -89,7 +91,14 @@ TEST_CASE("opening a version 1 database for writing backs it up, then migrates i
   CHECK(detail::stored_schema_version(migrated) == k_schema_version);
   CHECK(has_column(migrated, "personal_data", "erased_by"));
   CHECK(migrated.execAndGet("SELECT value FROM personal_data WHERE digest = 'd1'").getString() == "张三");
-  CHECK(migrated.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'personal_data_by_value'").getInt() == 1);
+  // Version 8: a kept value keeps its salt as the key of its digest; an erased one loses it.
+  CHECK_FALSE(has_column(migrated, "personal_data", "salt"));
+  CHECK(migrated.execAndGet("SELECT scheme || ' ' || digest_key FROM personal_data WHERE digest = 'd1'").getString() ==
+        "salted-sha256 s");
+  CHECK(migrated.execAndGet("SELECT digest_key IS NULL AND erased_at IS NOT NULL FROM personal_data WHERE digest = 'd2'")
+            .getInt() == 1);
+  CHECK(slurp(path).find("salt-of-an-erased-value") == std::string::npos);  // zeroed, not left in a free page
+  CHECK(migrated.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'personal_data_by_value'").getInt() == 0);
   CHECK(migrated.tableExists("similar_keys"));
   CHECK(migrated.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'similar_by_key'").getInt() == 1);
   CHECK(migrated.execAndGet("SELECT length(value) FROM meta WHERE key = 'similar_secret'").getInt() == 64);

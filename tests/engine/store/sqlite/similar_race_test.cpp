@@ -85,6 +85,7 @@ class racing_store final : public store {
     return inner_.overdue_cases(now, filter);
   }
   std::vector<event> case_events(std::string_view id) override { return inner_.case_events(id); }
+  std::vector<event> stored_case_events(std::string_view id) override { return inner_.stored_case_events(id); }
   void scan_events(const std::function<bool(const event&)>& visit) override { inner_.scan_events(visit); }
   std::optional<std::string> definition_text(std::string_view hash) override { return inner_.definition_text(hash); }
   std::vector<timer_ref> due_timers(instant now, std::size_t limit) override { return inner_.due_timers(now, limit); }
@@ -101,8 +102,11 @@ class racing_store final : public store {
   }
   std::optional<std::string> attachment(std::string_view digest) override { return inner_.attachment(digest); }
   void scan_attachments(const std::function<bool(const blob&)>& visit) override { inner_.scan_attachments(visit); }
-  std::vector<std::pair<std::string, std::string>> personal_value_holders(std::string_view value) override {
-    return inner_.personal_value_holders(value);
+  void scan_personal_values(const std::function<bool(const personal_value&)>& visit) override {
+    inner_.scan_personal_values(visit);
+  }
+  std::vector<personal_value> case_personal_values(const std::string& case_id) override {
+    return inner_.case_personal_values(case_id);
   }
   void complete_migration(
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override {
