@@ -45,7 +45,13 @@ class procedure_library {
   std::map<std::string, std::shared_ptr<const procedure>, std::less<>> by_id_;
 };
 
-// Loads every procedure file in `dir`; duplicate procedure ids are errors.
+// The checks that need the other procedures of the library, reported against the calling file:
+// a start_case call must open a procedure of the library, and a personal value it copies or
+// quotes ("{case.X}", X personal) may only go into a personal field of the sub-case.
+void check_library(const procedure_library& library, diagnostics* out);
+
+// Loads every procedure file in `dir` and checks them together (check_library); duplicate
+// procedure ids are errors.
 procedure_library load_procedure_library(const std::string& dir, diagnostics* out,
                                          const handler_registry* handlers = nullptr);
 

@@ -129,6 +129,7 @@ loaded_definitions load_definitions(const std::vector<deployed_file>& files, con
     }
     loaded.library.add(std::move(*p));
   }
+  check_library(loaded.library, out);
   if (failed()) {
     loaded.failed = "the procedures";
     return loaded;

@@ -806,6 +806,7 @@ procedure_library load_procedure_library(const std::string& dir, diagnostics* ou
     }
     library.add(std::move(*p));
   }
+  check_library(library, out);
   return library;
 }
 

@@ -1,0 +1,75 @@
+// Checks across the procedures of one library. See caseflow/loader.h (check_library).
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "caseflow/loader.h"
+
+namespace caseflow {
+
+namespace {
+
+// Every handler call a procedure makes: hooks, actions, limits, obligations and escalations.
+std::vector<const handler_call*> calls_of(const procedure& p) {
+  std::vector<const handler_call*> calls;
+  auto add = [&](const handler_calls& list) {
+    for (const auto& c : list) calls.push_back(&c);
+  };
+  for (const auto& step : p.steps) {
+    add(step.on_enter);
+    add(step.on_exit);
+    for (const auto& a : step.actions) add(a.run);
+    for (const auto& l : step.limits) add(l.on_breach.run);
+    for (const auto& o : step.obligations) add(o.on_breach.run);
+  }
+  for (const auto& e : p.escalations) add(e.effects.run);
+  return calls;
+}
+
+// The parent fields a start_case value copies or quotes ("{case.X}" anywhere in the text).
+std::vector<std::string> quoted_fields(const nlohmann::json& value) {
+  std::vector<std::string> names;
+  if (!value.is_string()) return names;
+  static const std::regex k_reference(R"(\{case\.([A-Za-z0-9_]+)\})");
+  const std::string text = value.get<std::string>();
+  for (std::sregex_iterator it(text.begin(), text.end(), k_reference), end; it != end; ++it)
+    names.push_back((*it)[1].str());
+  return names;
+}
+
+}  // namespace
+
+void check_library(const procedure_library& library, diagnostics* out) {
+  for (const procedure* p : library.all()) {
+    for (const handler_call* call : calls_of(*p)) {
+      if (call->handler != "start_case" || !call->args.is_object()) continue;
+      const std::string child_id = call->args.value("procedure", "");
+      const procedure* child = library.find(child_id);
+      if (!child) {
+        std::vector<std::string> ids;
+        for (const procedure* other : library.all()) ids.push_back(other->id);
+        out->push_back({p->file, call->line, call->column,
+                        fmt::format("start_case opens procedure '{}', which is not among the procedures loaded with "
+                                    "this one{}",
+                                    child_id, did_you_mean(child_id, ids)),
+                        diagnostic_level::error});
+        continue;
+      }
+      const nlohmann::json fields = call->args.value("fields", nlohmann::json::object());
+      for (const auto& [child_field, value] : fields.items())
+        for (const auto& name : quoted_fields(value)) {
+          const field_def* source = p->find_field(name);
+          const field_def* target = child->find_field(child_field);
+          if (!source || !source->personal || (target && target->personal)) continue;
+          out->push_back(
+              {p->file, call->line, call->column,
+               fmt::format("start_case copies personal field '{}' into field '{}' of {}, which is not personal: the "
+                           "value would stay in that case's log after it is erased here (mark '{}' personal: true)",
+                           name, child_field, child_id, child_field),
+               diagnostic_level::error});
+        }
+    }
+  }
+}
+
+}  // namespace caseflow
