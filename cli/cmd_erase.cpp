@@ -65,6 +65,10 @@ int run_erase(context& ctx, const erase_options& opts) {
       print_line(fmt::format("near matches, left alone (erase one with --case and --field if it is the same person): {}",
                              fmt::join(near, ", ")));
   }
+  if (done.purge_pending)
+    std::cerr << "caseflow erase: another process is still reading an older snapshot of the database, which keeps "
+                 "copies of the erased values in its write-ahead log; they are purged by the next command that "
+                 "opens the database for writing after that reader finishes\n";
   for (const auto& backup : migration_backups(ctx.options().db))
     std::cerr << fmt::format("caseflow erase: {} is a copy taken before a schema migration and still holds the erased "
                              "values: delete it once the migrated database is verified\n",

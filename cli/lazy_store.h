@@ -129,6 +129,7 @@ class lazy_store final : public store {
   std::vector<personal_value> case_personal_values(const std::string& case_id) override {
     return exists() ? open().case_personal_values(case_id) : std::vector<personal_value>{};
   }
+  bool purge_erased() override { return !exists() || open().purge_erased(); }
   std::optional<deployment_record> current_deployment() override {
     return exists() ? open().current_deployment() : std::nullopt;
   }

@@ -118,5 +118,36 @@ TEST_CASE("verify --head: a head written down still holds, and a truncated or re
                    "digits)\n");
 }
 
+TEST_CASE("verify: a stored personal value reworded, without touching its digest") {
+  tampered_desk d;
+  d.tamper("UPDATE personal_data SET value = '李四' WHERE field = 'customer'");
+  CHECK(contains(d.failed_verify(), "[personal] the stored value of 'customer' (digest "));
+  CHECK(contains(d.failed_verify(), ") does not match its digest: it was changed after it was recorded\n"));
+}
+
+TEST_CASE("verify: a personal value erased with SQLite, by no one the log names") {
+  tampered_desk d;
+  d.tamper("UPDATE personal_data SET value = NULL, digest_key = NULL WHERE field = 'customer'");
+  CHECK(contains(d.failed_verify(), "[personal] the value of 'customer' (digest "));
+  CHECK(contains(d.failed_verify(), ") is gone but no personal_data_erased event names the field\n"));
+}
+
+TEST_CASE("verify: a personal value's row deleted") {
+  tampered_desk d;
+  d.tamper("DELETE FROM personal_data WHERE field = 'customer'");
+  const std::string out = d.failed_verify();
+  CHECK(contains(out, "case " + d.id() + " event 1: [personal] the value of 'customer' this event recorded is missing "
+                      "from personal_data (digest "));
+}
+
+TEST_CASE("verify: a row planted in personal_data") {
+  tampered_desk d;
+  d.tamper("INSERT INTO personal_data(digest, case_id, field, value, scheme, digest_key) VALUES ('" +
+           std::string(64, 'b') + "', '" + d.id() + "', 'phone', '13900000000', 'hmac-sha256', '" + std::string(64, 'c') +
+           "')");
+  CHECK(contains(d.failed_verify(), "[personal] personal_data holds a value of 'phone' (digest bbbbbbbbbbbb) that no "
+                                    "event of the case recorded\n"));
+}
+
 }  // namespace
 }  // namespace caseflow::test

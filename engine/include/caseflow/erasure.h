@@ -52,6 +52,9 @@ struct erasure_result {
   std::vector<std::pair<std::string, std::string>> near_matches;
   // The database stayed busy or a case changed meanwhile (nothing written; safe to retry).
   bool conflict = false;
+  // Erased, but a reader of an older snapshot keeps old copies of the values alive (see
+  // personal_data::purge_erased): they are purged when the database is next opened for writing.
+  bool purge_pending = false;
 };
 
 // Erases as described above; refuses (writing nothing) an actor without k_erasure_role, an

@@ -46,8 +46,9 @@ class procedure_library {
 };
 
 // The checks that need the other procedures of the library, reported against the calling file:
-// a start_case call must open a procedure of the library, and a personal value it copies or
-// quotes ("{case.X}", X personal) may only go into a personal field of the sub-case.
+// a start_case call must open a procedure of the library, and a personal value it copies
+// ("{case.X}" alone, X personal; quoted in a template it is masked) may only go into a personal
+// field of the sub-case.
 void check_library(const procedure_library& library, diagnostics* out);
 
 // Loads every procedure file in `dir` and checks them together (check_library); duplicate

@@ -76,6 +76,7 @@ class sqlite_store final : public store {
   // personal_data
   void scan_personal_values(const std::function<bool(const personal_value&)>& visit) override;
   std::vector<personal_value> case_personal_values(const std::string& case_id) override;
+  bool purge_erased() override;
   // similar_index
   similar_group similar_cases(const procedure& p, const case_state& c, instant from, instant to) override;
   // database_admin

@@ -315,6 +315,12 @@ class personal_data {
   virtual void scan_personal_values(const std::function<bool(const personal_value&)>& visit) = 0;
   // Every personal value stored for case `case_id` (erased ones too), in insertion order.
   virtual std::vector<personal_value> case_personal_values(const std::string& case_id) = 0;
+  // Removes the older copies of the database that still hold erased values (SQLite: the frames
+  // of the write-ahead log, copied back and emptied), waiting for readers of an older snapshot
+  // as long as a writer waits for a writer. False when a reader still keeps one: the purge is
+  // then pending, and every later opening of the database for writing tries it again until it
+  // succeeds. True on a store that keeps no such copies.
+  virtual bool purge_erased() = 0;
 };
 
 // The similar-cases index (see similar.h), kept by each commit.

@@ -178,6 +178,7 @@ erasure_result erase_personal_data(runtime& rt, const erasure_request& r, instan
       return lost;
     }
   done.ok = true;
+  done.purge_pending = !static_cast<personal_data&>(rt.storage()).purge_erased();
   for (const auto& [case_id, fields] : targets) done.erased.emplace_back(case_id, fields);
   return done;
 }

@@ -26,15 +26,14 @@ std::vector<const handler_call*> calls_of(const procedure& p) {
   return calls;
 }
 
-// The parent fields a start_case value copies or quotes ("{case.X}" anywhere in the text).
-std::vector<std::string> quoted_fields(const nlohmann::json& value) {
-  std::vector<std::string> names;
-  if (!value.is_string()) return names;
-  static const std::regex k_reference(R"(\{case\.([A-Za-z0-9_]+)\})");
-  const std::string text = value.get<std::string>();
-  for (std::sregex_iterator it(text.begin(), text.end(), k_reference), end; it != end; ++it)
-    names.push_back((*it)[1].str());
-  return names;
+// The parent field a start_case value copies as it is ("{case.X}" alone), or "". A template that
+// quotes a personal field among other text renders it masked (actions/template.cpp), so only a
+// whole copy carries the value.
+std::string copied_field(const nlohmann::json& value) {
+  static const std::regex k_copy(R"(\{case\.([A-Za-z0-9_]+)\})");
+  std::smatch m;
+  const std::string text = value.is_string() ? value.get<std::string>() : "";
+  return std::regex_match(text, m, k_copy) ? m[1].str() : "";
 }
 
 }  // namespace
@@ -56,18 +55,18 @@ void check_library(const procedure_library& library, diagnostics* out) {
         continue;
       }
       const nlohmann::json fields = call->args.value("fields", nlohmann::json::object());
-      for (const auto& [child_field, value] : fields.items())
-        for (const auto& name : quoted_fields(value)) {
-          const field_def* source = p->find_field(name);
-          const field_def* target = child->find_field(child_field);
-          if (!source || !source->personal || (target && target->personal)) continue;
+      for (const auto& [child_field, value] : fields.items()) {
+        const std::string name = copied_field(value);
+        const field_def* source = p->find_field(name);
+        const field_def* target = child->find_field(child_field);
+        if (!source || !source->personal || (target && target->personal)) continue;
           out->push_back(
               {p->file, call->line, call->column,
                fmt::format("start_case copies personal field '{}' into field '{}' of {}, which is not personal: the "
                            "value would stay in that case's log after it is erased here (mark '{}' personal: true)",
                            name, child_field, child_id, child_field),
                diagnostic_level::error});
-        }
+      }
     }
   }
 }

@@ -25,6 +25,7 @@ namespace caseflow {
 struct sqlite_store::impl {
   // Set while opening `db` (declared before it, so initialised first).
   std::optional<schema_migration> migration;
+  const sqlite_options options;
   // The database is declared before the statements that use it (destroyed after them).
   SQLite::Database db;
   SQLite::Statement select_case;
@@ -39,8 +40,9 @@ struct sqlite_store::impl {
   SQLite::Statement select_personal;
   SQLite::Statement select_case_events;
 
-  impl(const std::string& path, const sqlite_options& options)
-      : db(open(path, options, &migration)),
+  impl(const std::string& path, const sqlite_options& opened_with)
+      : options(opened_with),
+        db(open(path, options, &migration)),
         select_case(db, "SELECT id, procedure, definition_hash, step, assignee, open, seq, state FROM cases WHERE id = ?"),
         select_definition(db, "SELECT text FROM definitions WHERE hash = ?"),
         insert_definition(db, "INSERT OR IGNORE INTO definitions(hash, procedure, version, text, first_used_at) "
@@ -60,7 +62,14 @@ struct sqlite_store::impl {
         insert_personal(db, "INSERT INTO personal_data(digest, case_id, field, value, scheme, digest_key) "
                             "VALUES (?, ?, ?, ?, ?, ?)"),
         select_personal(db, "SELECT value FROM personal_data WHERE digest = ?"),
-        select_case_events(db, std::string(detail::k_event_columns) + " WHERE case_id = ? ORDER BY seq") {}
+        select_case_events(db, std::string(detail::k_event_columns) + " WHERE case_id = ? ORDER BY seq") {
+    // An erasure's purge that a reader kept from finishing is tried again, without waiting.
+    if (!options.read_only && db.execAndGet("SELECT count(*) FROM meta WHERE key = 'purge_pending'").getInt() > 0)
+      purge(0);
+  }
+
+  // See personal_data::purge_erased; waits up to `wait_ms` for readers of older snapshots.
+  bool purge(int wait_ms);
 
   static SQLite::Database open(const std::string& path, const sqlite_options& options,
                                std::optional<schema_migration>* migrated) {
@@ -439,10 +448,11 @@ std::vector<commit_result> sqlite_store::commit_batch(std::vector<commit_request
     }
     if (all_committed) tx.commit();
     else s.known_definitions.clear();  // rolled back: the definitions may not be stored after all
-    // Erased values also sit in older frames of the write-ahead log: copy it back and empty it
-    // (best effort; a reader still using it keeps it until the next checkpoint).
+    // Erased values also sit in older frames of the write-ahead log (and in the main file until
+    // the frames erasing them are copied back): the caller purges (purge_erased); until then
+    // the purge is pending, so that a crash before it still leads to one.
     if (all_committed && std::exchange(s.erased_in_transaction, false))
-      s.db.execAndGet("PRAGMA wal_checkpoint(TRUNCATE)");
+      s.db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('purge_pending', '1')");
     return results;
   } catch (const SQLite::Exception& e) {
     s.reset_statements();
@@ -619,6 +629,23 @@ void sqlite_store::scan_personal_values(const std::function<bool(const personal_
   SQLite::Statement q(impl_->db, std::string(k_personal_columns) + " WHERE value IS NOT NULL ORDER BY case_id, field, rowid");
   while (q.executeStep())
     if (!visit(read_personal_row(q))) break;
+}
+
+bool sqlite_store::impl::purge(int wait_ms) {
+  // A TRUNCATE checkpoint waits (busy handler) for the readers of older snapshots, copies every
+  // frame back and empties the log; its first column is 1 when a reader kept it from finishing.
+  db.setBusyTimeout(wait_ms);
+  const bool blocked = db.execAndGet("PRAGMA wal_checkpoint(TRUNCATE)").getInt() != 0;
+  db.setBusyTimeout(options.busy_timeout_ms);
+  if (blocked) return false;
+  // Written to the emptied log: these frames hold no erased value.
+  db.exec("DELETE FROM meta WHERE key = 'purge_pending'");
+  return true;
+}
+
+bool sqlite_store::purge_erased() {
+  if (impl_->options.read_only) return false;
+  return impl_->purge(impl_->options.busy_timeout_ms);
 }
 
 std::vector<personal_value> sqlite_store::case_personal_values(const std::string& case_id) {

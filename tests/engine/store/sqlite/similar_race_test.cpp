@@ -108,6 +108,7 @@ class racing_store final : public store {
   std::vector<personal_value> case_personal_values(const std::string& case_id) override {
     return inner_.case_personal_values(case_id);
   }
+  bool purge_erased() override { return inner_.purge_erased(); }
   void complete_migration(
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override {
     inner_.complete_migration(definition);
