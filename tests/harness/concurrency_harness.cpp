@@ -9,7 +9,9 @@
 // `workers` threads runs `caseflow` commands one after another until the time is up: most
 // bump a random shared case (conflicting: the same action on the same case as the other
 // workers), some bump the worker's own case (not conflicting), some tick (the cases' one-hour
-// escalation is due, so the ticks race to fire it). Every bump carries a unique comment.
+// escalation is due, so the ticks race to fire it), some dispatch the outbox through the log
+// channel (so dispatchers race for the escalations' notifications). Every bump carries a unique
+// comment.
 // Afterwards:
 //   - every bump that exited 0 is in the log exactly once, every one that exited 3 is absent
 //     (no lost update, no duplicate), and no command failed any other way;
@@ -19,6 +21,9 @@
 //   - each case has one event per successful bump plus its opening, and its projection
 //     version equals its event count;
 //   - each due escalation fired exactly once however many ticks raced;
+//   - after two more dispatchers started together, every outbox row is delivered, with exactly
+//     one delivery event and exactly one line in the log channel's file: no message sent twice
+//     however many dispatchers raced (none crashed);
 //   - `caseflow verify` exits 0 and `caseflow replay` finds every case equal to its log.
 // Prints one summary line with the counts; exit 0 when all hold, else the findings and 1.
 #include <fmt/format.h>
@@ -40,7 +45,8 @@ constexpr const char* k_opened = "2026-03-02T00:00:00Z";
 constexpr const char* k_racing = "2026-03-02T02:00:00Z";  // after_one_hour is due, after_one_day is not
 
 struct attempt {
-  std::string case_id;  // empty for a tick
+  std::string command;  // "bump", "tick" or "dispatch"
+  std::string case_id;  // empty for a tick or a dispatch
   std::string token;
   int exit_code = 0;
   std::string err;
@@ -73,14 +79,16 @@ class concurrency_run {
                     fmt::format("{} of the {} forced races lost with exit 3", forced_losers, shared.size()));
     results.push_back(std::move(forced));
 
-    std::int64_t commands = 0, successes = 0, conflicts = 0, ticks = 0, shared_bumps = 0, bumps_done = 0;
+    std::int64_t commands = 0, successes = 0, conflicts = 0, ticks = 0, dispatches = 0, shared_bumps = 0, bumps_done = 0;
     std::map<std::string, int> bumps_per_case;
     std::map<std::string, const attempt*> by_token;
     for (const auto& list : results)
       for (const auto& a : list) {
         ++commands;
-        if (a.case_id.empty())
+        if (a.command == "tick")
           ++ticks;
+        else if (a.command == "dispatch")
+          ++dispatches;
         else if (a.case_id.rfind("DR-S", 0) == 0)
           ++shared_bumps;
         if (a.exit_code == 0) {
@@ -93,20 +101,19 @@ class concurrency_run {
           ++conflicts;
         } else {
           ++other_failures_;
-          findings_.check(false, fmt::format("{} {} exited {}: {}", a.case_id.empty() ? "tick" : "bump", a.case_id,
-                                             a.exit_code, a.err));
+          findings_.check(false, fmt::format("{} {} exited {}: {}", a.command, a.case_id, a.exit_code, a.err));
         }
         if (!a.token.empty()) by_token[a.token] = &a;
       }
     check_log(by_token, bumps_per_case);
     if (!findings_.empty()) return report_findings();
     std::cout << fmt::format(
-        "concurrency harness: {} workers for {}s on {} shared cases: {} commands ({} bumps on shared cases, {} ticks), "
-        "{} succeeded, {} conflicts ({} of them forced; exit 3, absent from the log), {} other failures; "
-        "{} successful bumps each in the "
-        "log exactly once, escalations fired once each, verify and replay clean\n",
-        workers, options_.number("seconds"), shared.size(), commands, shared_bumps, ticks, successes, conflicts,
-        forced_losers, other_failures_, bumps_done);
+        "concurrency harness: {} workers for {}s on {} shared cases: {} commands ({} bumps on shared cases, {} ticks, "
+        "{} dispatches), {} succeeded, {} conflicts ({} of them forced; exit 3, absent from the log), {} other "
+        "failures; {} successful bumps each in the log exactly once, escalations fired once each, {} notifications "
+        "each delivered once by racing dispatchers, verify and replay clean\n",
+        workers, options_.number("seconds"), shared.size(), commands, shared_bumps, ticks, dispatches, successes,
+        conflicts, forced_losers, other_failures_, bumps_done, delivered_);
     return 0;
   }
 
@@ -121,7 +128,8 @@ class concurrency_run {
     return id;
   }
 
-  // One worker: 70% bumps on a shared case, 20% on its own case, 10% ticks, until `until`.
+  // One worker: 60% bumps on a shared case, 20% on its own case, 10% ticks, 10% dispatches,
+  // until `until`.
   void work(std::size_t worker, const std::vector<std::string>& shared, const std::string& own,
             std::chrono::steady_clock::time_point until, std::vector<attempt>* out) const {
     std::mt19937_64 random(static_cast<std::uint64_t>(options_.number("seed")) * 1000 + worker);
@@ -130,8 +138,13 @@ class concurrency_run {
       const int dice = std::uniform_int_distribution<int>(1, 100)(random);
       std::vector<std::string> args;
       if (dice <= 10) {
+        a.command = "tick";
         args = {"tick", "--now", k_racing};
+      } else if (dice <= 20) {
+        a.command = "dispatch";
+        args = {"dispatch", "--now", k_racing};
       } else {
+        a.command = "bump";
         a.case_id = dice <= 80 ? shared[std::uniform_int_distribution<std::size_t>(0, shared.size() - 1)(random)] : own;
         a.token = fmt::format("w{}-{}", worker + 1, i);
         args = {"do",        a.case_id, "bump",  "--set", fmt::format("counter={}", i),
@@ -152,6 +165,7 @@ class concurrency_run {
       std::vector<attempt> pair;
       for (int n = 1; n <= 2; ++n) {
         attempt a;
+        a.command = "bump";
         a.case_id = id;
         a.token = fmt::format("forced-{}-{}", id, n);
         commands.push_back({"do", id, "bump", "--set", fmt::format("counter={}", n), "--comment", a.token, "--now",
@@ -175,6 +189,18 @@ class concurrency_run {
     const auto tick =
         test::run(options_.text("caseflow"), {"tick", "--now", k_racing}, workspace_.env(), workspace_.path());
     findings_.check(tick.exit_code == 0, fmt::format("the last tick exited {}: {}", tick.exit_code, tick.err));
+    // Two more dispatchers at once, over whatever the racing ones left.
+    {
+      std::vector<test::child> dispatchers;
+      dispatchers.reserve(2);
+      for (int n = 0; n < 2; ++n)
+        dispatchers.emplace_back(options_.text("caseflow"), std::vector<std::string>{"dispatch", "--now", k_racing},
+                                 workspace_.env(), workspace_.path());
+      for (auto& d : dispatchers) {
+        const auto r = d.wait();
+        findings_.check(r.exit_code == 0, fmt::format("a final dispatch exited {}: {}", r.exit_code, r.err));
+      }
+    }
     for (const char* command : {"verify", "replay"}) {
       const auto r = test::run(options_.text("caseflow"), {command}, workspace_.env(), workspace_.path());
       findings_.check(r.exit_code == 0, fmt::format("{} exited {}: {}{}", command, r.exit_code, r.out, r.err));
@@ -210,6 +236,25 @@ class concurrency_run {
                       fmt::format("case {}: after_one_hour fired {} times", id, firings[{id, "after_one_hour"}]));
       findings_.check(firings[{id, "after_one_day"}] == 0, fmt::format("case {}: after_one_day fired early", id));
     }
+    check_outbox(view);
+  }
+
+  // Every row delivered, once: one delivery event and one line in the log channel's file each.
+  void check_outbox(const database_view& view) {
+    std::map<std::int64_t, int> deliveries;
+    for (const auto& e : view.events)
+      if (e.kind == "notification_delivered") ++deliveries[e.data.value("outbox_id", std::int64_t{0})];
+    const std::string log_text = test::read_bytes(workspace_.notify_log()).value_or("");
+    findings_.check(!view.outbox.empty(), "the escalations made no outbox row to race for");
+    for (const auto& row : view.outbox) {
+      findings_.check(row.state == "delivered" && deliveries[row.id] == 1,
+                      fmt::format("outbox row {} is {} with {} delivery events", row.id, row.state, deliveries[row.id]));
+      int copies = 0;
+      const std::string needle = " " + row.idempotency_key.substr(0, 12) + " ";
+      for (auto at = log_text.find(needle); at != std::string::npos; at = log_text.find(needle, at + 1)) ++copies;
+      findings_.check(copies == 1, fmt::format("outbox row {} reached the log channel {} times", row.id, copies));
+      if (row.state == "delivered") ++delivered_;
+    }
   }
 
   int report_findings() const {
@@ -222,6 +267,7 @@ class concurrency_run {
   drill_workspace workspace_;
   findings findings_;
   std::int64_t other_failures_ = 0;
+  std::int64_t delivered_ = 0;
 };
 
 }  // namespace
