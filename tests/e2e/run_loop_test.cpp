@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -114,6 +115,43 @@ TEST_CASE("run: fires timers as they fall due, notices new ones, and stops clean
 }
 
 TEST_CASE("run: stops cleanly on SIGTERM") { run_until_signal(SIGTERM); }
+
+TEST_CASE("run: two loops on one database fire each timer once and send each notification once") {
+  run_desk d;
+  const env_list env{{"CASEFLOW_NOTIFY_LOG", d.dir().file("notify.log")}};
+  std::vector<std::string> ids;
+  for (int n = 0; n < 6; ++n) ids.push_back(d.open_due_in(std::chrono::milliseconds(1500 + 200 * n)));
+  std::vector<child> loops;
+  loops.reserve(2);
+  for (int n = 0; n < 2; ++n) loops.emplace_back(CASEFLOW_BINARY, d.argv({"run", "--poll", "0.2"}), env, d.dir().path());
+  for (const auto& id : ids) REQUIRE(d.wait_fired(id, std::chrono::seconds(10)));
+  // Passes enough for both loops to try every timer and every outbox row more than once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  int fired_by_loops = 0;
+  for (auto& loop : loops) {
+    loop.send_signal(SIGTERM);
+    const run_result stopped = loop.wait();
+    CHECK(stopped.exit_code == 0);
+    int n = 0;
+    CHECK(std::sscanf(stopped.err.c_str(), "caseflow run: stopped after firing %d timer", &n) == 1);
+    fired_by_loops += n;
+  }
+  CHECK(fired_by_loops == 6);  // between them, each timer once
+  for (const auto& id : ids) CHECK(d.fired(id) == 1);
+  SQLite::Database db(d.dir().db());
+  CHECK(db.execAndGet("SELECT count(*) FROM outbox").getInt() == 6);
+  CHECK(db.execAndGet("SELECT count(*) FROM outbox WHERE state = 'delivered'").getInt() == 6);
+  CHECK(db.execAndGet("SELECT count(*) FROM events WHERE kind = 'notification_delivered'").getInt() == 6);
+  SQLite::Statement keys(db, "SELECT idempotency_key FROM outbox");
+  const std::string log = read_bytes(d.dir().file("notify.log")).value_or("");
+  while (keys.executeStep()) {
+    const std::string key = " " + keys.getColumn(0).getString().substr(0, 12) + " ";
+    int copies = 0;
+    for (auto at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) ++copies;
+    CHECK_MESSAGE(copies == 1, "a notification reached the log channel ", copies, " times");
+  }
+  CHECK(run_caseflow(d.argv({"verify"}), d.dir()).exit_code == 0);
+}
 
 // A weekly duty that opens at the start of its week (UTC: no calendar), so the current week's
 // case is due whenever the test runs.
