@@ -24,7 +24,7 @@ int run_mark_virtual(context& ctx) {
   if (db.clock_kind() == database_clock::virtual_time)
     throw command_failure{k_exit_refused,
                           fmt::format("{} is a virtual-time database already; nothing was written", ctx.options().db)};
-  db.mark_virtual(actor, ctx.now());
+  db.mark_virtual(actor, std::string(k_erasure_role), ctx.now());
   std::cout << fmt::format("{} is now a virtual-time database: --now is accepted (marked by {} as {})\n",
                            ctx.options().db, actor, k_erasure_role);
   return k_exit_done;

@@ -48,7 +48,7 @@ int run_verify(context& ctx, const std::string& written_head) {
   verification v = verify_chain(db, db);
   if (!written_head.empty())
     if (auto f = check_head(db, written_head)) v.findings.push_back(std::move(*f));
-  for (auto& f : verify_deployments(db)) v.findings.push_back(std::move(f));
+  for (auto& f : verify_deployments(db, static_cast<database_admin&>(db).clock_kind())) v.findings.push_back(std::move(f));
   try {
     for (auto& f : verify_cases(ctx.runtime())) v.findings.push_back(std::move(f));
   } catch (const command_failure& failure) {

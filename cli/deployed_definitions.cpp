@@ -53,7 +53,7 @@ deployment_record context::deploy(const folder_contents& folder, const std::stri
                                   const std::string& role, std::vector<event>* recomputed) {
   const std::optional<deployment_record> before = store().current_deployment();
   deployment_record recorded =
-      store().record_deployment(deployment_for(folder, dir, actor, role, "deploy"), folder.files);
+      store().record_deployment(deployment_for(folder, dir, actor, role, std::string(k_reason_deploy)), folder.files);
   if (before && recorded.id != before->id && before->manifest.calendars != recorded.manifest.calendars) {
     // The runtime of this context runs the folder's definitions, which are the ones deployed now.
     library_ = folder.definitions.library;
@@ -92,20 +92,24 @@ loaded_definitions context::resolve_definitions() {
   lazy_store& s = *store_;
   if (!s.exists()) {
     folder_contents folder = read_folder(options_.procedures);
-    s.deploy_before_write(deployment_for(folder, options_.procedures, deployer(), "", "first command"), folder.files);
+    // A database created by a command given --now follows virtual time (lazy_store).
+    const std::string_view reason = options_.now.empty() ? k_reason_first_command : k_reason_first_command_virtual;
+    s.deploy_before_write(deployment_for(folder, options_.procedures, deployer(), "", std::string(reason)), folder.files);
     return std::move(folder.definitions);
   }
   const std::optional<deployment_record> current = s.current_deployment();
   if (!current) {  // a database created before deployments
     folder_contents folder = read_folder(options_.procedures);
-    s.deploy_before_write(deployment_for(folder, options_.procedures, deployer(), "", "first command"), folder.files);
+    const std::string_view reason =
+        s.clock_kind() == database_clock::virtual_time ? k_reason_first_command_virtual : k_reason_first_command;
+    s.deploy_before_write(deployment_for(folder, options_.procedures, deployer(), "", std::string(reason)), folder.files);
     return std::move(folder.definitions);
   }
   if (s.clock_kind() == database_clock::virtual_time) {
     if (options_.read_only || !std::filesystem::is_directory(options_.procedures)) return deployed_definitions(*current);
     folder_contents folder = read_folder(options_.procedures);
     if (folder.manifest != current->manifest)
-      s.deploy_before_write(deployment_for(folder, options_.procedures, deployer(), "", "folder changed (virtual time)"),
+      s.deploy_before_write(deployment_for(folder, options_.procedures, deployer(), "", std::string(k_reason_folder_changed)),
                             folder.files);
     return std::move(folder.definitions);
   }

@@ -150,9 +150,9 @@ class lazy_store final : public store {
     if (exists()) return open().clock_kind();
     return virtual_time_ ? database_clock::virtual_time : database_clock::real;
   }
-  void mark_virtual(const std::string& by, instant at) override {
+  void mark_virtual(const std::string& by, const std::string& role, instant at) override {
     record_pending_deployment();
-    open().mark_virtual(by, at);
+    open().mark_virtual(by, role, at);
   }
 
  private:

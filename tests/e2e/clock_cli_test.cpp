@@ -107,6 +107,30 @@ TEST_CASE("clock: only an admin may make a real-clock database a virtual-time on
   }
   // --now is accepted from now on (a time after the case's last event).
   CHECK(s.as("zhang.wei", "2027-01-04T10:00+08:00", {"note", id, "虚拟时间"}).exit_code == 0);
+  // The deployment log holds the change, so verify accepts the virtual clock.
+  const nlohmann::json deployments = nlohmann::json::parse(s.cf({"--json", "deployments"}).out);
+  CHECK(contains(deployments.dump(), "\"reason\":\"clock marked virtual\""));
+  CHECK(s.cf({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("clock: meta.clock switched to virtual with SQLite, to backdate with --now, fails verify") {
+  cli_session s;
+  const run_result started = by_clock(s, "zhang.wei", k_clock_complaint);
+  REQUIRE(started.exit_code == 0);
+  const std::string id = started.out.substr(0, started.out.size() - 1);
+  {
+    SQLite::Database db(s.dir().db(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO meta(key, value) VALUES ('clock', 'virtual') "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  }
+  // The forged clock lets --now through (nothing in the case's own log forbids a later time)...
+  REQUIRE(s.as("zhang.wei", "2027-06-01T10:00+08:00", {"note", id, "伪造时间"}).exit_code == 0);
+  // ...but verify finds the clock the deployment log never recorded.
+  const run_result verified = s.cf({"verify"});
+  CHECK(verified.exit_code == 4);
+  CHECK(contains(verified.out, "[deployment] deployment 1: meta.clock says this database follows virtual time (so --now "
+                               "is accepted), but the deployment log never recorded it becoming one: the clock was "
+                               "changed outside caseflow\n"));
 }
 
 TEST_CASE("clock: within a case time only moves forward; up to 5 s of skew is recorded at the last event's time") {

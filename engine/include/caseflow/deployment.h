@@ -18,6 +18,7 @@
 #include "caseflow/diagnostic.h"
 #include "caseflow/loader.h"
 #include "caseflow/org.h"
+#include "caseflow/store.h"  // database_clock
 
 namespace caseflow {
 
@@ -53,9 +54,11 @@ folder_contents read_procedures_folder(const std::string& dir, const handler_reg
 class deployment_log;
 struct finding;
 // Checks the deployment log of `s`: ids from 1 without gaps, each entry linked to the one before
-// and matching its hash, and every deployed text present and matching its hash. Findings have
-// no case (case_id ""), seq = the deployment id, rule "deployment".
-std::vector<finding> verify_deployments(deployment_log& s);
+// and matching its hash, every deployed text present and matching its hash, and the clock the
+// database follows (`clock`, from meta) the one the log records (deployment_record.h: a virtual
+// clock is recorded by the first entry or a k_reason_marked_virtual one, before any entry that
+// needs it). Findings have no case (case_id ""), seq = the deployment id, rule "deployment".
+std::vector<finding> verify_deployments(deployment_log& s, database_clock clock);
 
 // What changed from `from` to `to`, one phrase each ("procedure complaint changed", "calendar
 // cn-mainland.yaml added", "org.yaml changed"), in a stable order; empty when equal.

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -40,12 +41,22 @@ struct deployment_record {
   instant at;
   std::string actor;   // who deployed (a person, or the OS login when no --as was given)
   std::string role;    // the role they deployed in ("" for a first command's deployment)
-  std::string reason;  // "deploy", "first command" or "folder changed (virtual time)"
+  std::string reason;  // one of the k_reason_* below
   std::string source;  // the folder it was read from
   deployment_manifest manifest;
   std::string prev_hash;
   std::string hash;
 };
 std::string deployment_hash(const deployment_record& d);
+
+// Why an entry was written. The clock a database follows is recorded here too, so that an edit of
+// `meta.clock` (which would let --now backdate a real-clock database) shows in verify: a
+// virtual-time database's log starts with k_reason_first_command_virtual or holds a
+// k_reason_marked_virtual entry (admin mark-virtual, the same manifest as before).
+inline constexpr std::string_view k_reason_deploy = "deploy";
+inline constexpr std::string_view k_reason_first_command = "first command";
+inline constexpr std::string_view k_reason_first_command_virtual = "first command (virtual time)";
+inline constexpr std::string_view k_reason_folder_changed = "folder changed (virtual time)";
+inline constexpr std::string_view k_reason_marked_virtual = "clock marked virtual";
 
 }  // namespace caseflow

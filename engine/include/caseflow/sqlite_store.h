@@ -83,7 +83,7 @@ class sqlite_store final : public store {
   void complete_migration(
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) override;
   database_clock clock_kind() override;
-  void mark_virtual(const std::string& by, instant at) override;
+  void mark_virtual(const std::string& by, const std::string& role, instant at) override;
 
   // The schema migration opening this database did, if any (to tell the user about the backup).
   const std::optional<schema_migration>& migration() const;

@@ -348,9 +348,10 @@ class database_admin {
       const std::function<std::shared_ptr<const procedure>(std::string_view hash)>& definition) = 0;
   // The clock this database follows (see database_clock).
   virtual database_clock clock_kind() = 0;
-  // Makes this a virtual-time database from now on, recording who (`by`, an admin, checked by
-  // the caller) and when. Throws store_error where the database cannot record it.
-  virtual void mark_virtual(const std::string& by, instant at) = 0;
+  // Makes this a virtual-time database from now on, recording who (`by`, an admin in `role`,
+  // checked by the caller) and when, and appending a k_reason_marked_virtual entry to the
+  // deployment log in the same transaction. Throws store_error where the database cannot record it.
+  virtual void mark_virtual(const std::string& by, const std::string& role, instant at) = 0;
 };
 
 // What is deployed (deployment.h, deployment_record.h): the deployment log, one hash chain of

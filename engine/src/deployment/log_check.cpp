@@ -10,7 +10,7 @@
 
 namespace caseflow {
 
-std::vector<finding> verify_deployments(deployment_log& s) {
+std::vector<finding> verify_deployments(deployment_log& s, database_clock clock) {
   std::vector<finding> findings;
   auto add = [&](std::int64_t id, std::string message) {
     findings.push_back({"", id, "deployment", fmt::format("deployment {}: {}", id, std::move(message))});
@@ -18,7 +18,14 @@ std::vector<finding> verify_deployments(deployment_log& s) {
   std::string previous;
   std::int64_t expected = 1;
   std::set<std::string> checked;
+  bool virtual_recorded = false;
+  std::int64_t last = 0;
   for (const deployment_record& d : s.deployments()) {
+    if (d.reason == k_reason_marked_virtual || (d.id == 1 && d.reason == k_reason_first_command_virtual))
+      virtual_recorded = true;
+    else if (d.reason == k_reason_folder_changed && !virtual_recorded)
+      add(d.id, "redeployed as a virtual-time database does, but the log does not record the database becoming one");
+    last = d.id;
     if (d.id != expected)
       add(d.id, fmt::format("follows deployment {}: deployments were deleted or inserted", expected - 1));
     if (d.prev_hash != previous) add(d.id, "does not link to the deployment before it");
@@ -34,8 +41,15 @@ std::vector<finding> verify_deployments(deployment_log& s) {
     };
     for (const auto& [id, hash] : d.manifest.procedures) check_text(fmt::format("procedure {}", id), hash);
     for (const auto& [name, hash] : d.manifest.calendars) check_text(fmt::format("calendar {}", name), hash);
-    check_text("org.yaml", d.manifest.organisation);
+    // An entry that publishes nothing (the clock marked before anything was deployed) names no org.yaml.
+    if (!(d.manifest == deployment_manifest{})) check_text("org.yaml", d.manifest.organisation);
   }
+  if (last > 0 && clock == database_clock::virtual_time && !virtual_recorded)
+    add(last, "meta.clock says this database follows virtual time (so --now is accepted), but the deployment log "
+              "never recorded it becoming one: the clock was changed outside caseflow");
+  if (clock == database_clock::real && virtual_recorded)
+    add(last, "the deployment log records a virtual-time database, but meta.clock says real time: the clock was "
+              "changed outside caseflow");
   return findings;
 }
 

@@ -509,8 +509,16 @@ TEST_CASE_TEMPLATE_DEFINE("store contract: a new database follows the real clock
   });
   CHECK(parsed == 0);
   CHECK(admin.clock_kind() == database_clock::real);
-  admin.mark_virtual("root", at("2026-03-01T09:00:00Z"));
+  admin.mark_virtual("root", "admin", at("2026-03-01T09:00:00Z"));
   CHECK(admin.clock_kind() == database_clock::virtual_time);
+  // Recorded in the deployment log too, in the same transaction.
+  deployment_log& log = w.db();
+  const auto entry = log.current_deployment();
+  REQUIRE(entry.has_value());
+  CHECK(entry->reason == k_reason_marked_virtual);
+  CHECK(entry->actor == "root");
+  CHECK(entry->role == "admin");
+  CHECK(verify_deployments(log, database_clock::virtual_time).empty());
 }
 
 // ---- deployment_log ------------------------------------------------------------------------------
@@ -574,7 +582,9 @@ TEST_CASE_TEMPLATE_DEFINE("store contract: deployments are chained from 1, their
   CHECK(all[0].at == at("2026-03-01T09:00:00Z"));
   CHECK(all[0].manifest == first);
   CHECK(all[1].source == "/srv/processes");
-  CHECK(verify_deployments(log).empty());
+  CHECK(verify_deployments(log, database_clock::real).empty());
+  // The same log under a clock it never recorded: meta.clock was edited.
+  CHECK(verify_deployments(log, database_clock::virtual_time).size() == 1);
 }
 
 }  // namespace caseflow::test::contract

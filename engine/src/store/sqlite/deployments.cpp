@@ -56,46 +56,69 @@ std::optional<std::string> sqlite_store::deployed_text(std::string_view hash) {
   return q.getColumn(0).getString();
 }
 
+namespace detail {
+
+deployment_record append_deployment(SQLite::Database& db, deployment_record entry, const std::vector<deployed_file>& files) {
+  const std::optional<deployment_record> previous = latest(db);
+  SQLite::Statement definition(db, "INSERT OR IGNORE INTO definitions(hash, procedure, version, text, first_used_at) "
+                                   "VALUES (?, ?, ?, ?, ?)");
+  SQLite::Statement other(db, "INSERT OR IGNORE INTO deployed_files(hash, kind, name, text) VALUES (?, ?, ?, ?)");
+  for (const deployed_file& f : files) {
+    SQLite::Statement& q = f.kind == "procedure" ? definition : other;
+    q.bind(1, f.hash);
+    if (f.kind == "procedure") {
+      q.bind(2, f.name);
+      q.bind(3, f.version);
+      q.bind(4, f.text);
+      q.bind(5, format_instant_utc(entry.at));
+    } else {
+      q.bind(2, f.kind);
+      q.bind(3, f.name);
+      q.bind(4, f.text);
+    }
+    q.exec();
+    q.reset();
+  }
+  entry.id = previous ? previous->id + 1 : 1;
+  entry.prev_hash = previous ? previous->hash : "";
+  entry.hash = deployment_hash(entry);
+  SQLite::Statement insert(db, "INSERT INTO deployments(id, at, actor, role, reason, source, manifest, prev_hash, hash) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, entry.id);
+  insert.bind(2, format_instant_utc(entry.at));
+  insert.bind(3, entry.actor);
+  insert.bind(4, entry.role);
+  insert.bind(5, entry.reason);
+  insert.bind(6, entry.source);
+  insert.bind(7, entry.manifest.to_json().dump());
+  insert.bind(8, entry.prev_hash);
+  insert.bind(9, entry.hash);
+  insert.exec();
+  return entry;
+}
+
+void append_marked_virtual(SQLite::Database& db, const std::string& by, const std::string& role, instant at) {
+  deployment_record entry;
+  entry.at = at;
+  entry.actor = by;
+  entry.role = role;
+  entry.reason = std::string(k_reason_marked_virtual);
+  if (const auto previous = latest(db)) {
+    entry.source = previous->source;
+    entry.manifest = previous->manifest;
+  }
+  append_deployment(db, std::move(entry), {});
+}
+
+}  // namespace detail
+
 deployment_record sqlite_store::record_deployment(deployment_record entry, const std::vector<deployed_file>& files) {
   SQLite::Database& db = detail::database_of(*this);
   try {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const std::optional<deployment_record> previous = latest(db);
     if (previous && previous->manifest == entry.manifest) return *previous;
-    SQLite::Statement definition(db, "INSERT OR IGNORE INTO definitions(hash, procedure, version, text, first_used_at) "
-                                     "VALUES (?, ?, ?, ?, ?)");
-    SQLite::Statement other(db, "INSERT OR IGNORE INTO deployed_files(hash, kind, name, text) VALUES (?, ?, ?, ?)");
-    for (const deployed_file& f : files) {
-      SQLite::Statement& q = f.kind == "procedure" ? definition : other;
-      q.bind(1, f.hash);
-      if (f.kind == "procedure") {
-        q.bind(2, f.name);
-        q.bind(3, f.version);
-        q.bind(4, f.text);
-        q.bind(5, format_instant_utc(entry.at));
-      } else {
-        q.bind(2, f.kind);
-        q.bind(3, f.name);
-        q.bind(4, f.text);
-      }
-      q.exec();
-      q.reset();
-    }
-    entry.id = previous ? previous->id + 1 : 1;
-    entry.prev_hash = previous ? previous->hash : "";
-    entry.hash = deployment_hash(entry);
-    SQLite::Statement insert(db, "INSERT INTO deployments(id, at, actor, role, reason, source, manifest, prev_hash, hash) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, entry.id);
-    insert.bind(2, format_instant_utc(entry.at));
-    insert.bind(3, entry.actor);
-    insert.bind(4, entry.role);
-    insert.bind(5, entry.reason);
-    insert.bind(6, entry.source);
-    insert.bind(7, entry.manifest.to_json().dump());
-    insert.bind(8, entry.prev_hash);
-    insert.bind(9, entry.hash);
-    insert.exec();
+    entry = detail::append_deployment(db, std::move(entry), files);
     tx.commit();
     return entry;
   } catch (const SQLite::Exception& e) {

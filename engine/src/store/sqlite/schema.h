@@ -59,5 +59,10 @@ class sqlite_store;
 namespace detail {
 // The connection of `s` (for the outbox queries in outbox.cpp and the index upkeep in similar.cpp).
 SQLite::Database& database_of(sqlite_store& s);
+// Appends `entry` to the deployment log with `files` (in the open transaction), setting its id,
+// prev_hash and hash; returns it. Defined in store/sqlite/deployments.cpp.
+deployment_record append_deployment(SQLite::Database& db, deployment_record entry, const std::vector<deployed_file>& files);
+// Appends the k_reason_marked_virtual entry (the current manifest, by `by` as `role`), in the open transaction.
+void append_marked_virtual(SQLite::Database& db, const std::string& by, const std::string& role, instant at);
 }  // namespace detail
 }  // namespace caseflow

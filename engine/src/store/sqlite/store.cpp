@@ -199,9 +199,10 @@ const std::optional<schema_migration>& sqlite_store::migration() const { return 
 
 database_clock sqlite_store::clock_kind() { return detail::stored_clock(impl_->db); }
 
-void sqlite_store::mark_virtual(const std::string& by, instant at) {
+void sqlite_store::mark_virtual(const std::string& by, const std::string& role, instant at) {
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    detail::append_marked_virtual(impl_->db, by, role, at);
     SQLite::Statement put(impl_->db, "INSERT INTO meta(key, value) VALUES ('clock', 'virtual'), ('clock_marked_by', ?), "
                                      "('clock_marked_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     put.bind(1, by);

@@ -114,7 +114,9 @@ class racing_store final : public store {
     inner_.complete_migration(definition);
   }
   database_clock clock_kind() override { return inner_.clock_kind(); }
-  void mark_virtual(const std::string& by, instant at) override { inner_.mark_virtual(by, at); }
+  void mark_virtual(const std::string& by, const std::string& role, instant at) override {
+    inner_.mark_virtual(by, role, at);
+  }
   std::optional<deployment_record> current_deployment() override { return inner_.current_deployment(); }
   std::vector<deployment_record> deployments() override { return inner_.deployments(); }
   std::optional<std::string> deployed_text(std::string_view hash) override { return inner_.deployed_text(hash); }
