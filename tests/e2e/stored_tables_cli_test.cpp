@@ -45,6 +45,7 @@ class tampered_desk {
     return r.out;
   }
   const std::string& id() const { return id_; }
+  const scratch_dir& dir() const { return s_.dir(); }
 
  private:
   cli_session s_;
@@ -116,6 +117,21 @@ TEST_CASE("verify --head: a head written down still holds, and a truncated or re
   CHECK(bad.exit_code == 2);
   CHECK(bad.err == "caseflow: --head '12': give the head as verify printed it, N:HASH (an event count and 64 hex "
                    "digits)\n");
+}
+
+TEST_CASE("verify: a routed notification's outbox payload reworded") {
+  tampered_desk d;
+  // The tick's reminder was routed to the webhook channel, and the event recorded what it made.
+  {
+    SQLite::Database db(d.dir().db());
+    REQUIRE(db.execAndGet("SELECT count(*) FROM events WHERE kind = 'notification_requested' AND "
+                          "json_extract(data, '$.routed[0].channel') = 'webhook'")
+                .getInt() == 1);
+  }
+  d.tamper("UPDATE outbox SET payload = json_set(payload, '$.message', '一切正常，无需处理')");
+  const std::string out = d.failed_verify();
+  CHECK(contains(out, ": [outbox] outbox row 1 is not a message its event "));
+  CHECK(contains(out, " requested: its payload, channel or recipient was changed\n"));
 }
 
 TEST_CASE("verify: a stored personal value reworded, without touching its digest") {

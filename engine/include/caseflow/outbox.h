@@ -3,8 +3,10 @@
 //
 // How a message travels:
 //   1. A command records a notification_requested event. In the SAME transaction the store
-//      asks its outbox_router which messages the event causes and writes them as `pending`
-//      rows of the `outbox` table. Either the transition and its messages commit, or neither.
+//      asks its outbox_router which messages the event causes, records them in the event
+//      (data.routed, before the event is hashed, so the rows are held to the log) and writes
+//      them as `pending` rows of the `outbox` table. Either the transition and its messages
+//      commit, or neither.
 //   2. dispatch_outbox() (outbox_dispatch.h; run by `caseflow dispatch` and every loop of `caseflow run`) sends
 //      each pending row that is due through the channel_sender of its channel and records
 //      the outcome as an event on the case, together with the row update, in one transaction:
@@ -120,9 +122,12 @@ struct retry_policy {
   std::int64_t delay_after(int attempt) const;
 };
 
-// The messages of a messages_requested event (handler effects, see action_handler.h) and the
-// data form they are recorded in. Such events are written to the outbox whatever the router.
-// One message per channel and recipient per event: a second one with the same pair is dropped.
+// The messages an event names and the data form they are recorded in: a messages_requested
+// event's data.messages (handler effects, see action_handler.h; written to the outbox whatever
+// the router), a notification_requested event's data.routed (what the router made of it; absent
+// in events stored before caseflow recorded it, and when it made none). One message per channel
+// and recipient per event: a second one with the same pair is dropped.
+inline constexpr std::string_view k_routed_key = "routed";
 nlohmann::json messages_to_json(const std::vector<outbound_message>& messages);
 std::vector<outbound_message> requested_messages(const event& e);
 

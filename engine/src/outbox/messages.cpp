@@ -19,7 +19,9 @@ nlohmann::json messages_to_json(const std::vector<outbound_message>& messages) {
 
 std::vector<outbound_message> requested_messages(const event& e) {
   std::vector<outbound_message> messages;
-  for (const auto& m : e.data.value("messages", nlohmann::json::array())) {
+  const std::string key = e.kind == event_kind::notification_requested ? std::string(k_routed_key) : "messages";
+  if (e.kind != event_kind::notification_requested && e.kind != event_kind::messages_requested) return messages;
+  for (const auto& m : e.data.value(key, nlohmann::json::array())) {
     const auto not_before = m.value("not_before", nlohmann::json());
     messages.push_back({m.value("channel", ""), m.value("recipient", ""), m.value("payload", nlohmann::json::object()),
                         not_before.is_string() ? parse_instant(not_before.get<std::string>()).value_or(instant{}) : instant{}});

@@ -30,11 +30,10 @@ outbox_entry read_outbox_row(SQLite::Statement& q) {
   return o;
 }
 
-void insert_messages(SQLite::Database& db, const outbox_router& router, const procedure& p, const case_state& state,
-                     const event& e) {
-  const auto messages = e.kind == event_kind::messages_requested ? requested_messages(e)
-                        : router                                   ? router(p, state, e)
-                                                                   : std::vector<outbound_message>{};
+void insert_messages(SQLite::Database& db, const event& e) {
+  // A notification was routed when it was stored (its data.routed); a messages_requested event
+  // names its messages itself.
+  const auto messages = requested_messages(e);
   if (messages.empty()) return;
   // OR IGNORE: the same event, channel and recipient is one message.
   SQLite::Statement insert(db, "INSERT OR IGNORE INTO outbox(case_id, event_id, channel, recipient, idempotency_key, "
@@ -90,13 +89,12 @@ void record_outcome(SQLite::Database& db, const event& e) {
 
 }  // namespace
 
-void detail::project_outbox(SQLite::Database& db, const outbox_router& router, const procedure& p,
-                            const case_state& state, const event& stored) {
+void detail::project_outbox(SQLite::Database& db, const event& stored) {
   if (stored.kind == event_kind::notification_delivered || stored.kind == event_kind::notification_failed ||
       stored.kind == event_kind::notification_dead || stored.kind == event_kind::notification_requeued)
     record_outcome(db, stored);
   else
-    insert_messages(db, router, p, state, stored);
+    insert_messages(db, stored);
 }
 
 std::vector<outbox_entry> sqlite_store::outbox_entries(const outbox_query& query) {

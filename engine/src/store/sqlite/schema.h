@@ -48,10 +48,9 @@ void sync_timers(SQLite::Database& db, const case_state& state);
 }  // namespace caseflow::detail
 
 namespace caseflow::detail {
-// The outbox rows an event causes (router) or the outcome it records, in the open transaction.
-// See outbox.h; defined in store/sqlite/outbox.cpp.
-void project_outbox(SQLite::Database& db, const outbox_router& router, const procedure& p, const case_state& state,
-                    const event& stored);
+// The outbox rows an event names (requested_messages) or the outcome it records, in the open
+// transaction. See outbox.h; defined in store/sqlite/outbox.cpp.
+void project_outbox(SQLite::Database& db, const event& stored);
 }  // namespace caseflow::detail
 
 namespace caseflow {

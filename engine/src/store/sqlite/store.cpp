@@ -365,11 +365,16 @@ commit_result sqlite_store::impl::write(commit_request& request) {
     insert_definition.reset();
     known_definitions.insert(p.hash);
   }
+  state.id = case_id;
   for (auto& e : request.events) {
     e.case_id = case_id;
     e.id = ++head_id;
     e.prev_hash = head_hash;
     if (e.kind == event_kind::messages_requested) fill_trigger_ids(request.events, &e);
+    // The messages the router makes of a notification are recorded in it, so that its outbox
+    // rows are held to the log (outbox.h).
+    if (e.kind == event_kind::notification_requested && router)
+      if (auto routed = router(p, state, e); !routed.empty()) e.data[std::string(k_routed_key)] = messages_to_json(routed);
     event stored = e;
     if (auto fields = stored.data.find("fields"); fields != stored.data.end())
       *fields = separate_personal(p, case_id, *fields);
@@ -403,7 +408,7 @@ commit_result sqlite_store::impl::write(commit_request& request) {
   upsert_case.reset();
   detail::sync_timers(db, state);
   detail::sync_similar(db, p, state);
-  for (const auto& e : request.events) detail::project_outbox(db, router, p, state, e);
+  for (const auto& e : request.events) detail::project_outbox(db, e);
   result.case_id = case_id;
   result.events = std::move(request.events);
   return result;
