@@ -27,12 +27,18 @@ std::atomic<bool> g_stop{false};
 
 void request_stop(int) { g_stop = true; }
 
+// One line per event a person follows; a notification's routing (data.routed, the outbox rows
+// `caseflow outbox` lists) is left out of the line.
 void print_events(const std::vector<event>& events) {
-  for (const auto& e : events)
-    if (e.kind == event_kind::timer_fired || e.kind == event_kind::fields_changed ||
-        e.kind == event_kind::notification_requested || e.kind == event_kind::action_taken)
-      print_line(fmt::format("{} #{} {} {}", e.case_id, e.seq, e.kind,
-                             e.kind == event_kind::action_taken ? e.action + " → " + e.to_step : e.data.dump()));
+  for (const auto& e : events) {
+    if (e.kind != event_kind::timer_fired && e.kind != event_kind::fields_changed &&
+        e.kind != event_kind::notification_requested && e.kind != event_kind::action_taken)
+      continue;
+    nlohmann::json data = e.data;
+    if (data.is_object()) data.erase(std::string(k_routed_key));
+    print_line(fmt::format("{} #{} {} {}", e.case_id, e.seq, e.kind,
+                           e.kind == event_kind::action_taken ? e.action + " → " + e.to_step : data.dump()));
+  }
 }
 
 // A rule that reached the bound of one tick (runtime::k_max_firings_per_rule) and is still due.
