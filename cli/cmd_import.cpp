@@ -1,6 +1,7 @@
 // caseflow import FILE [--batch N] — imports historical cases from JSON Lines (one case a
 // line; format in caseflow/importer.h), as an admin. Every line is checked first; one bad line
-// and nothing is written; then the cases are written in batches of N.
+// and nothing is written; then the cases are written in batches of N. A rerun of the same file
+// skips the cases an earlier run imported from the same lines (counted as already imported).
 #include <iostream>
 
 #include <fmt/format.h>
@@ -45,10 +46,17 @@ int run_import(context& ctx, const import_cli_options& opts) {
     case import_report::status::conflict: return k_exit_conflict;
   }
   if (ctx.options().json)
-    print_json({{"imported", report.cases}, {"events", report.events}, {"batches", report.batches}});
+    print_json({{"imported", report.cases},
+                {"events", report.events},
+                {"batches", report.batches},
+                {"already_imported", report.already_imported}});
   else
-    std::cout << fmt::format("imported {} cases ({} events) in {} transactions\n", report.cases, report.events,
-                             report.batches);
+    std::cout << fmt::format("imported {} cases ({} events) in {} transactions{}\n", report.cases, report.events,
+                             report.batches,
+                             report.already_imported == 0
+                                 ? ""
+                                 : fmt::format("; {} already imported from the same lines, skipped",
+                                               report.already_imported));
   return k_exit_done;
 }
 
@@ -56,7 +64,8 @@ int run_import(context& ctx, const import_cli_options& opts) {
 
 void setup_import(CLI::App& app, const global_options& options, int* exit) {
   auto opts = std::make_shared<import_cli_options>();
-  auto* sub = app.add_subcommand("import", "import historical cases from a JSON Lines file (admin only; checked whole first, written in batches)");
+  auto* sub = app.add_subcommand("import", "import historical cases from a JSON Lines file (admin only; checked whole first, written in "
+                                 "batches; a rerun of the same file skips the cases already imported from the same lines)");
   sub->fallthrough();
   sub->add_option("file", opts->file, "JSONL file: one case a line")->required()->check(CLI::ExistingFile);
   sub->add_option("--batch", opts->batch, "cases per transaction")->capture_default_str()->check(CLI::PositiveNumber);

@@ -18,14 +18,25 @@
 // procedure library, the organisation and the calendar's local day), so imported history
 // obeys the same roles, guards, required fields and comment rules.
 //
-// All or nothing: the whole file is read and decided first (pass 1); if any line is bad —
-// malformed JSON, unknown key, procedure, person or action, a refused step, an id that is
-// repeated in the file or already in the database — nothing is written and every problem
-// (up to `max_problems`) is reported as `file:line:col: message`. Only then is the file read
-// again (pass 2) and committed with case_store::commit_batch, `batch_size` cases per transaction,
-// so memory stays bounded by one batch whatever the file's size. If another writer takes
-// one of the ids between the two passes, or the file changes meanwhile, the import stops
-// there: the batches before it stay written and the report says how many cases they held.
+// Checked whole, written in batches, resumed by a rerun. The whole file is read and decided
+// first (pass 1); if any line is bad — malformed JSON, unknown key, procedure, person or action,
+// a refused step, an id that is repeated in the file, or an id already in the database that was
+// not imported from this same line — nothing is written and every problem (up to
+// `max_problems`) is reported as `file:line:col: message`. Only then is the file read again
+// (pass 2) and committed with case_store::commit_batch, `batch_size` cases per transaction, so
+// memory stays bounded by one batch whatever the file's size. If another writer takes one of
+// the ids between the two passes, or the file changes meanwhile, the import stops there: the
+// batches before it stay written and the report says how many cases they held.
+//
+// Resuming: the opening event (case_started) of every imported case records in its data
+// `import_digest`, the SHA-256 hex of its line's canonical JSON (parsed, then written compactly
+// with sorted keys: spacing and key order do not count), next to `imported_by`. At its start an
+// import reads the digests of the cases already imported, in one scan of the log (O(events));
+// a line whose digest is among them — with the same id, when the line gives one — is skipped,
+// neither decided again nor written, and counted in `already_imported`, so rerunning a file
+// after a kill writes only what the killed run did not. Each imported case is skipped once: a
+// file listing the same id-less line twice, imported once before, imports it once more. A line
+// whose id is in the database with other content (or from a live command) is refused as above.
 //
 // Not thread-safe: uses the runtime's store (one thread at a time).
 #pragma once
@@ -55,6 +66,7 @@ struct import_report {
   std::int64_t cases = 0;    // cases written
   std::int64_t events = 0;   // events written
   std::int64_t batches = 0;  // transactions committed
+  std::int64_t already_imported = 0;  // lines skipped: their case was imported before (pass 2)
   diagnostics problems;
 };
 

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "caseflow/timers.h"
+#include "import_ledger.h"
 
 namespace caseflow {
 
@@ -73,17 +74,8 @@ class case_builder {
  public:
   explicit case_builder(runtime& rt) : rt_(rt) {}
 
-  commit_request build(const std::string& line) const {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      const std::string what = e.what();
-      const auto tag_end = what.find("] ");
-      throw bad_line{"malformed JSON: " + (tag_end == std::string::npos ? what : what.substr(tag_end + 2)),
-                     static_cast<int>(e.byte)};
-    }
-    if (!j.is_object()) throw bad_line{"each line must be one case, a JSON object"};
+  // The case of a line read by read_line; its opening event records `digest` (import_ledger.h).
+  commit_request build(const nlohmann::json& j, const std::string& digest) const {
     check_keys(j, {"procedure", "id", "opened_at", "actor", "fields", "comment", "actions"}, "a case");
     const procedure& p = find_procedure(required_string(j, "procedure", "a case"));
 
@@ -117,6 +109,7 @@ class case_builder {
       }
     }
 
+    events.front().data[k_import_digest_key] = digest;
     commit_request request;
     request.definition = &p;
     request.expected_seq = 0;
@@ -184,6 +177,29 @@ class case_builder {
   runtime& rt_;
 };
 
+// One line of the file, parsed, with its digest and its id ("" when it gives none).
+struct read_line {
+  nlohmann::json json;
+  std::string digest;
+  std::string id;
+};
+
+read_line parse_line(const std::string& line) {
+  read_line read;
+  try {
+    read.json = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    const std::string what = e.what();
+    const auto tag_end = what.find("] ");
+    throw bad_line{"malformed JSON: " + (tag_end == std::string::npos ? what : what.substr(tag_end + 2)),
+                   static_cast<int>(e.byte)};
+  }
+  if (!read.json.is_object()) throw bad_line{"each line must be one case, a JSON object"};
+  read.digest = line_digest(read.json);
+  read.id = optional_string(read.json, "id", "a case");
+  return read;
+}
+
 // Calls `visit(line_number, line)` for each non-blank line until it returns false.
 // Returns false when the file cannot be opened.
 template <typename Visit>
@@ -202,19 +218,21 @@ diagnostic problem_at(const std::string& path, int line, const bad_line& bad) {
   return diagnostic{path, line, bad.column, bad.message, diagnostic_level::error};
 }
 
-// Pass 1: decides every line and checks the ids; writes nothing.
-diagnostics validate(runtime& rt, const std::string& path, const import_options& options) {
+// Pass 1: decides every line not yet imported (`ledger`) and checks the ids; writes nothing.
+diagnostics validate(runtime& rt, const std::string& path, import_ledger ledger, const import_options& options) {
   const case_builder builder(rt);
   diagnostics problems;
   std::vector<std::pair<std::string, int>> ids;  // explicit ids with their lines
   const bool readable = for_each_line(path, [&](int number, const std::string& line) {
     try {
-      const commit_request request = builder.build(line);
-      const std::string& id = request.resulting_state.id;
-      if (!id.empty()) {
-        if (rt.storage().load_case(id)) throw bad_line{fmt::format("case {} is already in the database", id)};
-        ids.emplace_back(id, number);
-      }
+      const read_line read = parse_line(line);
+      if (!read.id.empty()) ids.emplace_back(read.id, number);
+      if (ledger.take(read.digest, read.id)) return true;
+      if (!read.id.empty() && rt.storage().load_case(read.id))
+        throw bad_line{fmt::format("case {} is already in the database and was not imported from this line "
+                                   "(a rerun skips only the cases imported from the same content)",
+                                   read.id)};
+      builder.build(read.json, read.digest);
     } catch (const bad_line& bad) {
       problems.push_back(problem_at(path, number, bad));
     }
@@ -236,7 +254,8 @@ diagnostics validate(runtime& rt, const std::string& path, const import_options&
 
 import_report import_cases(runtime& rt, const std::string& path, const import_options& options) {
   import_report report;
-  report.problems = validate(rt, path, options);
+  import_ledger ledger = import_ledger::read(rt.storage());
+  report.problems = validate(rt, path, ledger, options);
   if (!report.problems.empty()) {
     report.result = import_report::status::invalid;
     return report;
@@ -267,7 +286,12 @@ import_report import_cases(runtime& rt, const std::string& path, const import_op
   };
   const bool readable = for_each_line(path, [&](int number, const std::string& line) {
     try {
-      batch.push_back(builder.build(line));
+      const read_line read = parse_line(line);
+      if (ledger.take(read.digest, read.id)) {
+        ++report.already_imported;
+        return true;
+      }
+      batch.push_back(builder.build(read.json, read.digest));
       lines.push_back(number);
     } catch (const bad_line& bad) {  // the file changed since pass 1
       report.result = import_report::status::invalid;
