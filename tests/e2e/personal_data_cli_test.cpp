@@ -181,6 +181,25 @@ steps:
   CHECK(s.at(k_later, {"verify"}).exit_code == 0);
 }
 
+TEST_CASE("erase: a case leaves the similar-cases index when the personal value it was counted by is erased") {
+  cli_session s;
+  const std::string id = start_complaint(s, "张三", "13912345678");
+  s.must("zhang.wei", k_opened, {"do", id, "forward", "--set", "category=engineering_quality", "--set",
+                                 "department=project", "--set", "sub_type=屋面渗漏", "--set", "project=翠湖天地", "--set",
+                                 "kind=quality"});
+  const auto indexed = [&] {
+    SQLite::Database db(s.dir().db());
+    SQLite::Statement q(db, "SELECT count(*) FROM similar_keys WHERE case_id = ?");
+    q.bind(1, id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getInt();
+  };
+  REQUIRE(indexed() == 1);  // counted by its customer (similar.distinct), a keyed digest of the name
+  s.must("yang.guang", k_later, {"erase", "--case", id, "--field", "customer"});
+  CHECK(indexed() == 0);  // no digest of the erased name is left to compare a guess with
+  CHECK(s.at(k_later, {"verify"}).exit_code == 0);
+}
+
 // 320 complaints imported in one command, seven of them the same customer's.
 const std::string k_customer = "欧阳娜娜";
 const std::string k_phone = "13712345678";
