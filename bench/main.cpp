@@ -2,7 +2,7 @@
 //
 //   caseflow_bench [--smoke | --quick] [--only SCENARIO] [--caseflow PATH] [--source DIR] [--work DIR] [--keep]
 //
-// SCENARIO is durable, bulk, replay, big (4-6) or growth: one group alone, e.g. under a profiler.
+// SCENARIO is durable, bulk, replay, big (4-6), growth or long (8): one group alone, e.g. under a profiler.
 // Runs every scenario, each in its own child process, against real database files in a
 // temporary folder, and prints one Markdown table. Exit status 0 whatever the verdicts
 // (a MISS is a finding, not a failure); 1 when a scenario could not run; 2 on bad usage.
@@ -38,11 +38,13 @@ struct plan {
   std::int64_t growth_cases;
   int process_runs;            // scenarios 5-6: runs of the CLI per measurement
   std::size_t batch;           // cases per import transaction
+  std::vector<int> long_steps;  // scenario 8: steps of the long procedure, smallest first
 };
 
-const plan k_smoke{"smoke", 20, 200, 2'000, 2'000, 100, {500, 2'000}, 20, 3, 500};
-const plan k_quick{"quick", 300, 5'000, 100'000, 100'000, 1'000, {10'000, 100'000}, 300, 20, 500};
-const plan k_full{"full", 3'000, 50'000, 1'000'000, 1'000'000, 1'000, {10'000, 100'000, 1'000'000}, 2'000, 100, 500};
+const plan k_smoke{"smoke", 20, 200, 2'000, 2'000, 100, {500, 2'000}, 20, 3, 500, {100, 1'000}};
+const plan k_quick{"quick", 300, 5'000, 100'000, 100'000, 1'000, {10'000, 100'000}, 300, 20, 500, {1'000, 5'000}};
+const plan k_full{"full", 3'000, 50'000, 1'000'000, 1'000'000, 1'000, {10'000, 100'000, 1'000'000}, 2'000, 100, 500,
+                  {1'000, 20'000}};
 
 constexpr std::int64_t k_events_per_full_case = 8;  // opened + deadline, submitted + deadline cleared, 4 more
 constexpr instant k_history_from{1736125200};       // 2025-01-06T09:00+08:00: the cases already overdue
@@ -79,14 +81,15 @@ class bench_run {
                                                                              {"bulk", &bench_run::bulk},
                                                                              {"replay", &bench_run::replay},
                                                                              {"big", &bench_run::big_database},
-                                                                             {"growth", &bench_run::growth}};
+                                                                             {"growth", &bench_run::growth},
+                                                                             {"long", &bench_run::long_procedure}};
     bool found = false;
     for (const auto& [name, group] : groups)
       if (opts_.only.empty() || opts_.only == name) {
         found = true;
         (this->*group)();
       }
-    if (!found) throw std::runtime_error("--only: no scenario '" + opts_.only + "'; use durable, bulk, replay, big or growth");
+    if (!found) throw std::runtime_error("--only: no scenario '" + opts_.only + "'; use durable, bulk, replay, big, growth or long");
   }
 
   const report& results() const { return report_; }
@@ -227,6 +230,40 @@ class bench_run {
                    i == 0 ? "" : fmt::format("{:.2f}× the first", ratio),
                    last ? fmt::format("≤ 1.3× at {}", count(static_cast<double>(stored))) : "",
                    last ? std::optional<bool>(ratio <= 1.3) : std::nullopt});
+    }
+  }
+
+  // Scenario 8: every command loads its procedures, so a procedure of many steps must cost time
+  // linear in its size (it was quadratic: 10 s a command at 20,000 steps).
+  void long_procedure() {
+    std::vector<double> per_step;
+    const int runs = std::min(plan_.process_runs, 10);
+    for (std::size_t i = 0; i < plan_.long_steps.size(); ++i) {
+      const int steps = plan_.long_steps[i];
+      progress(fmt::format("8. a procedure of {} steps", steps));
+      bench_paths paths = paths_;
+      paths.procedures = file(fmt::format("long{}", steps));
+      write_long_procedure(opts_.source, paths.procedures, steps);
+      const std::string yaml = (fs::path(paths.procedures) / "long.yaml").string();
+      const auto loaded = isolated([&] { return load_procedure(yaml, runs); });
+      // The first command deploys the folder; by the clock, so the database is a production one.
+      const std::string db = file(fmt::format("long{}.db", steps));
+      if (run_program({paths.caseflow, "--db", db, "--procedures", paths.procedures, "--as", "clerk.a", "start", "long",
+                       "--id", "LONG-1"}) != 0)
+        throw std::runtime_error(fmt::format("`caseflow start long` failed on the procedure of {} steps", steps));
+      const auto shown = cli_runs(paths, db, {"show", "LONG-1"}, runs);
+      const double mean = loaded["latency"]["mean"].get<double>();
+      per_step.push_back(mean / steps);
+      const double ratio = per_step.back() / per_step.front();
+      const bool last = i + 1 == plan_.long_steps.size();
+      const std::string size = fmt::format("{} steps, {} KB", count(steps), fs::file_size(yaml) / 1024);
+      report_.add({i == 0 ? "8. a long procedure: `load_procedure_file`, mean" : "", size, duration_us(mean),
+                   us(loaded["latency"], "p50"), us(loaded["latency"], "p99"), rss(loaded), "",
+                   i == 0 ? "" : fmt::format("{:.2f}× the first, a step", ratio),
+                   last ? fmt::format("≤ 1.3× a step at {}", count(steps)) : "",
+                   last ? std::optional<bool>(ratio <= 1.3) : std::nullopt});
+      report_.add({"   `caseflow show CASE` on it (whole process)", size, "", us(shown["latency"], "p50"),
+                   us(shown["latency"], "p99"), "", "", "", "", std::nullopt});
     }
   }
 

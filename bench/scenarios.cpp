@@ -7,6 +7,7 @@
 
 #include "caseflow/chain.h"
 #include "caseflow/importer.h"
+#include "caseflow/loader.h"
 #include "caseflow/runtime.h"
 #include "caseflow/sqlite_store.h"
 #include "measure.h"
@@ -123,6 +124,21 @@ nlohmann::json cli_do(const bench_paths& paths, const std::string& db, std::int6
     if (code != 0) throw std::runtime_error(fmt::format("`caseflow do H{:07} submit` exited with {}", first + i, code));
   }
   return {{"latency", latency.summary()}};
+}
+
+nlohmann::json load_procedure(const std::string& file, int runs) {
+  latencies latency;
+  std::size_t steps = 0;
+  const stopwatch all;
+  for (int i = 0; i < runs; ++i) {
+    diagnostics problems;
+    const stopwatch one;
+    const std::optional<procedure> loaded = load_procedure_file(file, &problems);
+    latency.add(one.micros());
+    if (!loaded) throw std::runtime_error("cannot load " + file + ": " + (problems.empty() ? "" : to_string(problems.front())));
+    steps = loaded->steps.size();
+  }
+  return {{"steps", steps}, {"seconds", all.seconds()}, {"latency", latency.summary()}};
 }
 
 }  // namespace caseflow::bench

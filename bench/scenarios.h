@@ -44,4 +44,8 @@ nlohmann::json cli_runs(const bench_paths& paths, const std::string& db, const s
 // `caseflow do H… submit` on `runs` different imported cases, numbered from `first`, by the clock.
 nlohmann::json cli_do(const bench_paths& paths, const std::string& db, std::int64_t first, int runs);
 
+// Loads one procedure file `runs` times with load_procedure_file, as every command does.
+// {steps, seconds (all runs), latency}
+nlohmann::json load_procedure(const std::string& file, int runs);
+
 }  // namespace caseflow::bench

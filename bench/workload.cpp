@@ -19,6 +19,23 @@ void assemble_procedures(const std::string& source_dir, const std::string& dir) 
            fs::copy_options::recursive | fs::copy_options::overwrite_existing);
 }
 
+void write_long_procedure(const std::string& source_dir, const std::string& dir, int steps) {
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(source_dir) / "bench" / "procedures" / "org.yaml", fs::path(dir) / "org.yaml",
+                fs::copy_options::overwrite_existing);
+  fs::copy(fs::path(source_dir) / "processes" / "calendars", fs::path(dir) / "calendars",
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  std::ofstream out(fs::path(dir) / "long.yaml");
+  out << "procedure: long\nname: { zh: 长流程, en: Long procedure }\nversion: \"1.0\"\ncalendar: cn-mainland\n"
+         "roles:\n  clerk: { zh: 办事员, en: Clerk }\nfields:\n  note: { type: text, name: 备注 }\nstart: s0\nsteps:\n";
+  for (int i = 0; i < steps; ++i)
+    out << fmt::format("  s{0}:\n    name: 第{0}步\n    role: clerk\n    limits:\n      - {{ rule: r{0}, within: 2 working days }}\n"
+                       "    actions:\n      next: {{ to: {1}, sets: [note] }}\n",
+                       i, i + 1 < steps ? fmt::format("s{}", i + 1) : std::string("end"));
+  out << "  end:\n    name: 结束\n    terminal: true\n";
+  if (!out) throw std::runtime_error("cannot write " + (fs::path(dir) / "long.yaml").string());
+}
+
 namespace {
 void require_clean(const diagnostics& problems, const std::string& what) {
   if (has_errors(problems)) throw std::runtime_error("cannot load " + what + ": " + to_string(problems.front()));

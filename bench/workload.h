@@ -18,6 +18,12 @@ namespace caseflow::bench {
 // calendars (processes/calendars), copied into `dir`.
 void assemble_procedures(const std::string& source_dir, const std::string& dir);
 
+// A procedures folder holding the benchmark's organisation, the calendars and one procedure
+// `long` of `steps` steps in a line (s0 … s{steps-1}, then the terminal `end`), each with a
+// name, the clerk's role, a 2-working-day limit and one action `next`: about 160 bytes and 22
+// YAML nodes a step, as a generated procedure of a large organisation would be.
+void write_long_procedure(const std::string& source_dir, const std::string& dir, int steps);
+
 // The procedures, organisation and calendars of a procedures folder, loaded as the CLI does.
 // Throws std::runtime_error on any load error. Non-copyable (a runtime keeps references).
 struct world {

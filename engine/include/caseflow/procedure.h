@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -292,6 +293,12 @@ struct procedure {
   std::string file;              // where it was loaded from
   std::string source_text;       // the exact YAML text
   std::string hash;              // SHA-256 (hex) of source_text: the definition's identity
+  // Where each step sits in `steps`, by id, so that a procedure of thousands of steps loads and
+  // runs in time linear in its size. Built by index_steps() (the loader calls it); find_step
+  // checks every hit against `steps` and searches linearly on a miss, so a stale or missing
+  // index is slower, never wrong.
+  std::unordered_map<std::string, std::size_t> step_positions;
+  void index_steps();
 
   const step_def* find_step(std::string_view step_id) const;
   // What a timer of `kind` fires: an escalation's effects (rule = its id), or the on_breach of a

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -48,11 +49,12 @@ std::string plain_yaml_message(const std::string& message) {
 }
 
 // What a YAML document may hold: bounds that no procedure, calendar or organisation comes near
-// (the largest shipped file is about 10 KB and a few levels deep) and that keep a hostile
-// file from costing more than a moment: an alias bomb (anchors of aliases of anchors) expands
-// exponentially when walked, and a deep nesting recurses.
-constexpr std::size_t k_max_document_bytes = 1 << 20;
-constexpr std::uint64_t k_max_expanded_nodes = 200'000;
+// (the largest shipped file is about 10 KB and a few levels deep; a generated procedure of
+// 20,000 steps, each with a name, a role, a limit and an action, is 3.2 MB and 440,000 nodes)
+// and that keep a hostile file from costing more than a moment: an alias bomb (anchors of
+// aliases of anchors) expands exponentially when walked, and a deep nesting recurses.
+constexpr std::size_t k_max_document_bytes = 8 << 20;
+constexpr std::uint64_t k_max_expanded_nodes = 1'000'000;
 constexpr int k_max_depth = 64;
 
 // Counts the nodes of a document as they would be walked, aliases expanded, from the parser's
@@ -181,15 +183,13 @@ void yaml_reader::report_duplicate_keys(const YAML::Node& node) {
   if (node.IsSequence())
     for (const auto& item : node) report_duplicate_keys(item);
   if (!node.IsMap()) return;
-  std::vector<YAML::Node> seen;
+  std::unordered_map<std::string, YAML::Node> seen;  // key → where it first appeared
   for (const auto& entry : node) {
     if (entry.first.IsScalar()) {
-      auto first = std::find_if(seen.begin(), seen.end(), [&](const YAML::Node& k) { return k.Scalar() == entry.first.Scalar(); });
-      if (first != seen.end())
+      const auto [first, fresh] = seen.emplace(entry.first.Scalar(), entry.first);
+      if (!fresh)
         error(entry.first, fmt::format("duplicate key '{}' (first at line {}); a key may appear once", entry.first.Scalar(),
-                                       position(*first).first));
-      else
-        seen.push_back(entry.first);
+                                       position(first->second).first));
     }
     report_duplicate_keys(entry.second);
   }

@@ -5,6 +5,7 @@
 #include <deque>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -148,6 +149,7 @@ class procedure_reader {
     read_roles(root["roles"], &p);
     read_fields(root["fields"], &p);
     read_steps(root["steps"], &p);
+    p.index_steps();
     if (!root["start"]) {
       in_.error(root, "missing 'start:' (the first step)");
     } else if (auto start = in_.scalar(root["start"], "start")) {
@@ -331,8 +333,12 @@ class procedure_reader {
       for (const auto& field : fields)
         if (!p.find_field(field)) in_.error(at, fmt::format("unknown field '{}'{}", field, did_you_mean(field, field_ids)));
     };
+    // yaml-cpp finds a map key by scanning the map: index the step bodies once.
+    std::unordered_map<std::string, YAML::Node> bodies;
+    if (steps_node.IsMap())
+      for (const auto& entry : steps_node) bodies.emplace(entry.first.Scalar(), entry.second);
     for (auto& step : p.steps) {
-      const YAML::Node body = steps_node[step.id];
+      const YAML::Node body = bodies[step.id];
       check_roles(step.roles, body["role"]);
       if (step.terminal && !step.actions.empty())
         in_.error(body["actions"], fmt::format("terminal step '{}' cannot have actions; use 'resolved: true' for a "
@@ -372,7 +378,7 @@ class procedure_reader {
         }
       }
     }
-    check_reachable(steps_node, p);
+    check_reachable(bodies, p);
   }
 
   void compile_guard(const YAML::Node& node, const field_signatures& names, const std::string& calendar,
@@ -715,7 +721,7 @@ class procedure_reader {
     }
   }
 
-  void check_reachable(const YAML::Node& steps_node, const procedure& p) {
+  void check_reachable(const std::unordered_map<std::string, YAML::Node>& bodies, const procedure& p) {
     if (!p.find_step(p.start)) return;
     std::set<std::string> seen{p.start};
     std::deque<std::string> queue{p.start};
@@ -728,7 +734,7 @@ class procedure_reader {
     }
     for (const auto& step : p.steps)
       if (!seen.count(step.id))
-        in_.error(steps_node[step.id], fmt::format("step '{}' is unreachable from the start step '{}'", step.id, p.start));
+        in_.error(bodies.at(step.id), fmt::format("step '{}' is unreachable from the start step '{}'", step.id, p.start));
   }
 
   yaml_reader& in_;

@@ -21,7 +21,17 @@ std::string display_name::preferred(std::string_view fallback) const {
 }
 
 const action_def* step_def::find_action(std::string_view action_id) const { return find_by_id(actions, action_id); }
-const step_def* procedure::find_step(std::string_view step_id) const { return find_by_id(steps, step_id); }
+void procedure::index_steps() {
+  step_positions.clear();
+  for (std::size_t i = 0; i < steps.size(); ++i) step_positions.emplace(steps[i].id, i);
+}
+
+const step_def* procedure::find_step(std::string_view step_id) const {
+  if (const auto it = step_positions.find(std::string(step_id));
+      it != step_positions.end() && it->second < steps.size() && steps[it->second].id == step_id)
+    return &steps[it->second];
+  return find_by_id(steps, step_id);
+}
 
 procedure::timer_rule procedure::find_timer_rule(std::string_view kind, std::string_view rule) const {
   if (kind == "escalation")

@@ -269,16 +269,39 @@ TEST_CASE("loader: missing org file is a diagnostic") {
   CHECK(to_string(out[0]) == "/nonexistent/org.yaml: cannot read the organisation file");
 }
 
-// Bounds on what a YAML file may hold (base/yaml_reader.cpp): a file over 1 MiB is refused before
+// find_step goes through the index the loader builds (procedure::step_positions); an index
+// left stale by a later change to `steps` makes it slower, never wrong.
+TEST_CASE("loader: steps are found through their index, and a stale index is never wrong") {
+  diagnostics out;
+  auto p = load_procedure_text(k_valid, "demo.yaml", &out);
+  REQUIRE(p.has_value());
+  CHECK(p->step_positions.size() == 3);
+  for (const char* id : {"open", "review", "done"}) {
+    REQUIRE(p->find_step(id) != nullptr);
+    CHECK(p->find_step(id)->id == id);
+  }
+  CHECK(p->find_step("closed") == nullptr);
+  procedure changed = *p;  // the index is copied with the positions it holds
+  changed.steps.erase(changed.steps.begin());
+  changed.steps.push_back(step_def{});
+  changed.steps.back().id = "archived";
+  CHECK(changed.find_step("open") == nullptr);
+  for (const char* id : {"review", "done", "archived"}) {
+    REQUIRE(changed.find_step(id) != nullptr);
+    CHECK(changed.find_step(id)->id == id);
+  }
+}
+
+// Bounds on what a YAML file may hold (base/yaml_reader.cpp): a file over 8 MiB is refused before
 // it is parsed; an alias bomb and a deep nesting are refused from the parser's events.
-TEST_CASE("loader: a file over 1 MiB is refused before it is parsed") {
+TEST_CASE("loader: a file over 8 MiB is refused before it is parsed") {
   std::string text = "procedure: big\n# ";
-  text += std::string((1 << 20) - text.size() + 1, 'x');
-  REQUIRE(text.size() == (1 << 20) + 1);
+  text += std::string((8 << 20) - text.size() + 1, 'x');
+  REQUIRE(text.size() == (8 << 20) + 1);
   diagnostics out;
   CHECK_FALSE(load_procedure_text(text, "big.yaml", &out).has_value());
   REQUIRE(out.size() == 1);
-  CHECK(to_string(out[0]) == "big.yaml:1:1: the file is 1048577 bytes; caseflow reads YAML files of at most 1048576 bytes");
+  CHECK(to_string(out[0]) == "big.yaml:1:1: the file is 8388609 bytes; caseflow reads YAML files of at most 8388608 bytes");
 }
 
 TEST_CASE("loader: 64 levels of nesting are read, 65 are refused") {
