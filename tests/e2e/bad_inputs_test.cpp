@@ -11,6 +11,8 @@
 //     setup: [[--as, zhang.wei, start, ...]]  # commands run (and required to succeed) first
 //     env: { NAME: value }
 //     file_size_limit: 20000   # RLIMIT_FSIZE for the child (SIGXFSZ ignored): a full disk
+//     folder: read_only        # the case's folder (and its database's) unwritable to the child
+//                              # (e2e/unwritable_folder.h)
 //     args: [do, TS-2026-00001, forward]
 //     exit: 1
 //     stdout: ""        # exact; default empty
@@ -35,6 +37,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "e2e/cli_runner.h"
+#include "e2e/unwritable_folder.h"
 
 namespace caseflow::test {
 namespace {
@@ -123,9 +126,9 @@ TEST_CASE("bad inputs: every catalogue case gets its exact message and exit code
     CHECK_MESSAGE(++seen[name] == 1, "a second case named ", name);
     ++kinds[name.substr(0, name.find(':'))];
   }
-  CHECK(cases.size() == 138);
+  CHECK(cases.size() == 139);
   const std::map<std::string, int> promised{{"procedure", 53}, {"calendar", 8}, {"org", 14}, {"cli", 46},
-                                            {"database", 13}, {"deployment", 4}};
+                                            {"database", 14}, {"deployment", 4}};
   CHECK(kinds == promised);
 
   // Each case is a subcase of its own: one whose set-up fails does not stop the others.
@@ -159,7 +162,12 @@ TEST_CASE("bad inputs: every catalogue case gets its exact message and exit code
     for (const auto& a : c["args"]) args.push_back(substitute(a.as<std::string>(), values));
     const rlim_t limit = c["file_size_limit"] ? c["file_size_limit"].as<rlim_t>() : 0;
 
-    const run_result r = run_limited(args, env, dir, limit);
+    const bool read_only_folder = scalar_or(c["folder"], "writable") == "read_only";
+    REQUIRE_MESSAGE((read_only_folder || scalar_or(c["folder"], "writable") == "writable"), "unknown folder kind");
+    scratch_dir output;  // a child that may not write the case's folder writes its output here
+    const std::optional<unwritable_folder> locked =
+        read_only_folder ? std::optional<unwritable_folder>(std::in_place, dir.path()) : std::nullopt;
+    const run_result r = locked ? locked->run_caseflow(args, output, env) : run_limited(args, env, dir, limit);
     CHECK(r.exit_code == c["exit"].as<int>());
     CHECK(r.out == substitute(scalar_or(c["stdout"], ""), values));
     CHECK(r.err == substitute(scalar_or(c["stderr"], ""), values));

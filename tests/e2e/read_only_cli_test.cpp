@@ -1,7 +1,8 @@
 // Promises of the command line that no other test holds to: `--read-only` (and
 // CASEFLOW_READ_ONLY) refuses every writing command and writes nothing (and `dispatch` sends
 // nothing); the database and its
-// -wal and -shm files are created owner-only; `assign` and `list --procedure/--step/--open/--mine`.
+// -wal and -shm files are created owner-only; a database in a folder this user may not write is
+// read with --read-only (and a write says why it cannot be); `assign` and `list --procedure/--step/--open/--mine`.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "e2e/cli_runner.h"
 #include "e2e/cli_session.h"
 #include "e2e/notify_servers.h"
+#include "e2e/unwritable_folder.h"
 
 namespace caseflow::test {
 namespace {
@@ -130,6 +132,52 @@ TEST_CASE("read-only: dispatch and outbox retry are refused, write nothing and s
   CHECK_FALSE(dispatched == before);
   CHECK(must("2026-03-02T10:31+08:00", {"--as", "wang.fang", "outbox", "retry", "1"}) == "outbox message 1 requeued\n");
   CHECK_FALSE(stored_bytes(s.dir().db()) == dispatched);
+}
+
+// SQLite reads a WAL database through a -shm file it creates beside it, so --read-only failed on
+// a copy in a read-only folder ("the database is read-only"); the file is now read as immutable
+// when no -wal shows a writer at work (engine/src/store/sqlite/store.cpp).
+TEST_CASE("read-only: a database in a folder this user may not write is read with --read-only; a write says why not") {
+  cli_session s;
+  const std::string id = seeded_complaint(s);
+  REQUIRE_FALSE(std::filesystem::exists(s.dir().db() + "-wal"));  // closed cleanly: the main file holds it all
+  const nlohmann::json shown = s.json_at(k_day, {"show", id, "--json"});
+  scratch_dir storage;
+  scratch_dir output;
+  const std::string db = storage.db();
+  std::filesystem::copy_file(s.dir().db(), db);
+  const unwritable_folder locked(storage.path());
+  const db_snapshot before = stored_bytes(db);
+  const auto reading = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--now", k_day, "--read-only"});
+    return locked.run_caseflow(args, output);
+  };
+
+  const run_result listed = reading({"list"});
+  CHECK(listed.exit_code == 0);
+  CHECK(listed.err.empty());
+  CHECK(listed.out.find(id + "  complaint") != std::string::npos);
+  const run_result show = reading({"show", id, "--json"});
+  REQUIRE(show.exit_code == 0);
+  CHECK(nlohmann::json::parse(show.out) == shown);
+  const run_result verified = reading({"verify"});
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out.rfind("verified: ", 0) == 0);
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--db", db, "--now", k_day, "--as", "zhang.wei", "note", id, "客户来电"},
+        std::vector<std::string>{"--db", db, "--now", k_day, "list"}}) {
+    CAPTURE(args.back());
+    const run_result refused = locked.run_caseflow(args, output);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.out.empty());
+    CHECK(refused.err == "caseflow: " + db +
+                             ": this user may not write the folder the database is in (SQLite keeps its -wal and -shm "
+                             "files beside it); give --read-only to read it; nothing was written\n");
+  }
+  CHECK(stored_bytes(db) == before);
+  CHECK_FALSE(std::filesystem::exists(db + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(db + "-shm"));
 }
 
 TEST_CASE("files: the database, its -wal and its -shm are created owner-only whatever the umask") {

@@ -2,7 +2,9 @@
 #include "caseflow/sqlite_store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -92,9 +94,12 @@ struct sqlite_store::impl {
     // Two processes opening a new database at once race to create the schema and switch
     // it to WAL; the loser sees SQLITE_BUSY outside any busy handler, so retry briefly.
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+    bool immutable = false;  // see read_only_folder below
     for (;;) {
       try {
-        SQLite::Database db(path, options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE,
+        SQLite::Database db(immutable ? immutable_uri(path) : path,
+                            options.read_only ? SQLite::OPEN_READONLY | (immutable ? SQLite::OPEN_URI : 0)
+                                              : SQLite::OPEN_READWRITE,
                             options.busy_timeout_ms);
         db.exec("PRAGMA foreign_keys = ON");
         db.exec("PRAGMA synchronous = NORMAL");
@@ -107,6 +112,15 @@ struct sqlite_store::impl {
           db.exec("PRAGMA journal_mode = WAL");
         return db;
       } catch (const SQLite::Exception& e) {
+        if (!immutable && read_only_folder(path, e)) {
+          if (!options.read_only)
+            throw store_error(fmt::format("{}: this user may not write the folder the database is in (SQLite keeps "
+                                          "its -wal and -shm files beside it); give --read-only to read it; nothing "
+                                          "was written",
+                                          path));
+          immutable = true;
+          continue;
+        }
         const bool busy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
         if (busy && std::chrono::steady_clock::now() < give_up) {
           std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -115,6 +129,31 @@ struct sqlite_store::impl {
         throw store_error(fmt::format("{}: {}", path, detail::explain_sqlite_error(e)));
       }
     }
+  }
+
+  // Whether a read-only open failed only because the database sits in a folder this process may
+  // not write: SQLite reads a WAL database through a -shm file it must create beside it. When
+  // there is no -wal file either, the main file holds every committed transaction and no writer
+  // is at work (a writer keeps its -wal until it closes), so the file is read as immutable. A
+  // writer that starts while such a read runs (the folder's owner) may make it report the file
+  // corrupt; the README says so.
+  static bool read_only_folder(const std::string& path, const SQLite::Exception& e) {
+    if (e.getErrorCode() != SQLITE_READONLY && e.getErrorCode() != SQLITE_CANTOPEN) return false;
+    std::error_code ignored;
+    if (std::filesystem::exists(path + "-wal", ignored)) return false;
+    const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+    return ::access(folder.c_str(), W_OK) != 0;
+  }
+
+  // `file:` URI of `path` with ?immutable=1 (RFC 3986 percent-encoding of every byte that is
+  // not unreserved or '/').
+  static std::string immutable_uri(const std::string& path) {
+    std::string uri = "file:";
+    for (const unsigned char c : std::filesystem::absolute(path).string()) {
+      if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') uri += static_cast<char>(c);
+      else uri += fmt::format("%{:02X}", c);
+    }
+    return uri + "?immutable=1";
   }
 
   // Replaces each personal field value in `fields` by its keyed digest, the value and a new
