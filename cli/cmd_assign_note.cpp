@@ -15,6 +15,7 @@ namespace {
 struct case_text_options {
   std::string case_id;
   std::string text;
+  std::string branch;  // the position assigned ("" = the main path)
 };
 
 int run_case_command(context& ctx, const case_text_options& opts, command::kind kind) {
@@ -23,6 +24,7 @@ int run_case_command(context& ctx, const case_text_options& opts, command::kind 
   cmd.actor = ctx.user();
   if (kind == command::kind::assign) cmd.assignee = opts.text;  // "" unassigns
   else cmd.comment = opts.text;
+  cmd.branch = opts.branch;
   outcome result = ctx.runtime().execute(opts.case_id, cmd, ctx.now());
   if (result.result != outcome::status::done) return report_outcome(result);
   if (ctx.options().json) {
@@ -44,6 +46,7 @@ void add(CLI::App& app, const global_options& options, int* exit, command::kind 
   sub->fallthrough();
   sub->add_option("case", opts->case_id, "case id")->required();
   sub->add_option(assign ? "person" : "text", opts->text, assign ? "person id from org.yaml" : "the note")->required();
+  if (assign) sub->add_option("--branch", opts->branch, "assign an open branch of the case instead of its main path");
   sub->callback([&options, opts, exit, kind] {
     *exit = guarded(options, [&](context& ctx) { return run_case_command(ctx, *opts, kind); });
   });

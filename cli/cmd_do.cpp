@@ -15,6 +15,7 @@ struct do_options {
   std::string action;
   std::vector<std::string> sets;
   std::string comment;
+  std::string branch;
 };
 
 int run_do(context& ctx, const do_options& opts) {
@@ -24,6 +25,7 @@ int run_do(context& ctx, const do_options& opts) {
   cmd.action = opts.action;
   cmd.sets = parse_sets(opts.sets);
   cmd.comment = opts.comment;
+  cmd.branch = opts.branch;
   outcome result = ctx.runtime().execute(opts.case_id, cmd, ctx.now());
   if (result.result != outcome::status::done) return report_outcome(result);
   // The action's own event; deadline bookkeeping by `system` may follow it.
@@ -33,7 +35,8 @@ int run_do(context& ctx, const do_options& opts) {
     for (const auto& e : result.events) events.push_back(event_view(e));
     print_json({{"id", result.case_id}, {"step", result.events.back().to_step}, {"events", events}});
   } else {
-    print_line(fmt::format("{}: {} → {} ({} as {})", result.case_id, last.from_step, last.to_step,
+    print_line(fmt::format("{}{}: {} → {} ({} as {})", result.case_id,
+                           last.branch.empty() ? "" : " branch " + last.branch, last.from_step, last.to_step,
                            last.actor, last.on_behalf_of.empty() ? last.role : last.role + " for " + last.on_behalf_of));
   }
   return k_exit_done;
@@ -49,6 +52,8 @@ void setup_do(CLI::App& app, const global_options& options, int* exit) {
   sub->add_option("action", opts->action, "action name (see `caseflow show CASE`)")->required();
   sub->add_option("--set", opts->sets, "field value, name=value (repeatable)");
   sub->add_option("--comment", opts->comment, "a comment recorded with the action");
+  sub->add_option("--branch", opts->branch,
+                  "the open branch to act on (see `caseflow show CASE`); needed only when the action is open in several");
   sub->callback([&options, opts, exit] { *exit = guarded(options, [&](context& ctx) { return run_do(ctx, *opts); }); });
 }
 

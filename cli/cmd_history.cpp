@@ -33,6 +33,10 @@ std::string describe(const event& e) {
     what += " [" + changes + "]";
   }
   if (!e.comment.empty()) what += fmt::format(" “{}”", e.comment);
+  if (e.kind == event_kind::branches_opened)
+    for (const auto& b : e.data.value("branches", nlohmann::json::array()))
+      what += fmt::format(" {}→{}", b.value("id", ""), b.value("step", ""));
+  if (!e.branch.empty()) what = fmt::format("[{}] {}", e.branch, what);
   return what;
 }
 

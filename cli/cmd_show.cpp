@@ -77,7 +77,8 @@ int run_show(context& ctx, const show_options& opts) {
   const procedure& p = *loaded->definition;
   const case_state& c = loaded->state;
   const std::string user = ctx.options().as;
-  const auto options = actions_for(p, ctx.org(), c, user, ctx.runtime().moment_for(p, ctx.now()));
+  const moment moment = ctx.runtime().moment_for(p, ctx.now());
+  const auto options = actions_for(p, ctx.org(), c, user, moment);
   const step_def* step = p.find_step(c.step);
   const calendar* cal = ctx.runtime().calendar_for(p);
   const instant now = ctx.now();
@@ -85,20 +86,51 @@ int run_show(context& ctx, const show_options& opts) {
   // Erased personal values are gone from the state; they show as "[erased]".
   nlohmann::json fields_shown = fields_to_json(c.fields);
   mark_erased(fields_shown, erased_fields(ctx.store().case_events(c.id)), /*add_missing=*/true);
+  // The open branches, each with the actions this user has there (parallel work).
+  std::vector<std::pair<const case_branch*, std::vector<action_option>>> branches;
+  for (const auto& b : c.branches)
+    if (b.is_open()) branches.emplace_back(&b, actions_for(p, ctx.org(), c, user, moment, b.id));
   if (ctx.options().json) {
-    nlohmann::json deadlines = nlohmann::json::array();
-    for (const auto& d : c.deadlines) {
-      const auto st = status_of(d, cal, now);
-      deadlines.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", ctx.format_time(d.due, &p)},
-                           {"due_utc", format_instant_utc(d.due)}, {"provisional", d.provisional},
-                           {"calendar_version", d.calendar_version}, {"breached", d.breached}, {"overdue", st.overdue},
-                           {st.overdue ? "overdue_seconds" : (st.working ? "working_seconds_left" : "seconds_left"),
-                            st.seconds}});
-      if (d.extended_from) deadlines.back()["extended_from"] = ctx.format_time(*d.extended_from, &p);
-      if (d.window_start) deadlines.back()["window_start"] = ctx.format_time(*d.window_start, &p);
+    // The deadlines of position `branch`, or of every position when null.
+    auto deadlines_of = [&](const std::string* branch) {
+      nlohmann::json deadlines = nlohmann::json::array();
+      for (const auto& d : c.deadlines) {
+        if (branch && d.branch != *branch) continue;
+        const auto st = status_of(d, cal, now);
+        deadlines.push_back({{"rule", d.rule}, {"kind", d.kind}, {"due", ctx.format_time(d.due, &p)},
+                             {"due_utc", format_instant_utc(d.due)}, {"provisional", d.provisional},
+                             {"calendar_version", d.calendar_version}, {"breached", d.breached}, {"overdue", st.overdue},
+                             {st.overdue ? "overdue_seconds" : (st.working ? "working_seconds_left" : "seconds_left"),
+                              st.seconds}});
+        if (!d.branch.empty()) deadlines.back()["branch"] = d.branch;
+        if (d.extended_from) deadlines.back()["extended_from"] = ctx.format_time(*d.extended_from, &p);
+        if (d.window_start) deadlines.back()["window_start"] = ctx.format_time(*d.window_start, &p);
+      }
+      return deadlines;
+    };
+    auto actions_json = [&](const std::vector<action_option>& list) {
+      nlohmann::json actions = nlohmann::json::array();
+      for (const auto& o : list) actions.push_back(action_view(p, o));
+      return actions;
+    };
+    const nlohmann::json deadlines = deadlines_of(nullptr);
+    const nlohmann::json actions = actions_json(options);
+    nlohmann::json open_branches = nlohmann::json::array();
+    for (const auto& [b, branch_options] : branches) {
+      const step_def* at = p.find_step(b->step);
+      open_branches.push_back({{"id", b->id},
+                               {"name", b->name},
+                               {"fork", b->fork},
+                               {"parent", b->parent},
+                               {"step", b->step},
+                               {"step_name", at ? at->name.preferred(b->step) : b->step},
+                               {"roles", at ? at->roles : std::vector<std::string>{}},
+                               {"ends_in", b->end},
+                               {"assignee", b->assignee},
+                               {"entered_at", format_instant_utc(b->step_entered_at)},
+                               {"deadlines", deadlines_of(&b->id)},
+                               {"actions", actions_json(branch_options)}});
     }
-    nlohmann::json actions = nlohmann::json::array();
-    for (const auto& o : options) actions.push_back(action_view(p, o));
     print_json({{"id", c.id},
                 {"procedure", p.id},
                 {"definition", p.hash},
@@ -115,6 +147,7 @@ int run_show(context& ctx, const show_options& opts) {
                 {"approval", c.approval ? approval_view(*c.approval) : nlohmann::json()},
                 {"parent", c.parent.empty() ? nlohmann::json() : nlohmann::json(c.parent)},
                 {"subcases", subcases_view(c)},
+                {"branches", open_branches},
                 {"actions", actions}});
     return k_exit_done;
   }
@@ -156,17 +189,39 @@ int run_show(context& ctx, const show_options& opts) {
       subcases.add({s.id, s.procedure, s.open ? "open" : "finished in " + s.step, s.wait ? "yes" : "no"});
     std::cout << '\n' << subcases.str();
   }
-  if (options.empty()) return k_exit_done;
-  std::cout << '\n' << terminal_text(user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
-  table actions({"ACTION", "TO", "ROLES", "REQUIRES", "NOTE"});
-  for (const auto& o : options) {
-    std::string needs;
-    for (const auto& r : o.action->required_fields) needs += (needs.empty() ? "" : ",") + r;
-    std::string roles;
-    for (const auto& r : o.roles) roles += (roles.empty() ? "" : ",") + r;
-    std::string note = !o.why_not.empty() ? o.why_not : !o.permitted ? "not your role" : !o.guard_holds ? "condition false: " + o.action->guard->source() : "";
-    actions.add({o.action->id, o.action->to, roles, needs.empty() ? "-" : needs, note});
+  if (!branches.empty()) {
+    table open({"BRANCH", "STEP", "ROLES", "ASSIGNEE", "ENDS IN", "ENTERED"});
+    for (const auto& [b, branch_options] : branches) {
+      const step_def* at = p.find_step(b->step);
+      std::string roles;
+      for (const auto& r : at ? at->roles : std::vector<std::string>{}) roles += (roles.empty() ? "" : ",") + r;
+      open.add({b->id, b->step, roles.empty() ? "-" : roles, b->assignee.empty() ? "-" : b->assignee, b->end,
+                ctx.format_time(b->step_entered_at, &p)});
+    }
+    std::cout << "\nopen branches (act on one with --branch ID when an action is open in several):\n" << open.str();
   }
+  if (options.empty() && branches.empty()) return k_exit_done;
+  std::cout << '\n' << terminal_text(user.empty() ? "actions:" : fmt::format("actions for {}:", user)) << '\n';
+  // A BRANCH column only for a case with open branches: the table of other cases is unchanged.
+  table actions(branches.empty() ? std::vector<std::string>{"ACTION", "TO", "ROLES", "REQUIRES", "NOTE"}
+                                 : std::vector<std::string>{"ACTION", "BRANCH", "TO", "ROLES", "REQUIRES", "NOTE"});
+  auto add_actions = [&](const std::vector<action_option>& list, const std::string& branch) {
+    for (const auto& o : list) {
+      std::string needs;
+      for (const auto& r : o.action->required_fields) needs += (needs.empty() ? "" : ",") + r;
+      std::string roles;
+      for (const auto& r : o.roles) roles += (roles.empty() ? "" : ",") + r;
+      std::string note = !o.why_not.empty()  ? o.why_not
+                         : !o.permitted      ? "not your role"
+                         : !o.guard_holds    ? "condition false: " + o.action->guard->source()
+                                             : "";
+      std::vector<std::string> row{o.action->id, o.action->to, roles, needs.empty() ? "-" : needs, note};
+      if (!branches.empty()) row.insert(row.begin() + 1, branch.empty() ? "-" : branch);
+      actions.add(row);
+    }
+  };
+  add_actions(options, "");
+  for (const auto& [b, branch_options] : branches) add_actions(branch_options, b->id);
   std::cout << actions.str();
   return k_exit_done;
 }

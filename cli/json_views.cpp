@@ -54,11 +54,13 @@ nlohmann::json approval_view(const case_approval& a) {
 }
 
 nlohmann::json event_view(const event& e) {
-  return {{"id", e.id},         {"case", e.case_id},     {"seq", e.seq},
+  nlohmann::json view = {{"id", e.id},         {"case", e.case_id},     {"seq", e.seq},
           {"at", format_instant_utc(e.at)}, {"actor", e.actor}, {"role", e.role},
           {"on_behalf_of", e.on_behalf_of}, {"kind", e.kind}, {"action", e.action},
           {"from", e.from_step}, {"to", e.to_step},      {"data", e.data},
           {"comment", e.comment}, {"definition", e.definition_hash}, {"hash", e.hash}};
+  if (!e.branch.empty()) view["branch"] = e.branch;  // the position it acts on (parallel work)
+  return view;
 }
 
 }  // namespace caseflow::cli

@@ -16,7 +16,8 @@ nlohmann::json action_view(const procedure& p, const action_option& option);
 // {step, tier, amount, status, levels: [{level, roles, mode, approvals: [{actor, role,
 //  on_behalf_of, at, decision, comment}], done}], next: [roles]} — the chain fixed for a case.
 nlohmann::json approval_view(const case_approval& a);
-// {id, seq, at, actor, role, on_behalf_of, kind, action, from, to, data, comment, hash}
+// {id, seq, at, actor, role, on_behalf_of, kind, action, from, to, data, comment, hash}, and
+// `branch` for an event on a branch (parallel work).
 nlohmann::json event_view(const event& e);
 
 }  // namespace caseflow::cli

@@ -62,6 +62,7 @@ enum class refusal_code {
   unknown_person,
   time_out_of_order, // timed before the case's last event by more than k_clock_skew_seconds
   branch_not_open,   // the command names a branch that is unknown, finished or cancelled
+  branch_ambiguous,  // the action is open in several branches and the command names none
 };
 
 struct refusal {
@@ -109,9 +110,21 @@ void record_clamp(const command_time& t, decision* d);
 // branch_finished; when that makes its fork's join rule hold, by branch_cancelled for the
 // fork's branches still open and branches_joined, which moves the parent position to the
 // join's target (and, when that is the parent branch's end, finishes it too, and so on). An
-// action that would leave a fork step while branches it opened are open is refused.
+// action that would leave a fork step while branches it opened are open is refused, unless the
+// fork says `leaving: cancel` (then each is followed by branch_cancelled, reason "left"). An
+// event that puts a position in a fork step is followed by that fork's branches_opened.
 decision decide(const procedure& p, const organisation& org, const case_state& current, const command& cmd,
                 const moment& at);
+
+// The position an action named without a branch is taken on: the main path when its step has
+// `action` (as before forks existed), else the one open branch whose step has it (its id).
+// "" also when no position has it (decide then says the action is unknown). Refused with
+// branch_ambiguous, naming the branches, when several open branches have it.
+struct position_choice {
+  std::string branch;
+  std::optional<refusal> refused;
+};
+position_choice choose_position(const procedure& p, const case_state& c, std::string_view action);
 
 // An event by `system` on case `c` (next seq, same step), decided under `p`: the start of
 // every deadline, timer and approval bookkeeping event. On position `branch` ("" = the main

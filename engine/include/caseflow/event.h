@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "caseflow/procedure.h"
 #include "caseflow/value.h"
 
 namespace caseflow {
@@ -184,15 +185,6 @@ std::string branch_id(std::string_view parent, std::string_view name, std::strin
 // A deadline rule of a branch's position: `<rule>@<branch>` (`answer.limit@answer[sales]`); the
 // main path's rules stay unqualified, so a case without branches keeps its rule ids.
 std::string branch_rule(std::string_view branch, std::string_view rule);
-
-// The rule by which a fork's branches join: `all` (every branch not cancelled), `any` (the first
-// to finish) or `at_least` N (capped at the branches not cancelled). A join needs at least one
-// finished branch; open branches left when it is reached are cancelled (reason "joined").
-struct branch_join {
-  std::string mode = "all";  // all | any | at_least
-  int at_least = 0;          // for at_least
-  std::string target;        // the step the parent position goes on to
-};
 
 // One opening of branches (a branches_opened event) and its join.
 struct case_fork {

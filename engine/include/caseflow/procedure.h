@@ -225,6 +225,42 @@ struct approval_def {
   std::optional<std::size_t> tier_for(const field_values& fields, money amount) const;
 };
 
+// The rule by which a fork's branches join: `all` (every branch not cancelled), `any` (the first
+// to finish) or `at_least` N (capped at the branches not cancelled). A join needs at least one
+// finished branch; open branches left when it is reached are cancelled (reason "joined").
+struct branch_join {
+  std::string mode = "all";  // all | any | at_least
+  int at_least = 0;          // for at_least
+  std::string target;        // the step the parent position goes on to
+};
+
+// A fork step (`parallel:` in YAML) opens its branches when a position (the main path or a
+// branch) enters it, and the position waits there until they join:
+//   review:
+//     role: coordinator
+//     parallel:
+//       branches:
+//         legal:   { from: legal_review, until: reviewed }
+//         finance: { from: finance_review, until: reviewed }
+//       join: all              # all | any | at least N
+//       then: approval         # where the position goes on once they joined
+//       leaving: refuse        # refuse (default) | cancel: what an action leaving the step with
+//                              # branches open does (cancel records each branch_cancelled)
+// A branch is a path of ordinary steps from `from`; it finishes when it enters `until`. A step
+// that only ends branches needs no actions. Forks nest at most k_max_fork_depth deep.
+struct fork_branch_def {
+  std::string name;   // the branch's name (its id on the main path; see branch_id())
+  std::string from;   // its first step
+  std::string until;  // entering this step finishes it
+};
+struct fork_def {
+  std::vector<fork_branch_def> branches;
+  branch_join join;   // join.target is `then`
+  bool cancel_on_leave = false;
+};
+// A fork inside a branch of a fork is depth 2; deeper nesting is refused at load.
+inline constexpr int k_max_fork_depth = 2;
+
 struct step_def {
   std::string id;
   display_name name;
@@ -243,6 +279,7 @@ struct step_def {
   bool wait_for_subcases = false;
   // An action of this step `system` takes when the last open sub-case finishes ("" = none).
   std::string after_subcases;
+  std::optional<fork_def> fork;  // a fork step: `parallel:` (see fork_def)
 
   // Open means the case still needs work: neither terminal nor resolved.
   bool is_open() const { return !terminal && !resolved; }
@@ -303,7 +340,8 @@ struct procedure {
   const step_def* find_step(std::string_view step_id) const;
   // What a timer of `kind` fires: an escalation's effects (rule = its id), or the on_breach of a
   // step's limit or obligation (rule "step.id"), with a description for messages ("limit 'x'
-  // of step 'y'"). Null effects when the procedure has no such rule (reminders have none).
+  // of step 'y'"); a branch's rule `step.id@branch` names the same rule. Null effects when the
+  // procedure has no such rule (reminders have none).
   struct timer_rule {
     const timer_effects* effects = nullptr;
     std::string description;

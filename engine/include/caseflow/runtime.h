@@ -77,7 +77,8 @@ class runtime {
     std::optional<evidence> report;
   };
   outcome start_scheduled(const procedure& p, scheduled_case opening, instant now);
-  // Performs an act/assign/note command on an existing case.
+  // Performs an act/assign/note command on an existing case. An action given without a branch
+  // is taken on the position choose_position() picks (core.h).
   outcome execute(std::string_view case_id, command cmd, instant now);
 
   // Fires every timer due at `now` (at most `limit`), each exactly once: a timer another

@@ -21,7 +21,8 @@ std::string_view rule_for(refusal_code code) {
     case refusal_code::guard_failed: return "guard";
     case refusal_code::case_closed: return "terminal";
     case refusal_code::time_out_of_order: return "time";
-    case refusal_code::branch_not_open: return "branch";
+    case refusal_code::branch_not_open:
+    case refusal_code::branch_ambiguous: return "branch";
     case refusal_code::unknown_action:
     case refusal_code::invalid_value:
     case refusal_code::missing_value:
@@ -219,9 +220,25 @@ class checker {
     }
   }
 
-  // The end of a branch and a join, as decide() records them after the action that leads to
-  // them. (Which fork steps open which branches comes with the procedure's YAML for forks.)
+  // The opening, end, cancel-on-leaving and join of branches, as decide() records them after
+  // the event that leads to them.
   void check_branch_event(const event& e) {
+    if (e.kind == event_kind::branches_opened) {
+      const auto expected = detail::fork_opening(p_, state_, e.branch, e.at);
+      if (!expected || expected->data != e.data)
+        add(e, "branch", fmt::format("opened branches {} in step '{}', which the procedure does not open there now{}",
+                                     e.data.value("branches", nlohmann::json::array()).dump(), e.from_step,
+                                     expected ? " (it opens " + expected->data["branches"].dump() + ")" : ""));
+      return;
+    }
+    if (e.kind == event_kind::branch_cancelled) {
+      const case_branch* cancelled = state_.find_branch(e.branch);
+      const auto parent = cancelled ? state_.position(cancelled->parent) : std::nullopt;
+      if (e.data.value("reason", "") == "left" && parent && parent->step == cancelled->fork)
+        add(e, "branch", fmt::format("branch '{}' was cancelled as left, but its fork step '{}' was not left", e.branch,
+                                     cancelled->fork));
+      return;
+    }
     const case_branch* b = state_.find_branch(e.branch);
     if (e.kind == event_kind::branch_finished && b && b->step != b->end)
       add(e, "branch", fmt::format("branch '{}' finished in step '{}' but it ends in '{}'", e.branch, b->step, b->end));
@@ -246,7 +263,8 @@ class checker {
       add(e, "role", fmt::format("{} recorded a {} event, which only `system` may", e.actor, e.kind));
       return;
     }
-    if (e.kind == event_kind::branch_finished || e.kind == event_kind::branches_joined) {
+    if (e.kind == event_kind::branch_finished || e.kind == event_kind::branches_joined ||
+        e.kind == event_kind::branches_opened || e.kind == event_kind::branch_cancelled) {
       check_branch_event(e);
     } else if (e.kind == event_kind::timer_fired) {
       const std::string rule = e.data.value("rule", "");

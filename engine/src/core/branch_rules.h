@@ -41,13 +41,24 @@ std::optional<refusal> check_branch_open(const case_state& c, std::string_view b
 case_state branch_view(const case_state& c, std::string_view branch);
 
 // Refused when `action` would leave `step`, the step of position `branch` of `c`, while
-// branches that position opened are open.
+// branches that position opened are open, unless the step's fork says `leaving: cancel`.
 std::optional<refusal> check_open_branches(const case_state& c, std::string_view branch, const step_def& step,
                                            const action_def& action);
 
 // `decided` (decided on branch_view(before, branch)) with every event on `branch`, followed
 // by the branch_finished, branch_cancelled and branches_joined events it leads to.
 decision with_branch_effects(const procedure& p, const case_state& before, std::string_view branch, decision decided);
+
+// The branches_opened event position `branch` ("" = the main path) of `c` needs now: its step
+// is a fork step and the position has no open fork there (none, or the last one joined or
+// cancelled). Recorded by `system` at `at`. nullopt when it needs none.
+std::optional<event> fork_opening(const procedure& p, const case_state& c, std::string_view branch, instant at);
+
+// `decided` (decided on `before`) followed by what entering and leaving fork steps leads to:
+// each position that entered a fork step gets its branches_opened (fork_opening), and the open
+// branches of a fork their parent position left (the fork step says `leaving: cancel`) a
+// branch_cancelled with reason "left"; nested forks open in turn. A refusal is passed through.
+decision with_fork_effects(const procedure& p, const case_state& before, decision decided);
 
 // Who took actions in `step` on the main path and in any branch: segregation of duties on the
 // main path counts the work done in its branches.

@@ -45,6 +45,23 @@ std::vector<std::string> case_state::open_branches() const {
   return ids;
 }
 
+position_choice choose_position(const procedure& p, const case_state& c, std::string_view action) {
+  const auto has_action = [&](const std::string& step_id) {
+    const step_def* step = p.find_step(step_id);
+    return step && step->find_action(action);
+  };
+  if (has_action(c.step)) return {};
+  std::vector<std::string> candidates;
+  for (const auto& b : c.branches)
+    if (b.is_open() && has_action(b.step)) candidates.push_back(b.id);
+  if (candidates.size() <= 1) return {candidates.empty() ? "" : candidates.front(), std::nullopt};
+  std::string names;
+  for (const auto& id : candidates) names += fmt::format("{}{} (in {})", names.empty() ? "" : ", ", id, c.find_branch(id)->step);
+  return {"", refusal{refusal_code::branch_ambiguous,
+                      fmt::format("action '{}' is open in several branches of case {}: {}; name one with --branch", action,
+                                  c.id, names)}};
+}
+
 namespace detail {
 
 namespace {
@@ -150,7 +167,7 @@ std::optional<refusal> check_branch_open(const case_state& c, std::string_view b
   std::string why = fmt::format("case {} has no branch '{}'{}", c.id, branch, did_you_mean(branch, open));
   if (b && b->status == "finished") why = fmt::format("branch '{}' of case {} has finished (in step '{}')", branch, c.id, b->step);
   if (b && b->status == "cancelled") why = fmt::format("branch '{}' of case {} was cancelled", branch, c.id);
-  return refusal{refusal_code::branch_not_open, fmt::format("{}; {}", why, choices)};
+  return refusal{refusal_code::branch_not_open, fmt::format("{} ({})", why, choices)};
 }
 
 case_state branch_view(const case_state& c, std::string_view branch) {
@@ -172,7 +189,7 @@ case_state branch_view(const case_state& c, std::string_view branch) {
 
 std::optional<refusal> check_open_branches(const case_state& c, std::string_view branch, const step_def& step,
                                            const action_def& action) {
-  if (action.to == step.id) return std::nullopt;
+  if (action.to == step.id || (step.fork && step.fork->cancel_on_leave)) return std::nullopt;
   std::vector<std::string> open;
   for (const auto& b : c.branches)
     if (b.is_open() && b.parent == branch) open.push_back(fmt::format("{} (in {})", b.id, b.step));
@@ -248,6 +265,62 @@ decision with_branch_effects(const procedure& p, const case_state& before, std::
     joined.data = {{"fork", fork.step}, {"fork_seq", fork.seq}, {"finished", done}};
     add(std::move(joined));
     id = fork.parent;
+  }
+  return decided;
+}
+
+std::optional<event> fork_opening(const procedure& p, const case_state& c, std::string_view branch, instant at) {
+  const auto position = c.position(branch);
+  const step_def* step = position ? p.find_step(position->step) : nullptr;
+  if (!step || !step->fork) return std::nullopt;
+  for (const auto& f : c.forks)
+    if (f.parent == branch && f.step == step->id && !f.joined &&
+        std::any_of(c.branches.begin(), c.branches.end(),
+                    [&](const case_branch& b) { return b.fork_seq == f.seq && b.is_open(); }))
+      return std::nullopt;
+  const fork_def& fork = *step->fork;
+  nlohmann::json branches = nlohmann::json::array();
+  for (const auto& b : fork.branches)
+    branches.push_back({{"id", branch_id(branch, b.name)}, {"name", b.name}, {"value", ""}, {"step", b.from},
+                        {"end", b.until}});
+  event e = system_event(p, c, event_kind::branches_opened, at, branch);
+  e.data = {{"fork", step->id},
+            {"join", {{"mode", fork.join.mode}, {"at_least", fork.join.at_least}, {"target", fork.join.target}}},
+            {"branches", std::move(branches)}};
+  return e;
+}
+
+decision with_fork_effects(const procedure& p, const case_state& before, decision decided) {
+  if (!decided || decided.events.empty()) return decided;
+  case_state after = before;
+  for (const auto& e : decided.events) after = apply(p, std::move(after), e);
+  const instant at = decided.events.back().at;
+  auto add = [&](event e) {
+    after = apply(p, std::move(after), e);
+    decided.events.push_back(std::move(e));
+  };
+  // Each pass adds one event; forks nest at most k_max_fork_depth deep and a cancel closes
+  // a branch for good, so the passes end.
+  for (bool added = true; added;) {
+    added = false;
+    for (const auto& b : after.branches) {
+      const auto parent = after.position(b.parent);
+      if (!b.is_open() || !parent || parent->step == b.fork) continue;
+      event cancelled = system_event(p, after, event_kind::branch_cancelled, at, b.id);
+      cancelled.data = {{"reason", "left"}, {"fork", b.fork}};
+      add(std::move(cancelled));
+      added = true;
+      break;
+    }
+    if (added) continue;
+    std::vector<std::string> positions{""};
+    for (const auto& id : after.open_branches()) positions.push_back(id);
+    for (const auto& id : positions)
+      if (auto opening = fork_opening(p, after, id, at)) {
+        add(std::move(*opening));
+        added = true;
+        break;
+      }
   }
   return decided;
 }

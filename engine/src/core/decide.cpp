@@ -362,9 +362,11 @@ decision decide(const procedure& p, const organisation& org, const case_state& c
       if (!cmd.branch.empty())
         return {{}, refuse(refusal_code::branch_not_open,
                            fmt::format("a new case has no branches yet; open it without one (not '{}')", cmd.branch))};
-      return detail::with_approval_chain(p, current, decide_start(p, org, current, cmd, at));
+      return detail::with_fork_effects(p, current,
+                                       detail::with_approval_chain(p, current, decide_start(p, org, current, cmd, at)));
     case command::kind::act:
-      return detail::with_approval_chain(p, current, on_position(decide_action, p, org, current, cmd, at));
+      return detail::with_fork_effects(
+          p, current, detail::with_approval_chain(p, current, on_position(decide_action, p, org, current, cmd, at)));
     case command::kind::assign: return on_position(decide_assign, p, org, current, cmd, at);
     case command::kind::note: return on_position(decide_note, p, org, current, cmd, at);
     case command::kind::attach: return on_position(decide_attach, p, org, current, cmd, at);

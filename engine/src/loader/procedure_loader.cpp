@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "loader/approval_loader.h"
+#include "loader/fork_loader.h"
 #include "core/approval_rules.h"
 #include "caseflow/case_id.h"
 #include "caseflow/hash.h"
@@ -202,13 +203,14 @@ class procedure_reader {
       if (!in_.expect_map(body, fmt::format("step '{}'", step.id))) continue;
       in_.check_keys(body, fmt::format("step '{}'", step.id), {"name", "role", "actions", "terminal", "resolved", "limits", "obligations", "pauses_clock", "approve",
                                                                     "on_enter", "on_exit", "wait_for_subcases",
-                                                                    "after_subcases"});
+                                                                    "after_subcases", "parallel"});
       step.name = read_name(in_, body["name"]);
       if (body["role"]) step.roles = in_.scalar_list(body["role"], "role");
       if (body["terminal"]) step.terminal = in_.boolean(body["terminal"], "terminal").value_or(false);
       if (body["resolved"]) step.resolved = in_.boolean(body["resolved"], "resolved").value_or(false);
       if (body["pauses_clock"]) step.pauses_clock = in_.boolean(body["pauses_clock"], "pauses_clock").value_or(false);
       read_step_hooks(body, &step);
+      if (body["parallel"]) step.fork = detail::read_fork(in_, body["parallel"], step.id);
       if (body["actions"] && in_.expect_map(body["actions"], fmt::format("actions of step '{}'", step.id)))
         for (const auto& action : body["actions"]) step.actions.push_back(read_action(step, action.first.Scalar(), action.second));
       if (body["approve"])
@@ -343,7 +345,9 @@ class procedure_reader {
       if (step.terminal && !step.actions.empty())
         in_.error(body["actions"], fmt::format("terminal step '{}' cannot have actions; use 'resolved: true' for a "
                                                "closed step that can be reopened", step.id));
-      if (!step.terminal && step.actions.empty())
+      // A fork step goes on by its join; a step that ends branches is where they wait, finished.
+      const bool waits = step.fork || detail::ends_a_branch(p, step.id);
+      if (!step.terminal && step.actions.empty() && !waits)
         in_.error(body, fmt::format("step '{}' has no way out: give it actions or mark it 'terminal: true'", step.id));
       if (!step.terminal && step.roles.empty() &&
           std::any_of(step.actions.begin(), step.actions.end(), [](const action_def& a) { return a.roles.empty(); }))
@@ -378,6 +382,7 @@ class procedure_reader {
         }
       }
     }
+    detail::check_forks(in_, bodies, p);
     check_reachable(bodies, p);
   }
 
@@ -731,6 +736,11 @@ class procedure_reader {
       if (!step) continue;
       for (const auto& action : step->actions)
         if (seen.insert(action.to).second) queue.push_back(action.to);
+      if (step->fork) {
+        for (const auto& branch : step->fork->branches)
+          if (seen.insert(branch.from).second) queue.push_back(branch.from);
+        if (seen.insert(step->fork->join.target).second) queue.push_back(step->fork->join.target);
+      }
     }
     for (const auto& step : p.steps)
       if (!seen.count(step.id))

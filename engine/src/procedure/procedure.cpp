@@ -37,6 +37,7 @@ procedure::timer_rule procedure::find_timer_rule(std::string_view kind, std::str
   if (kind == "escalation")
     for (const auto& e : escalations)
       if (e.id == rule) return {&e.effects, fmt::format("escalation '{}'", e.id)};
+  rule = rule.substr(0, rule.find('@'));  // a branch's rule: `<rule>@<branch>` (branch_rule())
   const auto dot = rule.find('.');
   const step_def* step = dot == std::string_view::npos ? nullptr : find_step(rule.substr(0, dot));
   if (!step) return {};

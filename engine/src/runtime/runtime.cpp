@@ -173,6 +173,12 @@ outcome runtime::execute(std::string_view case_id, command cmd, instant now) {
   const command_time when = command_time_for(loaded->state, now);
   if (when.refused) return {outcome::status::refused, loaded->state.id, {}, when.refused->message, when.refused->code};
   const moment at = moment_for(p, when.at);
+  if (cmd.type == command::kind::act && cmd.branch.empty()) {
+    position_choice chosen = choose_position(p, loaded->state, cmd.action);
+    if (chosen.refused)
+      return {outcome::status::refused, loaded->state.id, {}, chosen.refused->message, chosen.refused->code};
+    cmd.branch = std::move(chosen.branch);
+  }
   decision decided = decide(p, org_, loaded->state, cmd, at);
   record_clamp(when, &decided);
   return commit(p, loaded->state, std::move(decided), "", at.today);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "caseflow/similar.h"
+#include "core/branch_rules.h"
 
 namespace caseflow {
 
@@ -80,10 +81,14 @@ struct wanted {
   std::string rule;
   std::string_view kind;
   deadline due;
-  std::string field;  // the field whose time it may fall due at ("" = none)
+  std::string field;   // the field whose time it may fall due at ("" = none)
+  std::string branch;  // the position it belongs to ("" = the main path)
 };
 
-void add_limits(const procedure& p, const calendar* cal, const case_state& c, std::vector<wanted>* out) {
+// The limits and reminders of the step of position `branch`; `c` is the case as that position
+// sees it (branch_view for a branch), so `within` counts from the position's entry.
+void add_position_limits(const procedure& p, const calendar* cal, const case_state& c, const std::string& branch,
+                         std::vector<wanted>* out) {
   const step_def* step = p.find_step(c.step);
   if (!step || !step->is_open()) return;
   const field_values context = arrival_context(cal, c);
@@ -92,19 +97,25 @@ void add_limits(const procedure& p, const calendar* cal, const case_state& c, st
     bool by_within = false;
     auto due = limit_due(cal, c, limit, &by_within);
     if (!due) continue;
-    const std::string rule = fmt::format("{}.{}", step->id, limit.id);
-    out->push_back({rule, k_limit, *due, limit.at ? limit.at->field : ""});
+    const std::string rule = branch_rule(branch, fmt::format("{}.{}", step->id, limit.id));
+    out->push_back({rule, k_limit, *due, limit.at ? limit.at->field : "", branch});
     const case_deadline* existing = c.find_deadline(rule);
-    const std::string reminder = rule + ".reminder";
+    const std::string reminder = branch_rule(branch, fmt::format("{}.{}.reminder", step->id, limit.id));
     const bool reminded = std::find(c.reminders_sent.begin(), c.reminders_sent.end(), reminder) != c.reminders_sent.end();
     if (limit.remind_percent > 0 && !reminded && !(existing && existing->breached)) {
       deadline remind = *due;
       // A share of working time for a working `within`, else of plain time (a field's time is).
       const duration plain{duration::unit::calendar_seconds, 0, ""};
       remind.due = reminder_time(cal, c.step_entered_at, *due, by_within ? *limit.within : plain, limit.remind_percent);
-      out->push_back({reminder, k_reminder, remind, limit.at ? limit.at->field : ""});
+      out->push_back({reminder, k_reminder, remind, limit.at ? limit.at->field : "", branch});
     }
   }
+}
+
+// The limits of every open position: the main path, then each open branch.
+void add_limits(const procedure& p, const calendar* cal, const case_state& c, std::vector<wanted>* out) {
+  add_position_limits(p, cal, c, "", out);
+  for (const auto& id : c.open_branches()) add_position_limits(p, cal, detail::branch_view(c, id), id, out);
 }
 
 void add_escalations(const procedure& p, const calendar* cal, const case_state& c, instant now,
@@ -128,7 +139,7 @@ void add_escalations(const procedure& p, const calendar* cal, const case_state& 
       due = due_in(cal, instant{c.opened_at.seconds + c.paused_seconds}, e.after);
       for (int i = 0; due && i < times; ++i) due = due_in(cal, due->due, *e.every);
     }
-    if (due) out->push_back({e.id, k_escalation, *due, e.at ? e.at->field : ""});
+    if (due) out->push_back({e.id, k_escalation, *due, e.at ? e.at->field : "", ""});
   }
 }
 
@@ -177,7 +188,7 @@ bool owe_next(const procedure& p, const calendar* cal, const obligation_def& o, 
   const auto due = next_occurrence(cal, o, settled);
   if (!due) return false;
   event e = system_event(p, *c, event_kind::deadline_set, now);
-  e.data = deadline_data({rule, k_obligation, *due, ""});
+  e.data = deadline_data({rule, k_obligation, *due, "", ""});
   e.data["window_start"] = format_instant_utc(settled);
   if (carried) e.data["met_at"] = format_instant_utc(*carried);
   push(p, c, std::move(e), out);
@@ -211,7 +222,7 @@ void settle_obligations(const procedure& p, const calendar* cal, instant now, ca
         const auto again = next_occurrence(cal, o, owed->window_start.value_or(c->step_entered_at));
         if (again && (again->due != due || again->provisional != owed->provisional)) {
           event e = system_event(p, *c, event_kind::deadline_changed, now);
-          e.data = deadline_data({rule, k_obligation, *again, ""});
+          e.data = deadline_data({rule, k_obligation, *again, "", ""});
           e.data["old_due"] = format_instant_utc(due);
           e.data["window_start"] = format_instant_utc(owed->window_start.value_or(c->step_entered_at));
           if (met_at) e.data["met_at"] = format_instant_utc(*met_at);
@@ -241,7 +252,9 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
   for (const auto& existing : c.deadlines) {
     const bool still = std::any_of(want.begin(), want.end(), [&](const wanted& w) { return w.rule == existing.rule; });
     if (still || is_obligation_of(p, c, existing)) continue;
-    event e = system_event(p, next, event_kind::deadline_cleared, now);
+    // A finished or cancelled branch's deadline is cleared on the main path (its position is gone).
+    event e = system_event(p, next, event_kind::deadline_cleared, now,
+                           next.position(existing.branch) ? existing.branch : std::string());
     if (is_met(existing)) {
       e.data = met_data(existing);  // its action met it, and left the step
     } else {
@@ -258,7 +271,7 @@ std::vector<event> schedule_deadlines(const procedure& p, const calendar* cal, c
     if (existing && existing->due == w.due.due && existing->provisional == w.due.provisional) continue;
     if (existing && existing->breached) continue;  // a breach stands until the step is left
     if (existing && existing->extended_from) continue;  // an extension stands until the step is left
-    event e = system_event(p, next, existing ? event_kind::deadline_changed : event_kind::deadline_set, now);
+    event e = system_event(p, next, existing ? event_kind::deadline_changed : event_kind::deadline_set, now, w.branch);
     e.data = deadline_data(w);
     if (existing) {
       e.data["old_due"] = format_instant_utc(existing->due);
@@ -296,14 +309,16 @@ decision fire_timer(const procedure& p, const organisation& org, const calendar*
   std::vector<event> events;
   case_state next = c;
   const instant was_due = pending->due;
-  event fired = system_event(p, next, event_kind::timer_fired, at.now);
+  // A branch's timer fires on its branch: a reminder counts there, an automatic action is its.
+  const std::string branch = c.position(pending->branch) ? pending->branch : std::string();
+  event fired = system_event(p, next, event_kind::timer_fired, at.now, branch);
   fired.data = {{"rule", rule}, {"kind", kind}, {"due", format_instant_utc(was_due)}};
   push(p, &next, std::move(fired), &events);
   if (escalation && escalation->every) {
     // A repeating escalation is next due one period after this one was due.
     if (auto again = due_in(cal, was_due, *escalation->every)) {
       event e = system_event(p, next, event_kind::deadline_set, at.now);
-      e.data = deadline_data({std::string(rule), k_escalation, *again, ""});
+      e.data = deadline_data({std::string(rule), k_escalation, *again, "", ""});
       push(p, &next, std::move(e), &events);
     }
   }
@@ -335,6 +350,7 @@ decision fire_timer(const procedure& p, const organisation& org, const calendar*
       cmd.actor = k_system_actor;
       cmd.action = effects->action;
       cmd.automatic = true;
+      cmd.branch = branch;
       decision taken = decide(p, org, next, cmd, at);
       if (taken) {
         for (auto& e : taken.events) push(p, &next, std::move(e), &events);

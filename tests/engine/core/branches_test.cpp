@@ -1,7 +1,7 @@
 // Parallel work in the pure core: folding hand-written branch events (fork, act in each branch
 // in either order, join all / any / at least N, cancel, nested, an unknown branch), deciding on
-// branch positions, the state's JSON, and conformance per branch. No YAML declares forks yet, so
-// each test writes the fork's branches_opened event by hand.
+// branch positions, the state's JSON, and conformance per branch. Each test writes the fork's
+// branches_opened event by hand; forks_test.cpp covers the ones the YAML opens.
 #include <string>
 #include <vector>
 
@@ -18,7 +18,9 @@ namespace {
 using test::k_today;
 
 // `answers` is the fork step; the branches' steps are ordinary steps (reachable by `single`,
-// the path of a case with one department) and `answered` is where they end.
+// the path of a case with one department) and `answered` is where they end. The YAML declares
+// the fork conformance expects (eng and legal, join any); the fold tests write other forks by
+// hand, which apply() folds whatever the procedure says.
 constexpr const char* k_works = R"(procedure: works
 case_id: "WK-{seq:03}"
 roles: { coordinator: 协调员, engineer: 工程师, lawyer: 法务 }
@@ -35,6 +37,12 @@ steps:
       split: { to: answers }
   answers:
     role: coordinator
+    parallel:
+      branches:
+        eng: { from: draft, until: answered }
+        legal: { from: check, until: answered }
+      join: any
+      then: answered
     actions:
       remind: answers
       withdraw: { to: closed, comment: true }
@@ -312,10 +320,10 @@ TEST_CASE("branches: deciding on a branch acts in its step with its roles and gu
   CHECK(guard.code == refusal_code::guard_failed);
   const refusal unknown = works_refused(c, works_act("bob", "submit", "engg"));
   CHECK(unknown.code == refusal_code::branch_not_open);
-  CHECK(unknown.message == "case WK-001 has no branch 'engg'; did you mean 'eng'?; open branches: eng");
+  CHECK(unknown.message == "case WK-001 has no branch 'engg'; did you mean 'eng'? (open branches: eng)");
   const refusal cancelled = works_refused(c, works_act("lia", "pass", "legal"));
   CHECK(cancelled.code == refusal_code::branch_not_open);
-  CHECK(cancelled.message == "branch 'legal' of case WK-001 was cancelled; open branches: eng");
+  CHECK(cancelled.message == "branch 'legal' of case WK-001 was cancelled (open branches: eng)");
 
   // leaving the fork step while eng is open is refused; staying in it is not
   const refusal leave = works_refused(c, works_act("cat", "withdraw", "", {}, "dropped"));
@@ -459,7 +467,8 @@ TEST_CASE("branches: a case without branches keeps its JSON byte for byte") {
 }
 
 TEST_CASE("branches: conformance checks each branch's events against its own step") {
-  std::vector<event> log = works_forked({{"mode", "any"}, {"target", "answered"}}, k_two);
+  const nlohmann::json declared = {{"mode", "any"}, {"at_least", 0}, {"target", "answered"}};  // as the YAML says
+  std::vector<event> log = works_forked(declared, k_two);
   // decided by the core at minute 4, so the log is clean
   case_state c = works_fold(log);
   for (event e : works_decide(c, works_act("lia", "pass", "legal"), {minute(4), k_today.today}).events) {
@@ -469,11 +478,17 @@ TEST_CASE("branches: conformance checks each branch's events against its own ste
   CHECK(check_conformance(works(), works_org(), nullptr, log).empty());
 
   // one event that lies about eng's step, one on a branch that is not open
-  std::vector<event> bad = works_forked({{"mode", "any"}, {"target", "answered"}}, k_two);
+  std::vector<event> bad = works_forked(declared, k_two);
   bad.push_back(works_action(4, "eng", "pass", "check", "answered", "lia", "lawyer"));
   bad.push_back(works_action(5, "nope", "pass", "check", "answered", "lia", "lawyer"));
   bad.push_back(works_event(6, event_kind::branches_joined, "", "answers", "answered", "system",
                             {{"fork", "answers"}, {"fork_seq", 3}, {"finished", nlohmann::json::array()}}));
+  // a fork that opens branches the YAML does not declare
+  std::vector<event> forged = works_forked(declared, nlohmann::json::array({works_branch("eng", "draft")}));
+  const auto forged_findings = check_conformance(works(), works_org(), nullptr, forged);
+  REQUIRE(forged_findings.size() == 1);
+  CHECK(forged_findings[0].seq == 3);
+  CHECK(forged_findings[0].rule == "branch");
   const auto findings = check_conformance(works(), works_org(), nullptr, bad);
   std::vector<std::string> seen;
   for (const auto& f : findings) seen.push_back(std::to_string(f.seq) + " " + f.rule + ": " + f.message);
@@ -482,7 +497,7 @@ TEST_CASE("branches: conformance checks each branch's events against its own ste
                     "4 action: not allowed when re-decided: 'pass' is not an action of step 'draft' of case WK-001; "
                     "actions here: submit, hurry",
                     "5 branch: acts on branch 'nope', which is not open",
-                    "5 branch: not allowed when re-decided: case WK-001 has no branch 'nope'; open branches: eng, legal",
+                    "5 branch: not allowed when re-decided: case WK-001 has no branch 'nope' (open branches: eng, legal)",
                     "6 branch: branches of step 'answers' joined, but its join rule does not hold"});
 }
 
