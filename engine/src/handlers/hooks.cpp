@@ -90,6 +90,13 @@ std::string run_call(const procedure& p, const handler_call& call, const std::st
 
 }  // namespace
 
+bool call_guard_holds(const handler_call& call, const field_values& fields, const std::string& actor) {
+  if (!call.when) return true;
+  field_values values = fields;
+  values["actor"] = actor;
+  return call.when->evaluate(values);
+}
+
 std::vector<event> run_hooks(const procedure& p, const case_state& current, std::vector<event> events,
                              const hook_environment& env, std::string* error) {
   std::vector<event> out;
@@ -98,11 +105,13 @@ std::vector<event> run_hooks(const procedure& p, const case_state& current, std:
     push(p, &next, std::move(decided), &out);
     const event trigger = out.back();
     for (const auto& h : triggered_by(p, trigger))
-      for (const auto& call : *h.calls)
+      for (const auto& call : *h.calls) {
+        if (!call_guard_holds(call, next.fields, trigger.actor)) continue;
         if (auto why = run_call(p, call, h.where, trigger, env, &next, &out); !why.empty()) {
           *error = why;
           return {};
         }
+      }
   }
   return out;
 }
