@@ -156,6 +156,23 @@ class checker {
                                           e.kind == event_kind::subcase_started);
   }
 
+  // The call a handler's effect names: {handler, hook, call} of its data (handlers/hooks.cpp).
+  // `number` is the call's place in its hook from 1; 0 for an event written before calls were
+  // numbered (any call of the handler in the hook may have made it); -1 when it is not a
+  // positive integer (no call did).
+  struct call_ref {
+    std::string handler;
+    std::string hook;
+    std::int64_t number = 0;
+    bool operator==(const call_ref&) const = default;
+  };
+  static call_ref call_of(const event& e) {
+    call_ref ref{e.data.value("handler", ""), e.data.value("hook", ""), 0};
+    if (const auto n = e.data.find("call"); n != e.data.end())
+      ref.number = n->is_number_integer() && n->get<std::int64_t>() > 0 ? n->get<std::int64_t>() : -1;
+    return ref;
+  }
+
   // Remembers, before `e` is applied, what the guard of a later handler effect is judged with:
   // the actor of the trigger (the last event that is not a handler's effect), and the fields
   // before a handler's field change, which a message or sub-case of the same call right after
@@ -163,33 +180,33 @@ class checker {
   void note_handler_context(const event& e) {
     if (!is_handler_effect(e)) trigger_actor_ = e.actor;
     if (is_handler_effect(e) && e.kind == event_kind::fields_changed)
-      last_handler_change_ = handler_change{e.data.value("handler", ""), e.data.value("hook", ""), state_.fields};
+      last_handler_change_ = handler_change{call_of(e), state_.fields};
     else
       last_handler_change_.reset();
   }
 
   // The fields the guard of the call that recorded `e` was judged on (handlers/hooks.h).
   const field_values& guard_fields(const event& e) const {
-    const bool same_call = e.kind != event_kind::fields_changed && last_handler_change_ &&
-                           last_handler_change_->handler == e.data.value("handler", "") &&
-                           last_handler_change_->hook == e.data.value("hook", "");
+    const bool same_call =
+        e.kind != event_kind::fields_changed && last_handler_change_ && last_handler_change_->call == call_of(e);
     return same_call ? last_handler_change_->fields_before : state_.fields;
   }
 
-  // What is wrong with an effect a handler recorded ("" when nothing): a call of the handler
-  // must be written in the named hook with its `when:` holding (call_guard_holds, as the
-  // runtime judged it), at the same moment as the event before it (its trigger, or an effect
-  // of the same trigger).
+  // What is wrong with an effect a handler recorded ("" when nothing): the call it names must be
+  // written in the named hook with its `when:` holding (call_guard_holds, as the runtime judged
+  // it), at the same moment as the event before it (its trigger, or an effect of the same
+  // trigger).
   std::string handler_effect_problem(const event& e) const {
-    const std::string handler = e.data.value("handler", "");
-    const std::string hook = e.data.value("hook", "");
-    const std::string what = fmt::format("{} by handler '{}' in {}", effect_wording(e.kind), handler, hook);
+    const call_ref ref = call_of(e);
+    const std::string what = fmt::format("{} by handler '{}' in {}", effect_wording(e.kind), ref.handler, ref.hook);
     const handler_call* guarded = nullptr;
     if (state_.updated_at == e.at)
       for (const auto& h : detail::all_hooks(p_))
-        if (h.where == hook)
-          for (const auto& call : *h.calls) {
-            if (call.handler != handler) continue;
+        if (h.where == ref.hook)
+          for (std::size_t i = 0; i < h.calls->size(); ++i) {
+            const handler_call& call = (*h.calls)[i];
+            if (call.handler != ref.handler || (ref.number != 0 && ref.number != static_cast<std::int64_t>(i + 1)))
+              continue;
             if (detail::call_guard_holds(call, guard_fields(e), trigger_actor_)) return "";
             guarded = &call;
           }
@@ -359,8 +376,7 @@ class checker {
   bool scheduled_ = false;  // the case was opened by a schedule (case_started data `schedule`)
   std::string trigger_actor_;  // the actor of the last event that is not a handler's effect
   struct handler_change {
-    std::string handler;
-    std::string hook;
+    call_ref call;
     field_values fields_before;
   };
   std::optional<handler_change> last_handler_change_;  // when the last event is one
