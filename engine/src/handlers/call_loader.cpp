@@ -97,6 +97,8 @@ std::vector<hook_calls> all_hooks(const procedure& p) {
       hooks.push_back({fmt::format("action '{}' of step '{}'", action.id, step.id), &action.run});
     for (const auto& limit : step.limits)
       hooks.push_back({fmt::format("on_breach of limit '{}' of step '{}'", limit.id, step.id), &limit.on_breach.run});
+    for (const auto& o : step.obligations)
+      hooks.push_back({fmt::format("on_breach of obligation '{}' of step '{}'", o.id, step.id), &o.on_breach.run});
   }
   for (const auto& e : p.escalations) hooks.push_back({fmt::format("escalation '{}'", e.id), &e.effects.run});
   return hooks;
