@@ -221,10 +221,17 @@ class procedure_reader {
   }
 
   // A hook's handler calls (handlers/call_loader.h), their `when:` guards compiled against the
-  // procedure's guard names. REQUIRES: the fields of `p` are read.
+  // procedure's guard names. A guard may not read a personal field: conformance judges it again
+  // from the log, where an erased value is gone. REQUIRES: the fields of `p` are read.
   handler_calls read_calls(const YAML::Node& node, const procedure& p, std::string_view where) {
     return detail::read_handler_calls(in_, node, where, [&](const YAML::Node& at, std::string_view what) {
-      return compile(at, p.guard_names(), what);
+      auto guard = compile(at, p.guard_names(), what);
+      for (const auto& name : guard ? guard->names() : std::vector<std::string>{})
+        if (const field_def* f = p.find_field(name); f && f->personal)
+          in_.error(at, fmt::format("{}: '{}' is a personal field, which a hook's guard may not read (once it is "
+                                    "erased, the log could no longer show why the call was made or skipped)",
+                                    what, name));
+      return guard;
     });
   }
 

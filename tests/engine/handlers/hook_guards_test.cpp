@@ -201,6 +201,19 @@ TEST_CASE("hook guards: a bad guard is a load error at its file:line:col, in eve
           "desk.yaml:43:16: guard of a call in escalation 'week_old': unknown field 'categori'; did you mean "
           "'category'?");
   }
+  SUBCASE("a personal field") {
+    const std::string text = replace(k_desk, "  told: { type: bool, default: false }",
+                                     "  told: { type: bool, default: false }\n  phone: { type: text, personal: true }");
+    CHECK(first_error(replace(text, "'actor == \"bob\"'", "'phone != null'")) ==
+          "desk.yaml:37:19: guard of a call in action 'close' of step 'open': 'phone' is a personal field, which a "
+          "hook's guard may not read (once it is erased, the log could no longer show why the call was made or "
+          "skipped)");
+  }
+  SUBCASE("an item that is not a map") {
+    CHECK(first_error(replace(k_desk, "      - notify: { to: [manager], message: \"new {case.id}\" }", "      - notify")) ==
+          "desk.yaml:19:9: on_enter of step 'open': a handler call is written `- name: { arguments }`, with an "
+          "optional `when: condition` beside it");
+  }
   SUBCASE("a `when` that is not text") {
     CHECK(first_error(replace(k_desk, "'actor == \"bob\"'", "[actor]")) ==
           "desk.yaml:36:19: action 'close' of step 'open': `when:` must be a condition written as text, e.g. when: "
