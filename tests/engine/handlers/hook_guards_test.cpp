@@ -70,14 +70,7 @@ escalations:
         set: { stale: true }
 )";
 
-const handler_registry& builtins() {
-  static const handler_registry& r = []() -> const handler_registry& {
-    static handler_registry registry;
-    actions::register_builtins(registry, {});
-    return registry;
-  }();
-  return r;
-}
+const handler_registry& builtins() { return test::builtin_handlers(); }
 
 std::string first_error(const std::string& text) {
   diagnostics problems;
