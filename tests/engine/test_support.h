@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include "caseflow/actions.h"
 #include "caseflow/calendar.h"
 #include "caseflow/core.h"
 #include "caseflow/loader.h"
@@ -52,6 +53,16 @@ inline procedure load_or_fail(const char* yaml, const char* file) {
   for (const diagnostic& d : out) FAIL_CHECK(to_string(d));
   REQUIRE(loaded.has_value());
   return *loaded;
+}
+
+// A registry of the built-in handlers (default delivery configuration), made once.
+inline const handler_registry& builtin_handlers() {
+  static const handler_registry& registry = []() -> const handler_registry& {
+    static handler_registry r;
+    actions::register_builtins(r, {});
+    return r;
+  }();
+  return registry;
 }
 
 // The default moment of the core and approval tests: Tuesday 2026-11-24.

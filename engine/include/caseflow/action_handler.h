@@ -12,8 +12,10 @@
 //                   and the next step's on_enter)
 //   action run      the action_taken event of that action
 //   on_breach run   the timer_fired event of the limit; escalation run: its timer_fired event
-// Effects are recorded by `system`, each with {handler, hook} in its data:
-//   fields_changed      data {fields, reason, handler, hook}   (`set`, only values that change)
+// A call with a `when:` guard that is false then is skipped and records nothing.
+// Effects are recorded by `system`, each with {handler, hook, call} in its data (`call`: the
+// call's place in its hook, from 1; events written before calls were numbered have none):
+//   fields_changed      data {fields, reason, handler, hook, call}   (`set`, only values that change)
 //   messages_requested  data {messages: [{channel, recipient, payload, not_before}], …} → outbox rows
 //   subcase_started     data {case_id, procedure, wait}         (start_case; see runtime.h)
 //

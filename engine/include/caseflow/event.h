@@ -41,10 +41,10 @@ inline constexpr std::string_view approval_chain_fixed = "approval_chain_fixed";
 // data {step, voided: [{level, actor, role}], reason}; an approval_chain_fixed follows.
 inline constexpr std::string_view approvals_voided = "approvals_voided";
 // Handler effects (by `system`; see action_handler.h): outbound messages for the outbox.
-// data {handler, hook, messages: [{channel, recipient, payload, not_before}]}
+// data {handler, hook, call, messages: [{channel, recipient, payload, not_before}]}
 inline constexpr std::string_view messages_requested = "messages_requested";
 // Sub-cases (by `system`; see runtime.h). On the parent: data {case_id, procedure, wait,
-// handler, hook} when a child is opened; data {case_id, procedure, step, fields} when the child
+// handler, hook, call} when a child is opened; data {case_id, procedure, step, fields} when the child
 // reaches a terminal or resolved step, and data {case_id, procedure, step} when it is reopened.
 // The child's case_started data holds {parent}.
 inline constexpr std::string_view subcase_started = "subcase_started";

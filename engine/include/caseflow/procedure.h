@@ -43,10 +43,18 @@ struct field_def {
 };
 
 // A call of a named handler (see action_handler.h) with its YAML arguments as JSON, written
-// in a hook as one entry of a list of single-key maps:
+// in a hook (on_enter, on_exit, an action's run, an on_breach's or escalation's run) as a list
+// of maps, each naming one or more handlers:
 //   on_enter:
 //     - notify: { to: [cs_manager], message: "案件 {case.id} 已转交" }
 //     - set: { priority: high }
+//     - when: 'category == "property_management"'      # guards every handler of its map
+//       notify: { to: [property_dept_head], message: "物业投诉 {case.id}" }
+// `when` is a reserved key, never a handler name: a guard over the case's fields and `actor`
+// (the guard language of caseflow/expression.h, checked at load), copied to each call of its
+// map. A guarded call whose guard is false when its hook runs is skipped and records nothing
+// (handlers/hooks.h says on which state it is judged). Calls keep the order of the file: the
+// items in order, and a map's handlers in the order written.
 // Scalars become JSON strings, except plain (unquoted) true/false and integers. Where the call
 // was written is kept for the messages of validate() and of refusals.
 struct handler_call {
@@ -54,6 +62,7 @@ struct handler_call {
   nlohmann::json args = nlohmann::json::object();
   int line = 0;
   int column = 0;
+  std::optional<expression> when;  // the guard of its map; none = always called
 };
 using handler_calls = std::vector<handler_call>;
 

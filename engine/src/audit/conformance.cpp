@@ -8,6 +8,7 @@
 #include "caseflow/similar.h"
 #include "core/branch_rules.h"
 #include "handlers/call_loader.h"
+#include "handlers/hooks.h"
 #include "caseflow/erasure.h"
 
 namespace caseflow {
@@ -129,6 +130,7 @@ class checker {
     if (e.kind == event_kind::timer_fired) last_timer_ = e;
     if (e.kind == event_kind::case_started) scheduled_ = !e.data.value("schedule", "").empty();
     if (e.kind == event_kind::subcase_finished) last_subcase_finished_ = e;
+    note_handler_context(e);
     state_ = apply(p_, std::move(state_), e);
   }
 
@@ -149,17 +151,74 @@ class checker {
            std::none_of(state_.subcases.begin(), state_.subcases.end(), [](const case_subcase& s) { return s.open; });
   }
 
-  // A change a handler made: the call must be written in the procedure, at the same moment
-  // as the event before it (its trigger, or an effect of the same trigger).
-  bool handler_change_now(const event& e) const {
-    const std::string handler = e.data.value("handler", "");
-    const std::string hook = e.data.value("hook", "");
-    if (handler.empty() || state_.updated_at != e.at) return false;
-    for (const auto& h : detail::all_hooks(p_))
-      if (h.where == hook)
-        for (const auto& call : *h.calls)
-          if (call.handler == handler) return true;
-    return false;
+  static bool is_handler_effect(const event& e) {
+    return e.data.contains("handler") && (e.kind == event_kind::fields_changed ||
+                                          e.kind == event_kind::messages_requested ||
+                                          e.kind == event_kind::subcase_started);
+  }
+
+  // The call a handler's effect names: {handler, hook, call} of its data (handlers/hooks.cpp).
+  // `number` is the call's place in its hook from 1; 0 for an event written before calls were
+  // numbered (any call of the handler in the hook may have made it); -1 when it is not a
+  // positive integer (no call did).
+  struct call_ref {
+    std::string handler;
+    std::string hook;
+    std::int64_t number = 0;
+    bool operator==(const call_ref&) const = default;
+  };
+  static call_ref call_of(const event& e) {
+    call_ref ref{e.data.value("handler", ""), e.data.value("hook", ""), 0};
+    if (const auto n = e.data.find("call"); n != e.data.end())
+      ref.number = n->is_number_integer() && n->get<std::int64_t>() > 0 ? n->get<std::int64_t>() : -1;
+    return ref;
+  }
+
+  // Remembers, before `e` is applied, what the guard of a later handler effect is judged with:
+  // the actor of the trigger (the last event that is not a handler's effect), and the fields
+  // before a handler's field change, which a message or sub-case of the same call right after
+  // it was judged on (a call records its field change first, handlers/hooks.cpp).
+  void note_handler_context(const event& e) {
+    if (!is_handler_effect(e)) trigger_actor_ = e.actor;
+    if (is_handler_effect(e) && e.kind == event_kind::fields_changed)
+      last_handler_change_ = handler_change{call_of(e), state_.fields};
+    else
+      last_handler_change_.reset();
+  }
+
+  // The fields the guard of the call that recorded `e` was judged on (handlers/hooks.h).
+  const field_values& guard_fields(const event& e) const {
+    const bool same_call =
+        e.kind != event_kind::fields_changed && last_handler_change_ && last_handler_change_->call == call_of(e);
+    return same_call ? last_handler_change_->fields_before : state_.fields;
+  }
+
+  // What is wrong with an effect a handler recorded ("" when nothing): the call it names must be
+  // written in the named hook with its `when:` holding (call_guard_holds, as the runtime judged
+  // it), at the same moment as the event before it (its trigger, or an effect of the same
+  // trigger).
+  std::string handler_effect_problem(const event& e) const {
+    const call_ref ref = call_of(e);
+    const std::string what = fmt::format("{} by handler '{}' in {}", effect_wording(e.kind), ref.handler, ref.hook);
+    const handler_call* guarded = nullptr;
+    if (state_.updated_at == e.at)
+      for (const auto& h : detail::all_hooks(p_))
+        if (h.where == ref.hook)
+          for (std::size_t i = 0; i < h.calls->size(); ++i) {
+            const handler_call& call = (*h.calls)[i];
+            if (call.handler != ref.handler || (ref.number != 0 && ref.number != static_cast<std::int64_t>(i + 1)))
+              continue;
+            if (detail::call_guard_holds(call, guard_fields(e), trigger_actor_)) return "";
+            guarded = &call;
+          }
+    if (guarded) return fmt::format("{}, a call whose guard `{}` was false then", what, guarded->when->source());
+    return fmt::format("{}, which the procedure does not call there, or not at the moment of its trigger", what);
+  }
+
+  static std::string_view effect_wording(std::string_view kind) {
+    if (kind == event_kind::fields_changed) return "fields changed";
+    if (kind == event_kind::messages_requested) return "messages requested";
+    return "sub-case started";
   }
 
   void redecide(const event& e, const command& cmd, bool in_terminal) {
@@ -279,11 +338,8 @@ class checker {
                                     format_instant_utc(pending->due)));
     } else if (e.kind == event_kind::fields_changed && e.data.contains("similar")) {
       check_similar_raise(e);
-    } else if (e.kind == event_kind::fields_changed && e.data.contains("handler")) {
-      if (!handler_change_now(e))
-        add(e, "handler", fmt::format("fields changed by handler '{}' in {}, which the procedure does not call there, or "
-                                      "not at the moment of its trigger",
-                                      e.data.value("handler", ""), e.data.value("hook", "")));
+    } else if (is_handler_effect(e)) {
+      if (auto problem = handler_effect_problem(e); !problem.empty()) add(e, "handler", std::move(problem));
     } else if (e.kind == event_kind::fields_changed && !timer_fired_now(e)) {
       add(e, "timer", "the engine changed fields, but no timer fired at that moment");
     }
@@ -336,6 +392,12 @@ class checker {
   std::optional<event> extension_;
   std::optional<event> last_subcase_finished_;
   bool scheduled_ = false;  // the case was opened by a schedule (case_started data `schedule`)
+  std::string trigger_actor_;  // the actor of the last event that is not a handler's effect
+  struct handler_change {
+    call_ref call;
+    field_values fields_before;
+  };
+  std::optional<handler_change> last_handler_change_;  // when the last event is one
   std::vector<finding> findings_;
 };
 

@@ -41,20 +41,49 @@ nlohmann::json to_json(const YAML::Node& node) {
   return text;
 }
 
+// The reserved key of a hook item that guards every handler call of the item.
+constexpr std::string_view k_guard_key = "when";
+
+// The item's `when:` guard compiled with `compile`, or nullopt when it has none (or it does not
+// compile: the error is recorded). A guard must be a condition written as text.
+std::optional<expression> read_call_guard(yaml_reader& in, const YAML::Node& item, std::string_view where,
+                                          const condition_compiler& compile) {
+  const YAML::Node guard = item[std::string(k_guard_key)];
+  if (!guard) return std::nullopt;
+  if (!guard.IsScalar()) {
+    in.error(guard, fmt::format("{}: `when:` must be a condition written as text, e.g. when: 'channel == \"phone\"'",
+                                where));
+    return std::nullopt;
+  }
+  return compile(guard, fmt::format("guard of a call in {}", where));
+}
+
 }  // namespace
 
-handler_calls read_handler_calls(yaml_reader& in, const YAML::Node& node, std::string_view where) {
+handler_calls read_handler_calls(yaml_reader& in, const YAML::Node& node, std::string_view where,
+                                 const condition_compiler& compile) {
   handler_calls calls;
   if (!in.expect_sequence(node, where)) return calls;
   for (const auto& item : node) {
-    if (!item.IsMap() || item.size() != 1) {
-      in.error(item, fmt::format("{}: a handler call is written `- name: {{ arguments }}` (one name per item)", where));
+    if (!item.IsMap() || item.size() == 0) {
+      in.error(item, fmt::format("{}: a handler call is written `- name: {{ arguments }}`, with an optional "
+                                 "`when: condition` beside it",
+                                 where));
       continue;
     }
-    const auto entry = *item.begin();
-    auto [line, column] = position(entry.first);
-    calls.push_back({entry.first.Scalar(), entry.second.IsNull() ? nlohmann::json::object() : to_json(entry.second),
-                     line, column});
+    const std::optional<expression> guard = read_call_guard(in, item, where, compile);
+    const std::size_t first = calls.size();
+    for (const auto& entry : item) {
+      if (entry.first.Scalar() == k_guard_key) continue;
+      auto [line, column] = position(entry.first);
+      handler_call call{entry.first.Scalar(), entry.second.IsNull() ? nlohmann::json::object() : to_json(entry.second),
+                        line, column, guard};
+      calls.push_back(std::move(call));
+    }
+    if (calls.size() == first)
+      in.error(item, fmt::format("{}: `when:` guards the handler calls written beside it, and this item has none; "
+                                 "add one (`notify: {{ … }}`) or remove the item",
+                                 where));
   }
   return calls;
 }
@@ -68,6 +97,8 @@ std::vector<hook_calls> all_hooks(const procedure& p) {
       hooks.push_back({fmt::format("action '{}' of step '{}'", action.id, step.id), &action.run});
     for (const auto& limit : step.limits)
       hooks.push_back({fmt::format("on_breach of limit '{}' of step '{}'", limit.id, step.id), &limit.on_breach.run});
+    for (const auto& o : step.obligations)
+      hooks.push_back({fmt::format("on_breach of obligation '{}' of step '{}'", o.id, step.id), &o.on_breach.run});
   }
   for (const auto& e : p.escalations) hooks.push_back({fmt::format("escalation '{}'", e.id), &e.effects.run});
   return hooks;

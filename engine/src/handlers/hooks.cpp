@@ -42,16 +42,26 @@ void push(const procedure& p, case_state* c, event e, std::vector<event>* out) {
   out->push_back(std::move(e));
 }
 
+// A call as its hook holds it: where the hook is written and the call's place in it, from 1.
+struct placed_call {
+  const handler_call& call;
+  const std::string& where;
+  std::size_t number;
+};
+
+// An effect event of `c` names the call that made it: {handler, hook, call (its number)}.
 event effect_event(const procedure& p, const case_state& c, std::string_view kind, const event& trigger,
-                   const handler_call& call, const std::string& where) {
+                   const placed_call& placed) {
   event e = system_event(p, c, kind, trigger.at);
-  e.data = {{"handler", call.handler}, {"hook", where}};
+  e.data = {{"handler", placed.call.handler}, {"hook", placed.where}, {"call", placed.number}};
   return e;
 }
 
 // Runs one call on `next` and appends the events of its effects. Returns "" or why not.
-std::string run_call(const procedure& p, const handler_call& call, const std::string& where, const event& trigger,
-                     const hook_environment& env, case_state* next, std::vector<event>* out) {
+std::string run_call(const procedure& p, const placed_call& placed, const event& trigger, const hook_environment& env,
+                     case_state* next, std::vector<event>* out) {
+  const handler_call& call = placed.call;
+  const std::string& where = placed.where;
   const action_handler* h = env.handlers.find(call.handler);
   if (!h)
     return fmt::format("handler '{}' ({} of {}) is not available; is its plug-in loaded?", call.handler, where, p.id);
@@ -65,13 +75,13 @@ std::string run_call(const procedure& p, const handler_call& call, const std::st
     if (current == next->fields.end() || current->second != v) changes[name] = std::move(v);
   }
   if (!changes.empty()) {
-    event e = effect_event(p, *next, event_kind::fields_changed, trigger, call, where);
+    event e = effect_event(p, *next, event_kind::fields_changed, trigger, placed);
     e.data["fields"] = fields_to_json(changes);
     e.data["reason"] = effects.reason.empty() ? fmt::format("{} ({})", call.handler, where) : effects.reason;
     push(p, next, std::move(e), out);
   }
   if (!effects.messages.empty()) {
-    event e = effect_event(p, *next, event_kind::messages_requested, trigger, call, where);
+    event e = effect_event(p, *next, event_kind::messages_requested, trigger, placed);
     e.data["messages"] = messages_to_json(effects.messages);
     push(p, next, std::move(e), out);
   }
@@ -79,7 +89,7 @@ std::string run_call(const procedure& p, const handler_call& call, const std::st
     std::string error;
     const std::string child = env.open_subcase(request, *next, &error);
     if (!error.empty()) return fmt::format("{} of {}: {}: {}", where, p.id, call.handler, error);
-    event e = effect_event(p, *next, event_kind::subcase_started, trigger, call, where);
+    event e = effect_event(p, *next, event_kind::subcase_started, trigger, placed);
     e.data["case_id"] = child;
     e.data["procedure"] = request.procedure;
     e.data["wait"] = request.wait;
@@ -90,6 +100,13 @@ std::string run_call(const procedure& p, const handler_call& call, const std::st
 
 }  // namespace
 
+bool call_guard_holds(const handler_call& call, const field_values& fields, const std::string& actor) {
+  if (!call.when) return true;
+  field_values values = fields;
+  values["actor"] = actor;
+  return call.when->evaluate(values);
+}
+
 std::vector<event> run_hooks(const procedure& p, const case_state& current, std::vector<event> events,
                              const hook_environment& env, std::string* error) {
   std::vector<event> out;
@@ -98,11 +115,14 @@ std::vector<event> run_hooks(const procedure& p, const case_state& current, std:
     push(p, &next, std::move(decided), &out);
     const event trigger = out.back();
     for (const auto& h : triggered_by(p, trigger))
-      for (const auto& call : *h.calls)
-        if (auto why = run_call(p, call, h.where, trigger, env, &next, &out); !why.empty()) {
+      for (std::size_t i = 0; i < h.calls->size(); ++i) {
+        const handler_call& call = (*h.calls)[i];
+        if (!call_guard_holds(call, next.fields, trigger.actor)) continue;
+        if (auto why = run_call(p, {call, h.where, i + 1}, trigger, env, &next, &out); !why.empty()) {
           *error = why;
           return {};
         }
+      }
   }
   return out;
 }

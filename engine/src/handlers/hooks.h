@@ -21,9 +21,19 @@ struct hook_environment {
 };
 
 // `events` (decided on `current`, numbered after it) with the effect events of every hook
-// they trigger inserted after their trigger and the whole list renumbered. Sets *error (and
+// they trigger inserted after their trigger and the whole list renumbered. A call whose guard
+// does not hold (call_guard_holds) is skipped and records nothing. Sets *error (and
 // returns nothing) when a handler is missing, its arguments no longer validate, or a
 // sub-case cannot be opened: the command is then refused as a whole.
+// Whether `call` is made: true without a guard, else its `when:` judged on `fields` (the case
+// the call would see, handler_context::state) with `actor` the actor of the trigger. Every
+// hook kind is judged the same way, on the case after its trigger and after the effects of the
+// calls before it (on_exit, action run, on_enter, in that order): for on_exit too, so that the
+// fields the leaving action sets count, and the guard sees what the handler sees. The step is
+// not a guard name, so it does not matter that the case is already in the next step.
+// Deterministic (fields and actor only, no clock), so conformance re-judges it from the log.
+bool call_guard_holds(const handler_call& call, const field_values& fields, const std::string& actor);
+
 std::vector<event> run_hooks(const procedure& p, const case_state& current, std::vector<event> events,
                              const hook_environment& env, std::string* error);
 

@@ -5,17 +5,11 @@
 // (shares the file's yaml_reader).
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <string_view>
-
 #include "caseflow/procedure.h"
 #include "base/yaml_reader.h"
+#include "handlers/condition_compiler.h"
 
 namespace caseflow::detail {
-
-// Compiles a condition written at `node` against the procedure's guard names, recording errors.
-using condition_compiler = std::function<std::optional<expression>(const YAML::Node& node, std::string_view what)>;
 
 // Reads `node` (the `approve:` mapping) into step->approval, checks the amount field, roles
 // and tier coverage, and adds the implicit actions `approve` (to `approved`) and `reject`

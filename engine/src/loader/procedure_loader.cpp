@@ -209,10 +209,11 @@ class procedure_reader {
       if (body["terminal"]) step.terminal = in_.boolean(body["terminal"], "terminal").value_or(false);
       if (body["resolved"]) step.resolved = in_.boolean(body["resolved"], "resolved").value_or(false);
       if (body["pauses_clock"]) step.pauses_clock = in_.boolean(body["pauses_clock"], "pauses_clock").value_or(false);
-      read_step_hooks(body, &step);
+      read_step_hooks(body, *p, &step);
       if (body["parallel"]) step.fork = detail::read_fork(in_, body["parallel"], step.id);
       if (body["actions"] && in_.expect_map(body["actions"], fmt::format("actions of step '{}'", step.id)))
-        for (const auto& action : body["actions"]) step.actions.push_back(read_action(step, action.first.Scalar(), action.second));
+        for (const auto& action : body["actions"])
+          step.actions.push_back(read_action(*p, step, action.first.Scalar(), action.second));
       if (body["approve"])
         detail::read_approval(in_, body["approve"], *p, &step, [&](const YAML::Node& at, std::string_view what) {
           return compile(at, p->guard_names(), what);
@@ -221,18 +222,33 @@ class procedure_reader {
     }
   }
 
-  // on_enter / on_exit handler calls and the sub-case options (handlers/call_loader.h).
-  void read_step_hooks(const YAML::Node& body, step_def* step) {
+  // A hook's handler calls (handlers/call_loader.h), their `when:` guards compiled against the
+  // procedure's guard names. A guard may not read a personal field: conformance judges it again
+  // from the log, where an erased value is gone. REQUIRES: the fields of `p` are read.
+  handler_calls read_calls(const YAML::Node& node, const procedure& p, std::string_view where) {
+    return detail::read_handler_calls(in_, node, where, [&](const YAML::Node& at, std::string_view what) {
+      auto guard = compile(at, p.guard_names(), what);
+      for (const auto& name : guard ? guard->names() : std::vector<std::string>{})
+        if (const field_def* f = p.find_field(name); f && f->personal)
+          in_.error(at, fmt::format("{}: '{}' is a personal field, which a hook's guard may not read (once it is "
+                                    "erased, the log could no longer show why the call was made or skipped)",
+                                    what, name));
+      return guard;
+    });
+  }
+
+  // on_enter / on_exit handler calls and the sub-case options.
+  void read_step_hooks(const YAML::Node& body, const procedure& p, step_def* step) {
     const std::string where = fmt::format("step '{}'", step->id);
-    if (body["on_enter"]) step->on_enter = detail::read_handler_calls(in_, body["on_enter"], "on_enter of " + where);
-    if (body["on_exit"]) step->on_exit = detail::read_handler_calls(in_, body["on_exit"], "on_exit of " + where);
+    if (body["on_enter"]) step->on_enter = read_calls(body["on_enter"], p, "on_enter of " + where);
+    if (body["on_exit"]) step->on_exit = read_calls(body["on_exit"], p, "on_exit of " + where);
     if (body["wait_for_subcases"])
       step->wait_for_subcases = in_.boolean(body["wait_for_subcases"], "wait_for_subcases").value_or(false);
     if (body["after_subcases"]) step->after_subcases = in_.scalar(body["after_subcases"], "after_subcases").value_or("");
   }
 
   // `done: closed` is shorthand for `done: { to: closed }`.
-  action_def read_action(const step_def& step, const std::string& id, const YAML::Node& body) {
+  action_def read_action(const procedure& p, const step_def& step, const std::string& id, const YAML::Node& body) {
     action_def action;
     action.id = id;
     if (body.IsScalar()) {
@@ -253,7 +269,7 @@ class procedure_reader {
       if (std::find(action.settable_fields.begin(), action.settable_fields.end(), f) == action.settable_fields.end())
         action.settable_fields.push_back(f);
     if (body["comment"]) action.comment_required = in_.boolean(body["comment"], "comment").value_or(false);
-    if (body["run"]) action.run = detail::read_handler_calls(in_, body["run"], where);
+    if (body["run"]) action.run = read_calls(body["run"], p, where);
     if (body["extends"]) action.extends = read_extension(body["extends"], where, &action);
     if (body["restarts_limits"]) {
       action.restarts_limits = in_.boolean(body["restarts_limits"], "restarts_limits").value_or(false);
@@ -450,7 +466,7 @@ class procedure_reader {
         else (std::string_view(key) == "raise" ? effects.raise : effects.set)[name] = *v;
       }
     }
-    if (node["run"]) effects.run = detail::read_handler_calls(in_, node["run"], where);
+    if (node["run"]) effects.run = read_calls(node["run"], p, where);
     if (node["action"]) {
       effects.action = in_.scalar(node["action"], "action").value_or("");
       if (!step) in_.error(node["action"], fmt::format("{}: only a step's limit can take an action", where));

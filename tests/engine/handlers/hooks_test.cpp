@@ -12,6 +12,7 @@
 #include "caseflow/runtime.h"
 #include "caseflow/sqlite_store.h"
 #include "caseflow/verify.h"
+#include "engine/test_support.h"
 
 namespace caseflow {
 namespace {
@@ -69,14 +70,7 @@ steps:
     actions: { reopen: survey }
 )";
 
-const handler_registry& builtins() {
-  static const handler_registry& r = [] () -> const handler_registry& {
-    static handler_registry registry;
-    actions::register_builtins(registry, {});
-    return registry;
-  }();
-  return r;
-}
+const handler_registry& builtins() { return test::builtin_handlers(); }
 
 diagnostics load_problems(const std::string& text) {
   diagnostics problems;
