@@ -2,6 +2,7 @@
 #include "loader/fork_loader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <set>
 
@@ -14,23 +15,22 @@ namespace caseflow::detail {
 
 namespace {
 
-// `all`, `any` or `at least N` (N >= 1).
-bool read_join(yaml_reader& in, const YAML::Node& node, const std::string& what, branch_join* join) {
+// `all`, `any` or `at least N` (N >= 1); anything else is reported and leaves *join as it was.
+void read_join(yaml_reader& in, const YAML::Node& node, const std::string& what, branch_join* join) {
   const auto text = in.scalar(node, "join");
-  if (!text) return false;
+  if (!text) return;
   if (*text == "all" || *text == "any") {
     join->mode = *text;
-    return true;
+    return;
   }
   int n = 0;
   char rest = 0;
   if (std::sscanf(text->c_str(), "at least %d%c", &n, &rest) == 1 && n >= 1) {
     join->mode = "at_least";
     join->at_least = n;
-    return true;
+    return;
   }
   in.error(node, fmt::format("{}: join '{}' is not one of all | any | at least N (N a whole number from 1)", what, *text));
-  return false;
 }
 
 const YAML::Node child_of(const YAML::Node& parent, const char* key) {
@@ -70,7 +70,7 @@ std::optional<fork_def> read_fork(yaml_reader& in, const YAML::Node& node, const
   }
   fork_def fork;
   fork.join.target = in.scalar(node["then"], "then").value_or("");
-  if (node["join"] && !read_join(in, node["join"], what, &fork.join)) return std::nullopt;
+  if (node["join"]) read_join(in, node["join"], what, &fork.join);  // a bad one is reported; `all` stands in
   if (node["leaving"]) {
     const std::string leaving = in.scalar(node["leaving"], "leaving").value_or("");
     if (leaving != "refuse" && leaving != "cancel")
