@@ -37,6 +37,13 @@ inline const calendar& cn() {
   return *cal;
 }
 
+// `text` with the first `from` replaced by `to`; `from` must occur (a test's edit of a YAML text).
+inline std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
 // The instant `text` names; throws std::bad_optional_access when it does not parse.
 inline instant at(const char* text) { return parse_instant(text).value(); }
 

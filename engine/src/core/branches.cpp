@@ -291,7 +291,9 @@ std::optional<event> fork_opening(const procedure& p, const case_state& c, std::
 }
 
 decision with_fork_effects(const procedure& p, const case_state& before, decision decided) {
-  if (!decided || decided.events.empty()) return decided;
+  // Without a fork step nothing can open or be left: the fold below stays off that path.
+  const bool forks = std::any_of(p.steps.begin(), p.steps.end(), [](const step_def& s) { return s.fork.has_value(); });
+  if (!forks || !decided || decided.events.empty()) return decided;
   case_state after = before;
   for (const auto& e : decided.events) after = apply(p, std::move(after), e);
   const instant at = decided.events.back().at;

@@ -150,12 +150,7 @@ std::string first_error(const char* text) {
 }
 
 // k_survey with `from` replaced by `to` (once).
-std::string edited(const std::string& from, const std::string& to) {
-  std::string text = k_survey;
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
+std::string edited(const std::string& from, const std::string& to) { return test::replace_once(k_survey, from, to); }
 
 TEST_CASE("forks: entering a fork step opens its branches, and a fork inside a branch opens with it") {
   std::vector<event> log;

@@ -79,12 +79,6 @@ std::string first_error(const std::string& text) {
   return to_string(problems.front());
 }
 
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
 // One line per event: its kind, action, timer rule, and the handler, hook and call number of an
 // effect.
 std::string layout(const std::vector<event>& events) {
@@ -172,61 +166,61 @@ TEST_CASE("hook guards: a `when` guards every handler of its map, in the order w
 
 TEST_CASE("hook guards: a bad guard is a load error at its file:line:col, in every hook kind") {
   SUBCASE("an unknown field, in on_enter") {
-    CHECK(first_error(replace(k_desk, "'category == \"property_management\"'", "'categry == \"property_management\"'")) ==
+    CHECK(first_error(test::replace_once(k_desk, "'category == \"property_management\"'", "'categry == \"property_management\"'")) ==
           "desk.yaml:16:16: guard of a call in on_enter of step 'open': unknown field 'categry'; did you mean "
           "'category'?");
   }
   SUBCASE("a type error, in on_exit") {
-    CHECK(first_error(replace(k_desk, "'channel in [\"phone\", \"email\"]'", "'channel > 3'")) ==
+    CHECK(first_error(test::replace_once(k_desk, "'channel in [\"phone\", \"email\"]'", "'channel > 3'")) ==
           "desk.yaml:21:24: guard of a call in on_exit of step 'open': cannot compare 'channel' (enum) with '3' (int)");
   }
   SUBCASE("an enum value that does not exist, in an action's run") {
-    CHECK(first_error(replace(k_desk, "'actor == \"bob\"'", "'priority == \"urgent\"'")) ==
+    CHECK(first_error(test::replace_once(k_desk, "'actor == \"bob\"'", "'priority == \"urgent\"'")) ==
           "desk.yaml:36:32: guard of a call in action 'close' of step 'open': \"urgent\" is not a value of "
           "'priority' (low, high)");
   }
   SUBCASE("not a condition, in a limit's on_breach") {
-    CHECK(first_error(replace(k_desk, "'overdue and priority == \"high\"'", "'priority'")) ==
+    CHECK(first_error(test::replace_once(k_desk, "'overdue and priority == \"high\"'", "'priority'")) ==
           "desk.yaml:29:22: guard of a call in limit 'answer': 'priority' is enum, but a condition must be bool");
   }
   SUBCASE("an unknown field, in an escalation's run") {
-    CHECK(first_error(replace(k_desk, "'category == \"engineering\"'", "'categori == \"engineering\"'")) ==
+    CHECK(first_error(test::replace_once(k_desk, "'category == \"engineering\"'", "'categori == \"engineering\"'")) ==
           "desk.yaml:43:16: guard of a call in escalation 'week_old': unknown field 'categori'; did you mean "
           "'category'?");
   }
   SUBCASE("a personal field") {
-    const std::string text = replace(k_desk, "  told: { type: bool, default: false }",
+    const std::string text = test::replace_once(k_desk, "  told: { type: bool, default: false }",
                                      "  told: { type: bool, default: false }\n  phone: { type: text, personal: true }");
-    CHECK(first_error(replace(text, "'actor == \"bob\"'", "'phone != null'")) ==
+    CHECK(first_error(test::replace_once(text, "'actor == \"bob\"'", "'phone != null'")) ==
           "desk.yaml:37:19: guard of a call in action 'close' of step 'open': 'phone' is a personal field, which a "
           "hook's guard may not read (once it is erased, the log could no longer show why the call was made or "
           "skipped)");
   }
   SUBCASE("an item that is not a map") {
-    CHECK(first_error(replace(k_desk, "      - notify: { to: [manager], message: \"new {case.id}\" }", "      - notify")) ==
+    CHECK(first_error(test::replace_once(k_desk, "      - notify: { to: [manager], message: \"new {case.id}\" }", "      - notify")) ==
           "desk.yaml:19:9: on_enter of step 'open': a handler call is written `- name: { arguments }`, with an "
           "optional `when: condition` beside it");
   }
   SUBCASE("a `when` that is not text") {
-    CHECK(first_error(replace(k_desk, "'actor == \"bob\"'", "[actor]")) ==
+    CHECK(first_error(test::replace_once(k_desk, "'actor == \"bob\"'", "[actor]")) ==
           "desk.yaml:36:19: action 'close' of step 'open': `when:` must be a condition written as text, e.g. when: "
           "'channel == \"phone\"'");
   }
   SUBCASE("a `when` with no handler beside it") {
-    CHECK(first_error(replace(k_desk, "      - when: 'channel in [\"phone\", \"email\"]'\n        set: { told: true }",
+    CHECK(first_error(test::replace_once(k_desk, "      - when: 'channel in [\"phone\", \"email\"]'\n        set: { told: true }",
                               "      - when: 'channel in [\"phone\", \"email\"]'")) ==
           "desk.yaml:21:9: on_exit of step 'open': `when:` guards the handler calls written beside it, and this item "
           "has none; add one (`notify: { … }`) or remove the item");
   }
   SUBCASE("a handler beside a guard is checked as any other") {
-    CHECK(first_error(replace(k_desk, "        set: { told: true }", "        sett: { told: true }")) ==
+    CHECK(first_error(test::replace_once(k_desk, "        set: { told: true }", "        sett: { told: true }")) ==
           "desk.yaml:22:9: on_exit of step 'open': unknown handler 'sett'; did you mean 'set'?; handlers: escalate, "
           "notify, set, start_case, webhook");
   }
 }
 
 TEST_CASE("hook guards: an obligation's on_breach calls are checked like every other hook's") {
-  const std::string text = replace(k_desk, "    actions:\n      close:",
+  const std::string text = test::replace_once(k_desk, "    actions:\n      close:",
                                    "    obligations:\n"
                                    "      - { rule: daily, every: day, before: \"17:00\", met_by: close,\n"
                                    "          on_breach: { run: [ { when: overdue, sett: { stale: true } } ] } }\n"

@@ -84,37 +84,31 @@ std::string first_error(const std::string& text) {
   return to_string(problems.front());
 }
 
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
 TEST_CASE("handler hooks: an unknown handler is a load error at its line:col with a did-you-mean") {
-  const std::string text = replace(k_intake, "      - set: { priority: high }", "      - sett: { priority: high }");
+  const std::string text = test::replace_once(k_intake, "      - set: { priority: high }", "      - sett: { priority: high }");
   CHECK(first_error(text) ==
         "intake.yaml:15:9: on_enter of step 'received': unknown handler 'sett'; did you mean 'set'?; handlers: "
         "escalate, notify, set, start_case, webhook");
 }
 
 TEST_CASE("handler hooks: a handler's own argument check is a load error at the call's line:col") {
-  CHECK(first_error(replace(k_intake, "{ severity: important, reason: \"二次投诉\" }", "{ severity: urgent, reason: x }")) ==
+  CHECK(first_error(test::replace_once(k_intake, "{ severity: important, reason: \"二次投诉\" }", "{ severity: urgent, reason: x }")) ==
         "intake.yaml:20:13: action 'repeat' of step 'received': escalate: field 'severity': 'urgent' is not one of "
         "general | important | hot");
-  CHECK(first_error(replace(k_intake, "- set: { repaired: true }", "- set: { repiared: true }")) ==
+  CHECK(first_error(test::replace_once(k_intake, "- set: { repaired: true }", "- set: { repiared: true }")) ==
         "intake.yaml:29:9: on_exit of step 'repairing': set: unknown field 'repiared'; did you mean 'repaired'?");
 }
 
 TEST_CASE("handler hooks: a hook must be a list of single-key calls, and after_subcases names an action") {
-  CHECK(first_error(replace(k_intake, "    on_enter:\n      - set: { priority: high }", "    on_enter: { set: x }")) ==
+  CHECK(first_error(test::replace_once(k_intake, "    on_enter:\n      - set: { priority: high }", "    on_enter: { set: x }")) ==
         "intake.yaml:14:15: on_enter of step 'received' must be a list");
-  CHECK(first_error(replace(k_intake, "after_subcases: finish", "after_subcases: finsh")) ==
+  CHECK(first_error(test::replace_once(k_intake, "after_subcases: finish", "after_subcases: finsh")) ==
         "intake.yaml:25:21: after_subcases: 'finsh' is not an action of step 'repairing'; did you mean 'finish'?");
 }
 
 TEST_CASE("handler hooks: without a registry the calls are read but not checked") {
   diagnostics problems;
-  const std::string text = replace(k_intake, "      - set: { priority: high }", "      - sett: { priority: high }");
+  const std::string text = test::replace_once(k_intake, "      - set: { priority: high }", "      - sett: { priority: high }");
   auto p = load_procedure_text(text, "intake.yaml", &problems);
   REQUIRE(p.has_value());
   REQUIRE(p->steps.front().on_enter.size() == 1);
